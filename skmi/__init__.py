@@ -1,0 +1,11 @@
+"""skmi: feature selection and dimensionality reduction with mutual information."""
+
+__version__ = "0.1.0"
+
+from ._mutual_info import mutual_info_classif, mutual_info_regression  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "mutual_info_classif",
+    "mutual_info_regression",
+]

@@ -1,0 +1,242 @@
+"""Drop-in replacements of scikit-learn's ``mutual_info_classif/regression``."""
+
+from numbers import Integral
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_X_y
+
+from ._prepare import constant_columns, make_discrete_mask
+from ._validation import Interval, StrOptions, validate_params
+from .estimators import KSG
+from .estimators._variables import Variable
+from .selection._relevance import relevance
+
+__all__ = ["mutual_info_classif", "mutual_info_regression"]
+
+
+def _estimate_mi(
+    X, y, *, discrete_features, discrete_target, n_neighbors, random_state, n_jobs
+):
+    X, y = check_X_y(X, y, accept_sparse="csc", y_numeric=not discrete_target)
+    n_samples, n_features = X.shape
+    mask = make_discrete_mask(discrete_features, n_features, sparse.issparse(X))
+    if sparse.issparse(X) and not mask.all():
+        raise ValueError(
+            "Sparse matrix `X` can't have continuous features: densify X or mark "
+            "its columns as discrete with discrete_features."
+        )
+    if (not mask.all() or not discrete_target) and n_samples < n_neighbors + 1:
+        raise ValueError(
+            f"n_neighbors={n_neighbors} requires at least n_neighbors + 1 = "
+            f"{n_neighbors + 1} samples; got n_samples={n_samples}."
+        )
+    rng = check_random_state(random_state)
+    estimator = KSG(n_neighbors=n_neighbors)
+    columns = estimator.prepare(X, mask, rng)
+    if discrete_target:
+        target = Variable.from_discrete(y)
+    else:
+        target = estimator.prepare(y.reshape(-1, 1), np.zeros(1, dtype=bool), rng)[0]
+    mi = relevance(estimator, columns, target, n_jobs=n_jobs)
+    mi[constant_columns(X)] = 0.0
+    if not discrete_target and np.all(y == y[0]):
+        mi[:] = 0.0
+    return np.maximum(mi, 0.0)
+
+
+_PARAMS = {
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
+    "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+    "copy": ["boolean"],
+    "random_state": ["random_state"],
+    "n_jobs": [Integral, None],
+}
+
+
+@validate_params(_PARAMS, prefer_skip_nested_validation=True)
+def mutual_info_regression(
+    X,
+    y,
+    *,
+    discrete_features="auto",
+    n_neighbors=3,
+    copy=True,
+    random_state=None,
+    n_jobs=None,
+) -> np.ndarray:
+    """Estimate the mutual information between each feature and a continuous target.
+
+    A drop-in replacement of :func:`sklearn.feature_selection.mutual_info_regression`
+    with the same signature, estimators (Kraskov et al. for continuous
+    features, Ross for discrete ones), scaling and seeded noise, and so the
+    same values, computed faster.
+
+    Read more in the :ref:`User Guide <relevance>`.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Feature matrix.
+    y : array-like of shape (n_samples,)
+        Target vector.
+    discrete_features : {"auto", bool, array-like}, default="auto"
+        If bool, whether all features are discrete or continuous. If array,
+        a boolean mask of shape (n_features,) or the indices of the discrete
+        features. "auto" means discrete for sparse `X` and continuous for
+        dense `X`.
+    n_neighbors : int, default=3
+        Number of neighbours of the k-NN estimators. Larger values lower the
+        variance and raise the bias of the estimates.
+    copy : bool, default=True
+        Accepted for compatibility with scikit-learn; skmi never modifies `X`.
+    random_state : int, RandomState instance or None, default=None
+        Determines the random numbers used for the tie-breaking noise.
+        Pass an int for reproducible results across multiple calls.
+        See :term:`Glossary <random_state>`.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel (over the features). ``None``
+        means 1 unless in a :obj:`joblib.parallel_backend` context. ``-1``
+        means using all processors. Results do not depend on `n_jobs`.
+        See :term:`Glossary <n_jobs>`.
+
+    Returns
+    -------
+    mi : ndarray of shape (n_features,)
+        Estimated mutual information of each feature with the target, in
+        nats. Negative estimates are replaced by zero; a constant feature
+        scores exactly zero.
+
+    See Also
+    --------
+    mutual_info_classif : The same for a discrete target.
+    skmi.MutualInfoSelector : Feature selection on these scores.
+
+    Notes
+    -----
+    Continuous features and the target are scaled to unit variance and
+    receive noise of relative size 1e-10 drawn from `random_state`, in the
+    same order as scikit-learn, so for continuous data without ties the
+    results equal scikit-learn's for the same seed.
+
+    References
+    ----------
+    .. [1] A. Kraskov, H. Stögbauer and P. Grassberger, "Estimating mutual
+       information", Phys. Rev. E 69, 2004.
+    .. [2] B. C. Ross, "Mutual information between discrete and continuous
+       data sets", PLoS ONE 9(2), 2014.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skmi import mutual_info_regression
+    >>> X, y = make_regression(
+    ...     n_samples=50, n_features=3, n_informative=1, noise=1e-4, random_state=42
+    ... )
+    >>> mutual_info_regression(X, y, random_state=0).round(2)
+    array([0.1 , 2.67, 0.  ])
+    """
+    return _estimate_mi(
+        X,
+        y,
+        discrete_features=discrete_features,
+        discrete_target=False,
+        n_neighbors=n_neighbors,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
+
+
+@validate_params(_PARAMS, prefer_skip_nested_validation=True)
+def mutual_info_classif(
+    X,
+    y,
+    *,
+    discrete_features="auto",
+    n_neighbors=3,
+    copy=True,
+    random_state=None,
+    n_jobs=None,
+) -> np.ndarray:
+    """Estimate the mutual information between each feature and a discrete target.
+
+    A drop-in replacement of :func:`sklearn.feature_selection.mutual_info_classif`
+    with the same signature, estimators (Ross for continuous features,
+    plug-in counts for discrete ones), scaling and seeded noise, and so the
+    same values, computed faster.
+
+    Read more in the :ref:`User Guide <relevance>`.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Feature matrix.
+    y : array-like of shape (n_samples,)
+        Class labels (numbers or strings).
+    discrete_features : {"auto", bool, array-like}, default="auto"
+        If bool, whether all features are discrete or continuous. If array,
+        a boolean mask of shape (n_features,) or the indices of the discrete
+        features. "auto" means discrete for sparse `X` and continuous for
+        dense `X`.
+    n_neighbors : int, default=3
+        Number of neighbours of the k-NN estimators. Larger values lower the
+        variance and raise the bias of the estimates.
+    copy : bool, default=True
+        Accepted for compatibility with scikit-learn; skmi never modifies `X`.
+    random_state : int, RandomState instance or None, default=None
+        Determines the random numbers used for the tie-breaking noise.
+        Pass an int for reproducible results across multiple calls.
+        See :term:`Glossary <random_state>`.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel (over the features). ``None``
+        means 1 unless in a :obj:`joblib.parallel_backend` context. ``-1``
+        means using all processors. Results do not depend on `n_jobs`.
+        See :term:`Glossary <n_jobs>`.
+
+    Returns
+    -------
+    mi : ndarray of shape (n_features,)
+        Estimated mutual information of each feature with the target, in
+        nats. Negative estimates are replaced by zero; a constant feature
+        scores exactly zero.
+
+    See Also
+    --------
+    mutual_info_regression : The same for a continuous target.
+    skmi.MutualInfoSelector : Feature selection on these scores.
+
+    Notes
+    -----
+    Samples whose class has a single member have no within-class neighbour
+    and are left out of Ross's estimate, as in scikit-learn.
+
+    References
+    ----------
+    .. [1] B. C. Ross, "Mutual information between discrete and continuous
+       data sets", PLoS ONE 9(2), 2014.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skmi import mutual_info_classif
+    >>> X, y = make_classification(
+    ...     n_samples=100, n_features=10, n_informative=2, n_clusters_per_class=1,
+    ...     shuffle=False, random_state=42
+    ... )
+    >>> mutual_info_classif(X, y, random_state=0).round(2)
+    array([0.59, 0.1 , 0.19, 0.09, 0.  , 0.  , 0.  , 0.  , 0.  , 0.  ])
+    """
+    check_classification_targets(y)
+    return _estimate_mi(
+        X,
+        y,
+        discrete_features=discrete_features,
+        discrete_target=True,
+        n_neighbors=n_neighbors,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )

@@ -1,0 +1,199 @@
+"""The one place where inputs are prepared for the estimation kernels.
+
+Preparation turns validated user arrays into clean kernel inputs:
+
+* discrete masks from ``discrete_features`` (bool, mask, indices or "auto");
+* dense integer codes for discrete columns;
+* unit-variance scaling of continuous columns (k-NN estimates are not
+  invariant to rescaling one variable relative to another);
+* a tiny seeded jitter that breaks exact ties, drawn here, once, from the
+  caller's random state and before any parallel work, so results never depend
+  on ``n_jobs``.
+"""
+
+import numpy as np
+from scipy import sparse
+
+
+__all__ = [
+    "JITTER",
+    "add_jitter",
+    "as_variable_array",
+    "column",
+    "constant_columns",
+    "make_discrete_mask",
+    "scale_columns",
+]
+
+#: Relative size of the tie-breaking noise (as in Kraskov et al. and
+#: scikit-learn): ``1e-10 * max(1, mean(|x|))`` standard deviations.
+JITTER = 1e-10
+
+
+def make_discrete_mask(discrete_features, n_features, is_sparse=False):
+    """Boolean mask of the discrete columns.
+
+    Parameters
+    ----------
+    discrete_features : "auto", bool or array-like
+        "auto" means all discrete for sparse input and all continuous
+        otherwise (scikit-learn's rule); a bool applies to every column; an
+        array is a boolean mask of length ``n_features`` or column indices.
+    n_features : int
+    is_sparse : bool
+
+    Returns
+    -------
+    mask : ndarray of shape (n_features,), bool
+    """
+    if isinstance(discrete_features, str):
+        if discrete_features != "auto":
+            raise ValueError(
+                "discrete_features must be 'auto', a bool, a boolean mask or "
+                f"column indices; got {discrete_features!r}."
+            )
+        return np.full(n_features, bool(is_sparse))
+    if isinstance(discrete_features, (bool, np.bool_)):
+        return np.full(n_features, bool(discrete_features))
+    features = np.asarray(discrete_features)
+    if features.ndim != 1:
+        raise ValueError(
+            "discrete_features must be a 1-D boolean mask or array of indices; "
+            f"got an array of shape {features.shape}."
+        )
+    if features.dtype == bool:
+        if features.shape[0] != n_features:
+            raise ValueError(
+                f"The discrete_features mask has {features.shape[0]} entries but X "
+                f"has {n_features} features."
+            )
+        return features.copy()
+    if features.size and not np.issubdtype(features.dtype, np.integer):
+        raise ValueError(
+            "discrete_features must be a boolean mask or integer column indices; "
+            f"got an array of dtype {features.dtype}."
+        )
+    features = features.astype(np.intp)
+    if features.size and (features.min() < -n_features or features.max() >= n_features):
+        raise ValueError(
+            f"discrete_features has indices out of range for {n_features} features: "
+            f"{features.tolist()}."
+        )
+    mask = np.zeros(n_features, dtype=bool)
+    mask[features] = True
+    return mask
+
+
+def column(X, j):
+    """Column ``j`` of a dense array or sparse matrix as a dense 1-D array."""
+    if sparse.issparse(X):
+        return np.asarray(X[:, [j]].toarray()).ravel()
+    return X[:, j]
+
+
+def scale_columns(X):
+    """Divide each column by its standard deviation (constant columns unchanged).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), float64
+        Modified in place.
+    """
+    std = np.std(X, axis=0)
+    # scikit-learn's rule for "constant": a scale below 10 machine epsilons.
+    std[std < 10 * np.finfo(np.float64).eps] = 1.0
+    X /= std
+    return X
+
+
+def constant_columns(X):
+    """Boolean mask of the columns of ``X`` that hold a single value."""
+    if sparse.issparse(X):
+        X = sparse.csc_matrix(X)
+        n = X.shape[0]
+        out = np.zeros(X.shape[1], dtype=bool)
+        for j in range(X.shape[1]):
+            data = X.data[X.indptr[j] : X.indptr[j + 1]]
+            if data.size == 0:
+                out[j] = True
+            elif data.size == n or np.all(data == 0):
+                out[j] = bool(np.all(data == data[0]))
+        return out
+    X = np.asarray(X)
+    if X.shape[0] == 0:
+        return np.zeros(X.shape[1], dtype=bool)
+    return np.all(X == X[:1], axis=0)
+
+
+def add_jitter(X, rng):
+    """Add ``JITTER * max(1, mean|x|)`` Gaussian noise to each column, in place.
+
+    The noise is drawn as one ``(n_samples, n_columns)`` block from ``rng``, in
+    the order scikit-learn uses, so seeded results match it.
+    """
+    means = np.maximum(1.0, np.mean(np.abs(X), axis=0))
+    X += JITTER * means * rng.standard_normal(size=X.shape)
+    return X
+
+
+def as_variable_array(a, name, *, discrete, n_samples=None, min_samples=1):
+    """Validate the samples of one variable and return them as (n, d).
+
+    Continuous variables must be finite and numeric (returned as float64);
+    discrete variables may hold any sortable values (returned as an integer
+    code array of shape (n, 1) when there is more than one column, the joint
+    code is still computed later from the (n, d) array).
+
+    Raises
+    ------
+    ValueError
+        With a message naming ``name`` for sparse, empty, 3-D, non-finite or
+        non-numeric input, or for a length different from ``n_samples``.
+    """
+    if sparse.issparse(a):
+        a = a.toarray()
+    a = np.asarray(a)
+    if a.ndim == 0 or a.ndim > 2:
+        raise ValueError(
+            f"{name} must be an array of shape (n_samples,) or (n_samples, "
+            f"n_dims); got an array with {a.ndim} dimensions."
+        )
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.shape[0] == 0 or a.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {a.shape}).")
+    if n_samples is not None and a.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {a.shape[0]} samples but the other variables have "
+            f"{n_samples}."
+        )
+    if a.shape[0] < min_samples:
+        raise ValueError(
+            f"{name} has {a.shape[0]} samples; at least {min_samples} are needed "
+            "(n_neighbors + 1)."
+        )
+    if discrete:
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"{name} contains NaN or infinity.")
+        if a.dtype.kind == "O":
+            try:
+                a = np.asarray(a, dtype=str) if _all_str(a) else a.astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"{name} holds values that cannot be compared: {exc}"
+                ) from exc
+        return a
+    if a.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must be numeric to be treated as continuous; got dtype "
+            f"{a.dtype}. Mark it as discrete or encode it first."
+        )
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return a
+
+
+def _all_str(a):
+    return all(isinstance(v, str) for v in a.ravel())
+

@@ -1,0 +1,10 @@
+"""Estimators of entropy, mutual information and conditional mutual information.
+
+Every selector and transformer of skmi estimates information through the
+objects of this module. All values are in nats.
+"""
+
+from ._base import BaseMIEstimator
+from ._classes import KSG, PlugIn
+
+__all__ = ["KSG", "BaseMIEstimator", "PlugIn"]

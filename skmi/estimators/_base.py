@@ -1,0 +1,152 @@
+"""The small interface every mutual-information estimator implements."""
+
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+
+from .._prepare import as_variable_array, make_discrete_mask
+from ._variables import Variable
+
+__all__ = ["BaseMIEstimator"]
+
+
+class BaseMIEstimator(BaseEstimator):
+    """Base class of the information estimators of :mod:`skmi.estimators`.
+
+    An estimator is a holder of hyper-parameters with three public methods
+    (:meth:`entropy`, :meth:`mutual_info`, :meth:`conditional_mutual_info`)
+    that validate their arguments, prepare them (:meth:`prepare`) and call a
+    numerical kernel. The selection layer calls :meth:`prepare` once per fit
+    and then the ``*_prepared`` methods on the prepared variables.
+
+    Subclasses implement :meth:`prepare`, :meth:`entropy_prepared` and
+    :meth:`conditional_mutual_info_prepared`.
+    """
+
+    _parameter_constraints: dict = {}
+
+    #: smallest number of samples the estimator accepts
+    def _min_samples(self):
+        return 1
+
+    # -- to implement ------------------------------------------------------
+    def prepare(self, X, discrete_mask, random_state=None, *, scale=True):
+        """Prepare the columns of ``X`` for the kernels.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n_samples, n_columns)
+            Validated samples.
+        discrete_mask : ndarray of shape (n_columns,), bool
+            Which columns are discrete.
+        random_state : None, int or numpy.random.RandomState
+            Source of the tie-breaking noise, if the estimator uses any.
+        scale : bool, default=True
+            Whether continuous columns are scaled to unit variance.
+
+        Returns
+        -------
+        columns : list of Variable
+            One prepared variable per column.
+        """
+        raise NotImplementedError
+
+    def entropy_prepared(self, x):
+        """Entropy of a prepared :class:`Variable`, in nats."""
+        raise NotImplementedError
+
+    def conditional_mutual_info_prepared(self, x, y, z=None):
+        """``I(X; Y | Z)`` of prepared variables in nats (``I(X; Y)`` if z is None)."""
+        raise NotImplementedError
+
+    def mutual_info_prepared(self, x, y):
+        """``I(X; Y)`` of prepared variables, in nats."""
+        return self.conditional_mutual_info_prepared(x, y, None)
+
+    # -- public methods ----------------------------------------------------
+    def _variables(self, arrays, *, scale=True):
+        """Validate and prepare ``[(name, array, discrete), ...]``."""
+        self._validate_params()
+        rng = check_random_state(getattr(self, "random_state", None))
+        n_samples = None
+        prepared = []
+        for name, a, discrete in arrays:
+            a = as_variable_array(
+                a,
+                name,
+                discrete=bool(discrete),
+                n_samples=n_samples,
+                min_samples=1 if discrete else self._min_samples(),
+            )
+            n_samples = a.shape[0]
+            mask = make_discrete_mask(bool(discrete), a.shape[1])
+            prepared.append(Variable.join(*self.prepare(a, mask, rng, scale=scale)))
+        return prepared
+
+    def entropy(self, x, *, discrete: bool = False) -> float:
+        """Estimate the entropy of ``x``, in nats.
+
+        Parameters
+        ----------
+        x : array-like of shape (n_samples,) or (n_samples, n_dims)
+            Samples of the variable.
+        discrete : bool, default=False
+            Whether ``x`` is discrete (Shannon entropy) or continuous
+            (differential entropy, not scaled).
+
+        Returns
+        -------
+        float
+            The estimate in nats.
+        """
+        (xv,) = self._variables([("x", x, discrete)], scale=False)
+        return float(self.entropy_prepared(xv))
+
+    def mutual_info(
+        self, x, y, *, x_discrete: bool = False, y_discrete: bool = False
+    ) -> float:
+        """Estimate the mutual information ``I(X; Y)``, in nats.
+
+        Parameters
+        ----------
+        x, y : array-like of shape (n_samples,) or (n_samples, n_dims)
+            Samples of the two variables.
+        x_discrete, y_discrete : bool, default=False
+            Whether each variable is discrete.
+
+        Returns
+        -------
+        float
+            The estimate in nats, not clipped at zero.
+        """
+        xv, yv = self._variables([("x", x, x_discrete), ("y", y, y_discrete)])
+        return float(self.conditional_mutual_info_prepared(xv, yv, None))
+
+    def conditional_mutual_info(
+        self,
+        x,
+        y,
+        z,
+        *,
+        x_discrete: bool = False,
+        y_discrete: bool = False,
+        z_discrete: bool = False,
+    ) -> float:
+        """Estimate the conditional mutual information ``I(X; Y | Z)``, in nats.
+
+        Parameters
+        ----------
+        x, y, z : array-like of shape (n_samples,) or (n_samples, n_dims)
+            Samples of the three variables.
+        x_discrete, y_discrete, z_discrete : bool, default=False
+            Whether each variable is discrete.
+
+        Returns
+        -------
+        float
+            The estimate in nats, not clipped at zero.
+        """
+        xv, yv, zv = self._variables(
+            [("x", x, x_discrete), ("y", y, y_discrete), ("z", z, z_discrete)]
+        )
+        return float(self.conditional_mutual_info_prepared(xv, yv, zv))
+

@@ -1,0 +1,137 @@
+"""Prepared random variables: the currency of the estimation kernels.
+
+A :class:`Variable` holds the samples of one (possibly multivariate)
+random variable after preparation: a block of continuous coordinates
+(already scaled and, where needed, jittered) and/or one integer code for
+its discrete coordinates (the joint code of all discrete columns). Either
+part may be absent. Structures that depend only on the variable (its sort
+order, its partition into levels) are computed once and cached, so a target
+used against many features is sorted or partitioned once per fit.
+"""
+
+from functools import cached_property
+
+import numpy as np
+
+from ._plugin import factorize, joint_codes
+
+__all__ = ["Variable"]
+
+
+class Variable:
+    """Samples of a random variable with continuous and/or discrete parts.
+
+    Parameters
+    ----------
+    continuous : ndarray of shape (n, d), float64, or None
+        Continuous coordinates.
+    codes : ndarray of shape (n,), int64, or None
+        Dense codes ``0..n_levels-1`` of the discrete coordinates.
+    n_levels : int
+        Number of distinct codes (1 when ``codes`` is None).
+    """
+
+    def __init__(self, continuous=None, codes=None, n_levels=None):
+        if continuous is not None:
+            continuous = np.asarray(continuous, dtype=np.float64)
+            if continuous.ndim == 1:
+                continuous = continuous[:, None]
+            if continuous.shape[1] == 0:
+                continuous = None
+        if codes is not None and n_levels is None:
+            codes, n_levels = factorize(codes)
+        self.continuous = continuous
+        self.codes = codes
+        self.n_levels = 1 if codes is None else int(n_levels)
+
+    @classmethod
+    def from_discrete(cls, values):
+        """A discrete variable from values of shape (n,) or (n, d)."""
+        codes, n_levels = factorize(values)
+        return cls(codes=codes, n_levels=n_levels)
+
+    @property
+    def n_samples(self):
+        part = self.continuous if self.continuous is not None else self.codes
+        return 0 if part is None else part.shape[0]
+
+    @property
+    def is_discrete(self):
+        return self.continuous is None and self.codes is not None
+
+    @property
+    def is_continuous(self):
+        return self.continuous is not None and self.codes is None
+
+    @property
+    def is_empty(self):
+        return self.continuous is None and self.codes is None
+
+    @property
+    def is_1d(self):
+        return self.is_continuous and self.continuous.shape[1] == 1
+
+    def discrete_part(self):
+        return Variable(codes=self.codes, n_levels=self.n_levels)
+
+    def continuous_part(self):
+        return Variable(continuous=self.continuous)
+
+    @cached_property
+    def sorted_values(self):
+        """Sorted values of a one-dimensional continuous variable."""
+        return np.sort(self.continuous[:, 0])
+
+    @cached_property
+    def level_indices(self):
+        """Indices of the samples of each level, each in increasing order."""
+        order = np.argsort(self.codes, kind="stable")
+        counts = np.bincount(self.codes, minlength=self.n_levels)
+        return np.split(order, np.cumsum(counts)[:-1])
+
+    @cached_property
+    def level_counts(self):
+        return np.bincount(self.codes, minlength=self.n_levels)
+
+    def precompute(self):
+        """Compute the cached structures now (before parallel work)."""
+        if self.is_1d:
+            self.sorted_values  # noqa: B018
+        if self.codes is not None:
+            self.level_indices  # noqa: B018
+            self.level_counts  # noqa: B018
+        return self
+
+    def take(self, index):
+        """The variable restricted to the samples ``index``."""
+        continuous = None if self.continuous is None else self.continuous[index]
+        codes = None
+        n_levels = None
+        if self.codes is not None:
+            codes, n_levels = factorize(self.codes[index])
+        return Variable(continuous, codes, n_levels)
+
+    @staticmethod
+    def join(*variables):
+        """The joint variable of several variables (on the same samples)."""
+        variables = [v for v in variables if v is not None and not v.is_empty]
+        if not variables:
+            return Variable()
+        blocks = [v.continuous for v in variables if v.continuous is not None]
+        continuous = np.hstack(blocks) if blocks else None
+        discrete = [v for v in variables if v.codes is not None]
+        codes = n_levels = None
+        if discrete:
+            codes, n_levels = joint_codes(
+                [v.codes for v in discrete], [v.n_levels for v in discrete]
+            )
+            if len(discrete) > 1:
+                codes, n_levels = factorize(codes)
+        return Variable(continuous, codes, n_levels)
+
+    def __repr__(self):
+        d = 0 if self.continuous is None else self.continuous.shape[1]
+        return (
+            f"Variable(n_samples={self.n_samples}, continuous_dims={d}, "
+            f"n_levels={self.n_levels if self.codes is not None else None})"
+        )

@@ -1,0 +1,1 @@
+"""Selection layer: relevance, criteria and greedy search over prepared columns."""

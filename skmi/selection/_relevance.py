@@ -1,0 +1,67 @@
+"""Relevance ``I(X_k; Y)`` of many columns, batched and parallel."""
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.utils.parallel import Parallel, delayed
+
+__all__ = ["chunks", "relevance"]
+
+
+def chunks(items, n_jobs, per_worker=2):
+    """Split ``items`` into contiguous chunks, a few per worker.
+
+    Large chunks amortise the cost of sending the shared arguments (the
+    target, the selected set) to the workers; the split depends only on the
+    number of items and workers, and the results never depend on it.
+    """
+    items = list(items)
+    n_chunks = max(1, min(len(items), effective_n_jobs(n_jobs) * per_worker))
+    return [list(c) for c in np.array_split(np.asarray(items, dtype=object), n_chunks) if len(c)]
+
+
+def _relevance_chunk(estimator, columns, target, conditioning):
+    return [
+        estimator.conditional_mutual_info_prepared(x, target, conditioning)
+        for x in columns
+    ]
+
+
+def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
+    """Estimate ``I(X_k; Y)`` (or ``I(X_k; Y | Z)``) for every prepared column.
+
+    Parameters
+    ----------
+    estimator : BaseMIEstimator
+        The estimator whose kernels are used.
+    columns : list of Variable
+        Prepared columns ``X_k``.
+    target : Variable
+        Prepared target ``Y``; its sort order or class partition is computed
+        once here, before the parallel work.
+    conditioning : Variable or None
+        Optional conditioning variable ``Z``.
+    n_jobs : int or None
+        Number of jobs (joblib semantics).
+
+    Returns
+    -------
+    scores : ndarray of shape (n_columns,)
+        Estimates in nats, unclipped.
+    """
+    if not columns:
+        return np.zeros(0)
+    target.precompute()
+    if conditioning is not None:
+        conditioning.precompute()
+    if effective_n_jobs(n_jobs) == 1:
+        return np.asarray(
+            _relevance_chunk(estimator, columns, target, conditioning), dtype=float
+        )
+    parts = chunks(range(len(columns)), n_jobs)
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_relevance_chunk)(
+            estimator, [columns[j] for j in part], target, conditioning
+        )
+        for part in parts
+    )
+    return np.asarray([v for part in results for v in part], dtype=float)
