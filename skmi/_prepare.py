@@ -197,3 +197,152 @@ def as_variable_array(a, name, *, discrete, n_samples=None, min_samples=1):
 def _all_str(a):
     return all(isinstance(v, str) for v in a.ravel())
 
+
+
+# --------------------------------------------------------------------------
+# inputs of the scikit-learn estimators
+# --------------------------------------------------------------------------
+#: An integer column of a DataFrame (or integer array) with at most this many
+#: distinct values is taken as discrete by ``discrete_features="auto"``.
+MAX_AUTO_LEVELS = 20
+
+
+def _is_dataframe(X):
+    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
+
+
+def encode_features(X):
+    """Encode non-numeric DataFrame columns and detect discrete columns.
+
+    Parameters
+    ----------
+    X : array-like, DataFrame or sparse matrix
+
+    Returns
+    -------
+    X : the input with categorical, object, string and boolean DataFrame
+        columns replaced by integer codes (a DataFrame stays a DataFrame, so
+        its feature names are kept); anything else unchanged.
+    auto_mask : ndarray of bool or None
+        The discrete columns by dtype: sparse input is all discrete (as in
+        scikit-learn); categorical, object, string and boolean columns are
+        discrete, and so are integer columns with at most ``MAX_AUTO_LEVELS``
+        distinct values; floating-point columns are continuous. None when the
+        number of columns is not known yet (invalid input, left to the
+        validation that follows).
+    """
+    if sparse.issparse(X):
+        return X, np.ones(X.shape[1], dtype=bool)
+    if _is_dataframe(X):
+        import pandas as pd
+
+        encoded = {}
+        mask = np.zeros(X.shape[1], dtype=bool)
+        for j, name in enumerate(X.columns):
+            col = X.iloc[:, j]
+            dtype = col.dtype
+            if isinstance(dtype, pd.CategoricalDtype) or dtype == object or (
+                pd.api.types.is_string_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+            ):
+                if col.isna().any():
+                    raise ValueError(
+                        f"Input X contains NaN or missing values in column {name!r}."
+                    )
+                codes, _ = pd.factorize(col, sort=True)
+                encoded[name] = codes.astype(np.float64)
+                mask[j] = True
+            else:
+                mask[j] = pd.api.types.is_integer_dtype(dtype) and (
+                    col.nunique() <= MAX_AUTO_LEVELS
+                )
+        if encoded:
+            X = X.copy()
+            for name, codes in encoded.items():
+                X[name] = codes
+        return X, mask
+    a = np.asarray(X) if not hasattr(X, "dtype") else X
+    if getattr(a, "ndim", 0) != 2:
+        return X, None
+    if a.dtype.kind in "iub":
+        mask = np.array(
+            [np.unique(a[:, j]).size <= MAX_AUTO_LEVELS for j in range(a.shape[1])]
+        )
+        if a.dtype.kind == "b":
+            mask[:] = True
+        return X, mask
+    return X, np.zeros(a.shape[1], dtype=bool)
+
+
+def check_finite_columns(X, feature_names=None):
+    """Raise a ValueError naming the first columns that hold NaN or infinity."""
+    if sparse.issparse(X):
+        data_ok = np.isfinite(X.data).all()
+        if data_ok:
+            return
+        X = sparse.csc_matrix(X)
+        bad = [
+            j
+            for j in range(X.shape[1])
+            if not np.isfinite(X.data[X.indptr[j] : X.indptr[j + 1]]).all()
+        ]
+    else:
+        finite = np.isfinite(X)
+        if finite.all():
+            return
+        bad = np.flatnonzero(~finite.all(axis=0)).tolist()
+    names = [
+        repr(feature_names[j]) if feature_names is not None else str(j)
+        for j in bad[:5]
+    ]
+    more = "" if len(bad) <= 5 else f" and {len(bad) - 5} more"
+    raise ValueError(
+        "Input X contains NaN or infinity in column(s) " + ", ".join(names) + more + "."
+    )
+
+
+def discrete_target(y, discrete_target="auto"):
+    """Whether ``y`` is treated as discrete, and its validated 1-D form.
+
+    "auto" follows :func:`sklearn.utils.multiclass.type_of_target`: binary
+    and multiclass targets (strings included) are discrete, continuous ones
+    are not; multi-output targets are rejected.
+    """
+    from sklearn.utils.multiclass import type_of_target
+
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(
+            "Multi-output targets are not supported: y must be 1-D, got shape "
+            f"{y.shape}. Select features for each output separately."
+        )
+    kind = type_of_target(y, input_name="y")
+    if kind in ("multilabel-indicator",) or kind.endswith("multioutput"):
+        raise ValueError(
+            f"Multi-output targets are not supported (type_of_target(y) = {kind!r})."
+        )
+    if discrete_target == "auto":
+        if kind == "unknown":
+            raise ValueError(
+                "Unknown label type: y must hold class labels or numbers; got an "
+                f"array of dtype {y.dtype}."
+            )
+        is_discrete = kind in ("binary", "multiclass")
+    else:
+        is_discrete = bool(discrete_target)
+    if not is_discrete:
+        if y.dtype.kind not in "biuf":
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "A continuous target must be numeric; got values that cannot "
+                    f"be converted to float: {exc}"
+                ) from exc
+        y = y.astype(np.float64)
+        if not np.isfinite(y).all():
+            raise ValueError("Input y contains NaN or infinity.")
+    elif y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("Input y contains NaN or infinity.")
+    return y, is_discrete
