@@ -14,7 +14,6 @@ Preparation turns validated user arrays into clean kernel inputs:
 import numpy as np
 from scipy import sparse
 
-
 __all__ = [
     "JITTER",
     "add_jitter",
@@ -241,7 +240,7 @@ def encode_features(X):
         for j, name in enumerate(X.columns):
             col = X.iloc[:, j]
             dtype = col.dtype
-            if isinstance(dtype, pd.CategoricalDtype) or dtype == object or (
+            if isinstance(dtype, pd.CategoricalDtype) or dtype is np.dtype(object) or (
                 pd.api.types.is_string_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
             ):
                 if col.isna().any():

@@ -80,7 +80,7 @@ def joint_codes(codes, n_levels):
     """
     out = np.asarray(codes[0], dtype=np.int64)
     size = int(n_levels[0])
-    for c, k in zip(codes[1:], n_levels[1:]):
+    for c, k in zip(codes[1:], n_levels[1:], strict=True):
         k = int(k)
         if size * k > _MAX_CODE:
             out, size = factorize(out)
