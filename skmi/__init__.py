@@ -3,9 +3,11 @@
 __version__ = "0.1.0"
 
 from ._mutual_info import mutual_info_classif, mutual_info_regression  # noqa: E402
+from ._tree import tree_information_gain  # noqa: E402
 
 __all__ = [
     "__version__",
     "mutual_info_classif",
     "mutual_info_regression",
+    "tree_information_gain",
 ]
