@@ -267,17 +267,9 @@ def mixture(seed, n, d):
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("k", [1, 3, 7])
 @pytest.mark.parametrize("d", [1, 3])
-def test_gao_mi_tie_free(seed, k, d):
-    x, y = correlated(seed, 300, d, 1)
-    expected = bf_gao(distances(x, y), distances(x), distances(y), k)
-    assert gao_mi(x, y, k) == pytest.approx(expected, abs=TOL)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("k", [1, 3, 7])
-@pytest.mark.parametrize("d", [1, 3])
-def test_gao_mi_with_atoms(seed, k, d):
-    x, y = mixture(seed, 300, d)
+@pytest.mark.parametrize("sample", [correlated, mixture], ids=["tie-free", "atoms"])
+def test_gao_mi(seed, k, d, sample):
+    x, y = sample(seed, 300, d) if sample is mixture else sample(seed, 300, d, 1)
     expected = bf_gao(distances(x, y), distances(x), distances(y), k)
     assert gao_mi(x, y, k) == pytest.approx(expected, abs=TOL)
 
