@@ -1,0 +1,17 @@
+"""Shared fixtures of the test suite."""
+
+import numpy as np
+import pytest
+
+
+def _bivariate_normal(rho, n, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n)
+    y = rho * x + np.sqrt(1.0 - rho**2) * rng.standard_normal(n)
+    return x, y
+
+
+@pytest.fixture
+def bivariate_normal():
+    """``sample(rho, n, seed) -> (x, y)``: standard normals with correlation rho."""
+    return _bivariate_normal
