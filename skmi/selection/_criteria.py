@@ -1,0 +1,348 @@
+"""Greedy forward-selection criteria of the Brown et al. (2012) family.
+
+A criterion scores a candidate feature ``X_k`` against the target ``Y`` and
+the set ``S`` of features selected so far. Every criterion below is built from
+a few *pairwise terms* between the candidate and one selected feature
+``X_j``; a search keeps running sums or minima of these terms, so that each
+step evaluates the candidates against the newly selected feature only.
+
+==========  ====================================================  ==============
+criterion   score ``J(X_k)`` for ``S`` non-empty                    pairwise terms
+==========  ====================================================  ==============
+``mim``     ``I(X_k;Y)``                                            none
+``mifs``    ``I(X_k;Y) - beta sum_j I(X_k;X_j)``                    red
+``mrmr``    ``I(X_k;Y) - mean_j I(X_k;X_j)``                        red
+``cife``    ``I(X_k;Y) - sum_j [I(X_k;X_j) - I(X_k;X_j|Y)]``        red, cred
+``icap``    ``I(X_k;Y) - sum_j max(0, I(X_k;X_j) - I(X_k;X_j|Y))``  red, cred
+``jmi``     ``mean_j [I(X_k,X_j;Y) - I(X_j;Y)]``                    joint
+``jmim``    ``min_j I(X_k,X_j;Y)``                                  joint
+``cmim``    ``min_j I(X_k;Y|X_j)``                                  crel
+``disr``    ``mean_j I(X_k,X_j;Y) / H(X_k,X_j,Y)``                  joint, hjoint
+``cmi``     ``I(X_k;Y|X_S)``, ``X_S`` the joint selected set        cmi
+==========  ====================================================  ==============
+
+Every score reduces to the relevance ``I(X_k;Y)`` when ``S`` is empty.
+JMI is the sum ``sum_j I(X_k,X_j;Y)`` of Brown et al.; the form above
+subtracts ``sum_j I(X_j;Y)`` (the same for every candidate) and divides by
+``|S|``, which leaves the choice unchanged and puts the score on the scale of
+an information gain: by the chain rule it is ``mean_j I(X_k;Y|X_j)``. DISR is
+likewise the mean rather than the sum of Meyer et al.'s ratios.
+
+The pairwise terms are
+
+* ``red``: ``I(X_k;X_j)``, the redundancy;
+* ``cred``: ``I(X_k;X_j|Y)``, the class-conditional redundancy;
+* ``joint``: ``I(X_k,X_j;Y)``, the joint relevance;
+* ``crel``: ``I(X_k;Y|X_j)``, the conditional relevance;
+* ``hjoint``: ``H(X_k,X_j,Y)``, the joint entropy (DISR);
+* ``cmi``: ``I(X_k;Y|Z)`` with ``Z`` the whole selected set.
+
+They are computed either by the information estimator's ``*_prepared``
+methods (:func:`pair_terms`) or, for discrete variables with uncorrected
+plug-in estimates, by counting joint codes of many candidates with one
+``np.bincount`` (:class:`CountTerms`), which gives the same plug-in values.
+
+References
+----------
+.. [1] G. Brown, A. Pocock, M.-J. Zhao and M. Luján, "Conditional likelihood
+   maximisation: a unifying framework for information theoretic feature
+   selection", JMLR 13, 2012.
+.. [2] M. Bennasar, Y. Hicks and R. Setchi, "Feature selection using joint
+   mutual information maximisation", Expert Systems with Applications 42,
+   2015.
+.. [3] F. Fleuret, "Fast binary feature selection with conditional mutual
+   information", JMLR 5, 2004.
+.. [4] P. E. Meyer, C. Schretter and G. Bontempi, "Information-theoretic
+   feature selection in microarray data using variable complementarity",
+   IEEE J. Sel. Topics Signal Process. 2, 2008.
+.. [5] H. Peng, F. Long and C. Ding, "Feature selection based on mutual
+   information: criteria of max-dependency, max-relevance, and
+   min-redundancy", IEEE TPAMI 27, 2005.
+.. [6] R. Battiti, "Using mutual information for selecting features in
+   supervised neural net learning", IEEE Trans. Neural Networks 5, 1994.
+"""
+
+import numpy as np
+
+from ..estimators._variables import Variable
+
+__all__ = [
+    "CRITERIA",
+    "Accumulator",
+    "CountTerms",
+    "pair_terms",
+    "terms_needed",
+]
+
+#: pairwise terms each criterion needs
+_NEEDS = {
+    "mim": (),
+    "mifs": ("red",),
+    "mrmr": ("red",),
+    "cife": ("red", "cred"),
+    "icap": ("red", "cred"),
+    "jmi": ("joint",),
+    "jmim": ("joint",),
+    "cmim": ("crel",),
+    "disr": ("joint", "hjoint"),
+    "cmi": ("cmi",),
+}
+
+CRITERIA = tuple(_NEEDS)
+
+
+def terms_needed(criterion):
+    """The pairwise terms a criterion is built from."""
+    return _NEEDS[criterion]
+
+
+# --------------------------------------------------------------------------
+# pairwise terms through the information estimator
+# --------------------------------------------------------------------------
+def pair_terms(estimator, candidates, xj, target, needs):
+    """Pairwise terms of each candidate with ``xj`` (the selected set for "cmi").
+
+    Parameters
+    ----------
+    estimator : BaseMIEstimator
+    candidates : list of Variable
+    xj : Variable
+        The newly selected feature (the joint selected set for ``"cmi"``).
+    target : Variable
+    needs : tuple of str
+        Terms to compute (see the module docstring).
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n_candidates,)
+    """
+    out = {name: np.empty(len(candidates)) for name in needs}
+    for i, xk in enumerate(candidates):
+        if "red" in needs:
+            out["red"][i] = estimator.mutual_info_prepared(xk, xj)
+        if "cred" in needs:
+            out["cred"][i] = estimator.conditional_mutual_info_prepared(xk, xj, target)
+        if "joint" in needs:
+            out["joint"][i] = estimator.mutual_info_prepared(
+                Variable.join(xk, xj), target
+            )
+        if "hjoint" in needs:
+            out["hjoint"][i] = estimator.entropy_prepared(Variable.join(xk, xj, target))
+        if "crel" in needs:
+            out["crel"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
+        if "cmi" in needs:
+            out["cmi"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
+    return out
+
+
+# --------------------------------------------------------------------------
+# pairwise terms of discrete candidates by counting, vectorised
+# --------------------------------------------------------------------------
+#: largest number of bins counted by one ``np.bincount`` call
+_BINCOUNT_BUDGET = 1 << 22
+
+
+def _xlogx_table(n):
+    c = np.arange(n + 1, dtype=np.float64)
+    c[0] = 1.0
+    return np.arange(n + 1) * np.log(c)
+
+
+def row_entropies(codes, sizes, xlogx):
+    """Plug-in entropies (nats) of the rows of an integer code matrix.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m, n), int64
+        Row ``i`` holds codes in ``0..sizes[i]-1``.
+    sizes : ndarray of shape (m,)
+        Upper bounds of the codes of each row.
+    xlogx : ndarray of shape (n + 1,)
+        ``c log c`` for ``c = 0..n`` (``0 log 0 = 0``).
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        ``log n - sum_c c log c / n`` for each row, ``c`` its counts.
+
+    Notes
+    -----
+    The rows are offset into disjoint ranges and counted by one
+    ``np.bincount`` per group of rows; each row's sum only involves its own
+    counts, so the result of a row never depends on the other rows.
+    """
+    m, n = codes.shape
+    out = np.empty(m)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    big = sizes > max(_BINCOUNT_BUDGET, 4 * n)
+    for i in np.flatnonzero(big):
+        _, counts = np.unique(codes[i], return_counts=True)
+        out[i] = np.log(n) - np.sum(xlogx[counts]) / n
+    rows = np.flatnonzero(~big)
+    start = 0
+    while start < rows.size:
+        cum = np.cumsum(sizes[rows[start:]])
+        stop = start + max(1, int(np.searchsorted(cum, _BINCOUNT_BUDGET, "right")))
+        group = rows[start:stop]
+        offsets = np.concatenate(([0], np.cumsum(sizes[group])[:-1]))
+        flat = (codes[group] + offsets[:, None]).ravel()
+        counts = np.bincount(flat, minlength=int(offsets[-1] + sizes[group[-1]]))
+        sums = np.add.reduceat(xlogx[counts], offsets)
+        out[group] = np.log(n) - sums / n
+        start = stop
+    return out
+
+
+class CountTerms:
+    """Pairwise terms of discrete variables by vectorised plug-in counts.
+
+    Built once per search from the codes of every column and of the target;
+    the marginal entropies ``H(X_k)`` and ``H(X_k, Y)`` are computed once.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_columns, n_samples), int64
+        Dense codes of each column.
+    n_levels : ndarray of shape (n_columns,)
+        Number of levels of each column.
+    target : Variable
+        A discrete target.
+    """
+
+    def __init__(self, codes, n_levels, target):
+        self.codes = codes
+        self.n_levels = np.asarray(n_levels, dtype=np.int64)
+        self.y = target.codes
+        self.ky = int(target.n_levels)
+        n = codes.shape[1]
+        self.xlogx = _xlogx_table(n)
+        self.h_y = self._entropies(self.y[None, :], [self.ky])[0]
+        self.h_x = self._entropies(codes, self.n_levels)
+        self.h_xy = self._entropies(
+            codes + self.n_levels[:, None] * self.y[None, :], self.n_levels * self.ky
+        )
+
+    def _entropies(self, codes, sizes):
+        return row_entropies(codes, sizes, self.xlogx)
+
+    def relevance(self, index):
+        """``I(X_k; Y)`` for the columns ``index``."""
+        return self.h_x[index] + self.h_y - self.h_xy[index]
+
+    def terms(self, index, z_codes, kz, needs):
+        """Terms of the columns ``index`` with a discrete ``Z`` (codes ``0..kz-1``).
+
+        ``Z`` is the newly selected column, or the joint selected set for
+        ``"cmi"``; the candidates' codes are permuted copies when ``index``
+        is an array of codes (see :meth:`terms_of_codes`).
+        """
+        return self.terms_of_codes(
+            self.codes[index], self.n_levels[index], self.h_x[index],
+            self.h_xy[index], z_codes, kz, needs,
+        )
+
+    def terms_of_codes(self, codes, levels, h_x, h_xy, z_codes, kz, needs):
+        """Terms of candidate code rows ``codes`` with ``Z``; see :meth:`terms`."""
+        kz = int(kz)
+        y = self.y
+        h_z = self._entropies(z_codes[None, :], [kz])[0]
+        h_zy = self._entropies((z_codes + kz * y)[None, :], [kz * self.ky])[0]
+        xz = codes + levels[:, None] * z_codes[None, :]
+        h_xz = self._entropies(xz, levels * kz)
+        out = {}
+        if {"cred", "joint", "hjoint", "crel", "cmi"} & set(needs):
+            h_xzy = self._entropies(xz + (levels * kz)[:, None] * y[None, :],
+                                    levels * kz * self.ky)
+        if "red" in needs:
+            out["red"] = h_x + h_z - h_xz
+        if "cred" in needs:
+            out["cred"] = h_xy + h_zy - h_xzy - self.h_y
+        if "joint" in needs:
+            out["joint"] = h_xz + self.h_y - h_xzy
+        if "hjoint" in needs:
+            out["hjoint"] = h_xzy
+        if "crel" in needs or "cmi" in needs:
+            crel = h_xz + h_zy - h_xzy - h_z
+            out["crel" if "crel" in needs else "cmi"] = crel
+        return out
+
+    def permuted(self, k, permutations):
+        """Code rows of column ``k`` permuted by each row of ``permutations``."""
+        codes = self.codes[k][permutations]
+        m = codes.shape[0]
+        levels = np.full(m, self.n_levels[k])
+        return codes, levels, np.full(m, self.h_x[k]), self._entropies(
+            codes + levels[:, None] * self.y[None, :], levels * self.ky
+        )
+
+
+# --------------------------------------------------------------------------
+# running sums and minima of the terms
+# --------------------------------------------------------------------------
+class Accumulator:
+    """Running sums and minima of the pairwise terms of a set of candidates.
+
+    Parameters
+    ----------
+    criterion : str
+    relevance : ndarray of shape (n_candidates,)
+        ``I(X_k; Y)`` of each candidate.
+    beta : float
+        MIFS redundancy weight.
+    """
+
+    def __init__(self, criterion, relevance, beta=1.0):
+        self.criterion = criterion
+        self.relevance = np.asarray(relevance, dtype=np.float64)
+        self.beta = beta
+        m = self.relevance.shape[0]
+        self.total = np.zeros(m)
+        self.minimum = np.full(m, np.inf)
+        self.cmi = np.array(self.relevance)
+        self.n_selected = 0
+        self.selected_relevance = 0.0
+
+    def add(self, terms, index=slice(None)):
+        """Fold in the terms of the candidates ``index`` with one new feature."""
+        c = self.criterion
+        if c in ("mifs", "mrmr"):
+            self.total[index] += terms["red"]
+        elif c == "cife":
+            self.total[index] += terms["red"] - terms["cred"]
+        elif c == "icap":
+            self.total[index] += np.maximum(0.0, terms["red"] - terms["cred"])
+        elif c == "jmi":
+            self.total[index] += terms["joint"]
+        elif c == "jmim":
+            self.minimum[index] = np.minimum(self.minimum[index], terms["joint"])
+        elif c == "cmim":
+            self.minimum[index] = np.minimum(self.minimum[index], terms["crel"])
+        elif c == "disr":
+            self.total[index] += terms["joint"] / terms["hjoint"]
+        elif c == "cmi":
+            self.cmi[index] = terms["cmi"]
+
+    def step(self, relevance_j):
+        """Record that one more feature (of relevance ``relevance_j``) was selected."""
+        self.n_selected += 1
+        self.selected_relevance += float(relevance_j)
+
+    def scores(self, index=slice(None)):
+        """Criterion scores of the candidates ``index`` (see the module table)."""
+        c, s = self.criterion, self.n_selected
+        rel = self.relevance[index]
+        if s == 0 or c == "mim":
+            return np.array(rel, dtype=np.float64)
+        if c == "mifs":
+            return rel - self.beta * self.total[index]
+        if c == "mrmr":
+            return rel - self.total[index] / s
+        if c in ("cife", "icap"):
+            return rel - self.total[index]
+        if c == "jmi":
+            return (self.total[index] - self.selected_relevance) / s
+        if c in ("jmim", "cmim"):
+            return np.array(self.minimum[index])
+        if c == "disr":
+            return self.total[index] / s
+        return np.array(self.cmi[index])

@@ -1,0 +1,471 @@
+"""Greedy forward selection with cached pairwise terms and a stopping rule.
+
+:func:`forward_select` adds one feature at a time, the candidate of highest
+criterion score (see :mod:`skmi.selection._criteria`). After a feature is
+selected, the remaining candidates are evaluated against it only, and their
+running sums or minima are updated; CMIM updates lazily (its scores only
+decrease, so a candidate whose partial minimum is already below the best
+complete score is not updated). Candidate evaluations run in parallel in
+contiguous chunks; every random number (the permutations of the stopping
+test) is drawn in the calling process, so results never depend on ``n_jobs``.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.utils.parallel import Parallel, delayed
+
+from ..estimators._classes import KSG, PlugIn
+from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._variables import Variable
+from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
+from ._relevance import chunks, relevance
+
+__all__ = ["ForwardResult", "forward_select"]
+
+
+@dataclass
+class ForwardResult:
+    """Outcome of a forward search."""
+
+    selection_order: np.ndarray  #: indices of the selected features, in order
+    gains: np.ndarray  #: criterion score of each selected feature when selected
+    pvalues: object  #: permutation p-value of each step, or None
+    relevance: np.ndarray  #: ``I(X_k; Y)`` of every feature
+    stop_reason: str  #: why the search stopped
+
+
+# --------------------------------------------------------------------------
+# two ways of computing the pairwise terms
+# --------------------------------------------------------------------------
+def _concat(parts, needs):
+    return {
+        name: np.concatenate([p[name] for p in parts]) if parts else np.zeros(0)
+        for name in needs
+    }
+
+
+class _EstimatorTerms:
+    """Pairwise terms through the estimator's ``*_prepared`` methods."""
+
+    def __init__(self, estimator, columns, target, n_jobs):
+        self.estimator = estimator
+        self.columns = columns
+        self.target = target
+        self.n_jobs = n_jobs
+
+    def relevance(self):
+        return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
+
+    def conditioning(self, selected):
+        cols = [self.columns[j] for j in selected]
+        z = cols[0] if len(cols) == 1 else Variable.join(*cols)
+        return z.precompute()
+
+    def _run(self, variables, z, needs):
+        if not variables:
+            return _concat([], needs)
+        if effective_n_jobs(self.n_jobs) == 1:
+            return pair_terms(self.estimator, variables, z, self.target, needs)
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(pair_terms)(
+                self.estimator, [variables[i] for i in part], z, self.target, needs
+            )
+            for part in chunks(range(len(variables)), self.n_jobs)
+        )
+        return _concat(parts, needs)
+
+    def terms(self, candidates, z, needs):
+        return self._run([self.columns[k] for k in candidates], z, needs)
+
+    def permuted_relevance(self, k, permutations):
+        variables = [self.columns[k].take(p) for p in permutations]
+        return self._run(variables, None, ("cmi",))["cmi"]
+
+    def permuted_terms(self, k, permutations, z, needs):
+        return self._run([self.columns[k].take(p) for p in permutations], z, needs)
+
+
+def _count_terms_chunk(counts, candidates, z_codes, kz, needs):
+    return counts.terms(candidates, z_codes, kz, needs)
+
+
+class _CountTermsRunner:
+    """Pairwise terms of discrete variables by vectorised counting."""
+
+    def __init__(self, columns, target, n_jobs):
+        self.counts = CountTerms(
+            np.vstack([c.codes for c in columns]),
+            [c.n_levels for c in columns],
+            target,
+        )
+        self.n = target.n_samples
+        self.n_jobs = n_jobs
+
+    def relevance(self):
+        return self.counts.relevance(slice(None))
+
+    def conditioning(self, selected):
+        c = self.counts
+        if len(selected) == 1:
+            j = selected[0]
+            return c.codes[j], int(c.n_levels[j])
+        codes, size = joint_codes([c.codes[j] for j in selected], c.n_levels[selected])
+        return factorize(codes)
+
+    def terms(self, candidates, z, needs):
+        candidates = np.asarray(candidates, dtype=np.intp)
+        z_codes, kz = z
+        if candidates.size == 0:
+            return _concat([], needs)
+        if effective_n_jobs(self.n_jobs) == 1 or candidates.size < 8:
+            return self.counts.terms(candidates, z_codes, kz, needs)
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(_count_terms_chunk)(self.counts, list(part), z_codes, kz, needs)
+            for part in chunks(candidates, self.n_jobs, per_worker=1)
+        )
+        return _concat(parts, needs)
+
+    def permuted_relevance(self, k, permutations):
+        zeros = np.zeros(self.n, dtype=np.int64)
+        return self.permuted_terms(k, permutations, (zeros, 1), ("cmi",))["cmi"]
+
+    def permuted_terms(self, k, permutations, z, needs):
+        z_codes, kz = z
+        return self.counts.terms_of_codes(
+            *self.counts.permuted(k, permutations), z_codes, kz, needs
+        )
+
+
+def _counts_apply(estimator, columns, target):
+    """Whether vectorised counting gives the estimator's own values."""
+    if not (target.is_discrete and all(c.is_discrete for c in columns)):
+        return False
+    if isinstance(estimator, PlugIn):
+        return estimator.correction is None
+    return isinstance(estimator, KSG)
+
+
+# --------------------------------------------------------------------------
+# exact duplicates
+# --------------------------------------------------------------------------
+class _Duplicates:
+    """Find candidates that duplicate a selected feature exactly.
+
+    A discrete column duplicates another when the two induce the same
+    partition of the samples (equal up to a relabelling of the values); a
+    continuous column when its raw values are equal. Cheap keys (number of
+    levels and sorted level counts, or a hash of the raw values) filter the
+    pairs before the exact check.
+    """
+
+    def __init__(self, columns, raw):
+        self.columns = columns
+        self.raw = raw
+        self.keys = [self._key(j) for j in range(len(columns))]
+
+    def _key(self, j):
+        c = self.columns[j]
+        if c.is_discrete:
+            return ("d", c.n_levels, hash(np.sort(c.level_counts).tobytes()))
+        if self.raw is not None and c.is_continuous:
+            return ("c", hash(np.ascontiguousarray(self.raw[:, j]).tobytes()))
+        return ("x", j)
+
+    def _canonical(self, j):
+        codes = self.columns[j].codes
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        rank = np.empty(first.size, dtype=np.int64)
+        rank[np.argsort(first)] = np.arange(first.size)
+        return rank[inverse]
+
+    def of(self, j, candidates):
+        """Boolean mask of the ``candidates`` that duplicate column ``j``."""
+        key = self.keys[j]
+        out = np.zeros(len(candidates), dtype=bool)
+        for i, k in enumerate(candidates):
+            if self.keys[k] != key or key[0] == "x":
+                continue
+            if key[0] == "d":
+                out[i] = np.array_equal(self._canonical(k), self._canonical(j))
+            else:
+                out[i] = np.array_equal(self.raw[:, k], self.raw[:, j])
+        return out
+
+
+# --------------------------------------------------------------------------
+# the permutation test of the stopping rule
+# --------------------------------------------------------------------------
+#: target number of samples per stratum for continuous selected features
+_STRATUM_SIZE = 10
+
+
+def _strata(columns, selected, n):
+    """Codes of the strata within which a candidate is permuted.
+
+    The strata are the joint levels of the discrete selected features; each
+    continuous selected feature is cut into ``b`` equal-frequency bins, ``b``
+    the largest number (at most 10) that leaves about ``_STRATUM_SIZE``
+    samples per stratum on average (``b = 1``, no stratification by the
+    continuous features, when the discrete levels already use them up).
+    """
+    discrete = [columns[j] for j in selected if columns[j].codes is not None]
+    continuous = [columns[j] for j in selected if columns[j].continuous is not None]
+    codes, size = np.zeros(n, dtype=np.int64), 1
+    if discrete:
+        codes, size = factorize(
+            joint_codes([c.codes for c in discrete], [c.n_levels for c in discrete])[0]
+        )
+    if continuous:
+        d = sum(c.continuous.shape[1] for c in continuous)
+        b = int(np.floor((n / (_STRATUM_SIZE * size)) ** (1.0 / d)))
+        b = min(10, b)
+        if b >= 2:
+            parts, levels = [codes], [size]
+            for c in continuous:
+                for col in c.continuous.T:
+                    bc, kb = bin_quantile(col, b)
+                    parts.append(bc)
+                    levels.append(kb)
+            codes, size = factorize(joint_codes(parts, levels)[0])
+    return codes
+
+
+def _permutations(strata, n_permutations, rng):
+    """Permutations of ``0..n-1`` that keep every sample in its stratum."""
+    n = strata.shape[0]
+    base = np.argsort(strata, kind="stable")
+    out = np.empty((n_permutations, n), dtype=np.intp)
+    for b in range(n_permutations):
+        shuffled = np.lexsort((rng.random_sample(n), strata))
+        out[b, base] = shuffled
+    return out
+
+
+# --------------------------------------------------------------------------
+# the search
+# --------------------------------------------------------------------------
+class _Search:
+    def __init__(self, runner, columns, criterion, beta, rel, n_jobs):
+        self.runner = runner
+        self.columns = columns
+        self.criterion = criterion
+        self.needs = terms_needed(criterion)
+        self.beta = beta
+        self.rel = rel
+        self.acc = Accumulator(criterion, rel, beta)
+        self.selected = []
+        # CMIM: number of selected features folded into each partial minimum
+        self.n_folded = np.zeros(len(columns), dtype=np.int64)
+        self.batch = max(16, 4 * effective_n_jobs(n_jobs))
+        if isinstance(runner, _CountTermsRunner):
+            self.batch = max(256, self.batch)
+
+    def best(self, candidates):
+        """The candidate of highest score (smallest index among ties) and its score."""
+        if self.criterion == "cmim" and self.selected:
+            return self._best_lazy(candidates)
+        scores = self.acc.scores(candidates)
+        i = int(np.argmax(scores))
+        return int(candidates[i]), float(scores[i])
+
+    def _fold(self, ks, position):
+        j = self.selected[position]
+        t = self.runner.terms(ks, self.runner.conditioning([j]), self.needs)
+        self.acc.add(t, ks)
+
+    def _best_lazy(self, candidates):
+        s = len(self.selected)
+        partial = self.acc.minimum
+        ordering = candidates[np.lexsort((candidates, -partial[candidates]))]
+        best_k, best = -1, -np.inf
+        for start in range(0, ordering.size, self.batch):
+            batch = ordering[start : start + self.batch]
+            viable = (partial[batch] > best) | (
+                (partial[batch] == best) & (batch < best_k)
+            )
+            if not viable[0]:
+                break
+            batch = batch[viable]
+            for position in range(int(self.n_folded[batch].min()), s):
+                ks = batch[self.n_folded[batch] <= position]
+                self._fold(ks, position)
+                self.n_folded[ks] = position + 1
+            for k in batch:
+                if partial[k] > best or (partial[k] == best and k < best_k):
+                    best_k, best = int(k), float(partial[k])
+        return best_k, best
+
+    def select(self, k):
+        self.selected.append(int(k))
+        self.acc.step(self.rel[k])
+
+    def update(self, candidates):
+        """Evaluate the remaining candidates against the newly selected feature."""
+        if not self.needs or self.criterion == "cmim" or candidates.size == 0:
+            return
+        selected = self.selected if self.criterion == "cmi" else self.selected[-1:]
+        z = self.runner.conditioning(selected)
+        self.acc.add(self.runner.terms(candidates, z, self.needs), candidates)
+
+    def null_scores(self, k, permutations):
+        """Scores of copies of column ``k`` permuted by each row of ``permutations``."""
+        runner, c = self.runner, self.criterion
+        s = len(self.selected)
+        if s == 0 or c in ("mim", "mifs", "mrmr", "cife", "icap"):
+            rel = runner.permuted_relevance(k, permutations)
+        else:
+            rel = np.zeros(permutations.shape[0])
+        acc = Accumulator(c, rel, self.beta)
+        if c == "cmi" and s:
+            z = runner.conditioning(self.selected)
+            acc.add(runner.permuted_terms(k, permutations, z, self.needs))
+        elif self.needs:
+            for j in self.selected:
+                z = runner.conditioning([j])
+                acc.add(runner.permuted_terms(k, permutations, z, self.needs))
+        for j in self.selected:
+            acc.step(self.rel[j])
+        return acc.scores()
+
+
+def _pvalue(search, k, score, n_samples, n_permutations, rng):
+    strata = _strata(search.columns, search.selected, n_samples)
+    block = max(1, min(n_permutations, 20_000_000 // max(1, n_samples)))
+    exceed = 0
+    done = 0
+    while done < n_permutations:
+        m = min(block, n_permutations - done)
+        perms = _permutations(strata, m, rng)
+        exceed += int(np.sum(search.null_scores(k, perms) >= score))
+        done += m
+    return (1.0 + exceed) / (1.0 + n_permutations)
+
+
+def forward_select(
+    estimator,
+    columns,
+    target,
+    *,
+    criterion="jmi",
+    n_features_to_select="auto",
+    tol=None,
+    alpha=0.05,
+    n_permutations=100,
+    beta=1.0,
+    raw=None,
+    rng=None,
+    n_jobs=None,
+    verbose=0,
+    feature_names=None,
+):
+    """Greedy forward selection of prepared columns.
+
+    Parameters
+    ----------
+    estimator : BaseMIEstimator
+        Information estimator whose kernels compute every term.
+    columns : list of Variable
+        Prepared features.
+    target : Variable
+        Prepared target.
+    criterion : str
+        One of :data:`skmi.selection._criteria.CRITERIA`.
+    n_features_to_select : int or "auto"
+        Number of features to select, or "auto" for the stopping rule: stop
+        when the best candidate's score is below ``tol`` (when ``tol`` is not
+        None) or not significant at level ``alpha`` under the conditional
+        permutation test. The first feature is always selected.
+    tol : float or None
+    alpha : float
+    n_permutations : int
+    beta : float
+        MIFS redundancy weight.
+    raw : ndarray of shape (n_samples, n_columns) or None
+        Raw values of the columns, used to recognise exact duplicates of
+        continuous columns.
+    rng : numpy.random.RandomState
+        Source of the permutations (drawn in this process).
+    n_jobs : int or None
+    verbose : int
+    feature_names : sequence of str or None
+        Names used in the progress messages.
+
+    Returns
+    -------
+    ForwardResult
+    """
+    start = time.perf_counter()
+    n_columns = len(columns)
+    n_samples = target.n_samples
+    if criterion == "disr" and not (
+        target.is_discrete and all(c.is_discrete for c in columns)
+    ):
+        raise ValueError(
+            "criterion='disr' divides by the joint entropy H(X_k, X_j, Y), which "
+            "is a Shannon entropy only for discrete variables; here some prepared "
+            "variables are continuous (their differential entropy may be zero or "
+            "negative). Use estimator=PlugIn() to discretise them, mark the "
+            "columns and target as discrete, or choose another criterion."
+        )
+    target.precompute()
+    if _counts_apply(estimator, columns, target):
+        runner = _CountTermsRunner(columns, target, n_jobs)
+    else:
+        for c in columns:
+            c.precompute()
+        runner = _EstimatorTerms(estimator, columns, target, n_jobs)
+    rel = np.asarray(runner.relevance(), dtype=np.float64)
+    search = _Search(runner, columns, criterion, beta, rel, n_jobs)
+    duplicates = _Duplicates(columns, raw)
+    auto = isinstance(n_features_to_select, str)
+    n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
+    available = np.ones(n_columns, dtype=bool)
+    is_duplicate = np.zeros(n_columns, dtype=bool)
+    gains, pvalues = [], []
+    stop_reason = "n_features_to_select reached"
+    while len(search.selected) < n_max:
+        step_start = time.perf_counter()
+        pool = np.flatnonzero(available & ~is_duplicate)
+        if pool.size == 0:
+            pool = np.flatnonzero(available)
+        k, score = search.best(pool)
+        p = None
+        if auto and tol is None:
+            p = _pvalue(search, k, score, n_samples, n_permutations, rng)
+        if auto and search.selected:
+            if tol is not None and score < tol:
+                stop_reason = f"best score {score:.4g} < tol={tol:g}"
+                break
+            if p is not None and p > alpha:
+                stop_reason = f"p-value {p:.3g} > alpha={alpha:g}"
+                break
+        search.select(k)
+        available[k] = False
+        gains.append(score)
+        if p is not None:
+            pvalues.append(p)
+        remaining = np.flatnonzero(available)
+        is_duplicate[remaining] |= duplicates.of(k, remaining)
+        if verbose > 0:
+            name = feature_names[k] if feature_names is not None else f"x{k}"
+            extra = "" if p is None else f", p-value {p:.3g}"
+            print(
+                f"[forward {criterion}] step {len(search.selected)}: {name} "
+                f"(index {k}), score {score:.4g} nats{extra}, "
+                f"{time.perf_counter() - step_start:.2f} s "
+                f"(total {time.perf_counter() - start:.2f} s)"
+            )
+        if len(search.selected) < n_max:
+            search.update(remaining)
+    if verbose > 0:
+        print(f"[forward {criterion}] stopped: {stop_reason}")
+    return ForwardResult(
+        selection_order=np.asarray(search.selected, dtype=np.intp),
+        gains=np.asarray(gains, dtype=np.float64),
+        pvalues=np.asarray(pvalues, dtype=np.float64) if auto and tol is None else None,
+        relevance=rel,
+        stop_reason=stop_reason,
+    )
