@@ -40,7 +40,7 @@ from ._neighbors import (
     count_strict,
     count_strict_sorted,
     kth_distance,
-    kth_distance_sorted,
+    kth_distance_blocks,
 )
 from ._plugin import conditional_mutual_info_counts, entropy_counts, mutual_info_counts
 from ._variables import Variable
@@ -84,17 +84,43 @@ def ksg_mi(x, y, k):
 
 
 def ksg_mi_1d(x, y, y_sorted, k):
-    """KSG algorithm 1 for 1-D ``x`` and ``y``, with ``y`` sorted once per fit."""
-    from scipy.spatial import cKDTree
+    """KSG algorithm 1 for 1-D ``x`` and ``y``.
 
+    The joint k-th distances come from one k-d tree; the marginal counts are
+    searches of each sorted column with the centres in sorted order, so each
+    column is sorted once. ``y_sorted`` (``y`` sorted ascending, computed once
+    per fit) is kept for callers; the counts need ``y``'s sort order itself.
+    """
     n = x.shape[0]
-    tree = cKDTree(np.column_stack([x, y]), balanced_tree=False, compact_nodes=False)
-    eps = tree.query(tree.data, k=k + 1, p=np.inf)[0][:, k]
-    nx = count_strict_sorted(np.sort(x), x, eps) - 1
-    ny = count_strict_sorted(y_sorted, y, eps) - 1
+    eps = kth_distance(np.column_stack([x, y]), k)
     return float(
-        digamma(k) + digamma(n) - np.mean(digamma(nx + 1)) - np.mean(digamma(ny + 1))
+        digamma(k)
+        + digamma(n)
+        - _mean_digamma(_self_counts(x, eps))
+        - _mean_digamma(_self_counts(y, eps))
     )
+
+
+def _self_counts(x, radius):
+    """Strict 1-D counts around every sample (itself included), in sorted order.
+
+    Only the multiset of counts matters to the estimators, so they are
+    returned in the order of ``np.argsort(x)``.
+    """
+    order = np.argsort(x)
+    xs = x[order]
+    return count_strict_sorted(xs, xs, radius[order])
+
+
+def _mean_digamma(counts):
+    """``np.mean(digamma(counts))`` for positive integer counts.
+
+    The digamma function is evaluated once per distinct value and weighted by
+    its frequency (the counts of a k-NN estimator take few distinct values).
+    """
+    freq = np.bincount(counts)
+    values = np.flatnonzero(freq)
+    return float(np.dot(freq[values].astype(np.float64), digamma(values))) / counts.size
 
 
 def ksg_cmi(x, y, z, k):
@@ -161,26 +187,51 @@ def ross_mi(x, level_indices, k):
 
 
 def ross_mi_1d(x, level_indices, k):
-    """Ross [2]_ for 1-D ``x``: no tree, windowed k-th distances per class."""
+    """Ross [2]_ for 1-D ``x``: no tree, windowed k-th distances per class.
+
+    ``x`` is sorted once; a stable partition of the sorted samples by class
+    gives every class in sorted order, so the within-class k-th distances of
+    all classes are one windowed pass, and the counts over all samples are
+    searches of the sorted column with sorted centres.
+    """
     n = x.shape[0]
-    k_all, sizes, keep = _ross_terms(level_indices, n, k)
-    eps = np.zeros(n)
-    for idx in level_indices:
-        if idx.size > 1:
-            order = np.argsort(x[idx], kind="stable")
-            members = idx[order]
-            eps[members] = kth_distance_sorted(x[members], min(k, idx.size - 1))
-    if not keep.all():
-        x, eps, k_all, sizes = x[keep], eps[keep], k_all[keep], sizes[keep]
-    if x.shape[0] == 0:
+    sizes = np.array([idx.size for idx in level_indices], dtype=np.intp)
+    keep = sizes > 1
+    n_kept = int(sizes[keep].sum())
+    if n_kept == 0:
         return 0.0
-    m = count_strict_sorted(np.sort(x), x, eps)
+    labels = np.empty(n, dtype=_label_dtype(sizes.size))
+    for code, idx in enumerate(level_indices):
+        labels[idx] = code
+    order = np.argsort(x)
+    xs = x[order]
+    # positions in ``xs`` grouped by class, sorted within each class
+    by_class = np.argsort(labels[order], kind="stable")
+    eps = np.empty(n)
+    eps[by_class] = kth_distance_blocks(xs[by_class], k, sizes)
+    if n_kept < n:
+        # samples alone in their class have no neighbour and are left out
+        kept = np.empty(n, dtype=bool)
+        kept[by_class] = np.repeat(keep, sizes)
+        xs, eps = xs[kept], eps[kept]
+    m = count_strict_sorted(xs, xs, eps)
+    sizes = sizes[keep]
+    k_class = np.minimum(k, sizes - 1)
     return float(
-        digamma(x.shape[0])
-        + np.mean(digamma(k_all))
-        - np.mean(digamma(sizes))
-        - np.mean(digamma(m))
+        digamma(n_kept)
+        + np.dot(sizes, digamma(k_class)) / n_kept
+        - np.dot(sizes, digamma(sizes)) / n_kept
+        - _mean_digamma(m)
     )
+
+
+def _label_dtype(n_levels):
+    """The smallest unsigned type for codes ``0..n_levels-1`` (radix-sortable)."""
+    if n_levels <= 1 << 8:
+        return np.uint8
+    if n_levels <= 1 << 16:
+        return np.uint16
+    return np.intp
 
 
 def gao_mi(x, y, k):
@@ -321,8 +372,9 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
             if idx.size < 2:
                 continue
             kk = _group_k(k, idx.size)
+            z_level = None if zc is None else zc.take(idx)
             total += idx.size * knn_conditional_mutual_info(
-                x.take(idx), y.take(idx), None if zc is None else zc.take(idx), kk, mixed
+                x.take(idx), y.take(idx), z_level, kk, mixed
             )
         return total / n
     # Chain rule over the discrete and continuous parts of x, then of y.
