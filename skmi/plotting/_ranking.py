@@ -1,0 +1,264 @@
+"""Bar chart of the marginal mutual information of each feature."""
+
+from numbers import Real
+
+import numpy as np
+
+from .._validation import check_is_fitted
+from ._base import (
+    check_alpha,
+    check_matplotlib_support,
+    check_positive_int,
+    feature_names,
+    merged_kw,
+    new_or_given_axes,
+)
+
+__all__ = ["MutualInfoRankingDisplay"]
+
+SELECTED_COLOR = "C0"
+UNSELECTED_COLOR = "0.75"
+
+
+class MutualInfoRankingDisplay:
+    """Ranking of the features by their mutual information with the target.
+
+    Horizontal bars of the scores, highest at the top; the selected features
+    are highlighted and the significant ones (p-value below `alpha`) are
+    marked with a star when p-values are available.
+
+    Use :meth:`from_estimator` to create a display from a fitted
+    :class:`~skmi.MutualInfoSelector`; the constructor only stores the data,
+    and :meth:`plot` draws it.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_features,)
+        Mutual information of each feature with the target, in nats.
+    feature_names : array-like of shape (n_features,), default=None
+        Names of the features. None means ``x0, x1, ...``.
+    support : array-like of shape (n_features,), default=None
+        Boolean mask of the selected features. None highlights nothing.
+    pvalues : array-like of shape (n_features,), default=None
+        The p-values of the independence of each feature and the target. None
+        marks nothing.
+    threshold : float, default=None
+        A score threshold, drawn as a vertical line when given.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes with the bars.
+    figure_ : matplotlib Figure
+        Figure containing the bars.
+    bars_ : matplotlib BarContainer
+        The bars, from the highest score (top) to the lowest.
+    indices_ : ndarray of shape (n_bars,)
+        Column index of the feature of each bar, in the order of `bars_`.
+    significance_ : matplotlib Line2D or None
+        Star markers next to the bars of the significant features, or None
+        when there are no p-values.
+    threshold_line_ : matplotlib Line2D or None
+        The vertical line at `threshold`, or None.
+
+    See Also
+    --------
+    skmi.MutualInfoSelector : The selector whose scores are drawn.
+    SelectionPathDisplay : The steps of a forward selection.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import make_classification
+    >>> from skmi import MutualInfoSelector
+    >>> from skmi.plotting import MutualInfoRankingDisplay
+    >>> X, y = make_classification(
+    ...     n_samples=200, n_features=6, n_informative=2, n_redundant=0,
+    ...     shuffle=False, random_state=0
+    ... )
+    >>> selector = MutualInfoSelector(k=2, random_state=0).fit(X, y)
+    >>> display = MutualInfoRankingDisplay.from_estimator(selector)
+    >>> display.indices_[:2]
+    array([1, 0])
+    >>> display.ax_.get_xlabel()
+    'mutual information (nats)'
+    >>> plt.close(display.figure_)
+    """
+
+    def __init__(
+        self,
+        *,
+        scores,
+        feature_names=None,
+        support=None,
+        pvalues=None,
+        threshold=None,
+    ):
+        self.scores = scores
+        self.feature_names = feature_names
+        self.support = support
+        self.pvalues = pvalues
+        self.threshold = threshold
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        max_features=20,
+        alpha=0.05,
+        bar_kw=None,
+        significance_kw=None,
+        legend=True,
+    ):
+        """Draw the ranking.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw into. None creates a new figure.
+        max_features : int, default=20
+            Number of features drawn, the best first. None draws all.
+        alpha : float, default=0.05
+            Significance level: features with a p-value below `alpha` get a
+            star.
+        bar_kw : dict, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.barh`. A
+            ``"color"`` entry colours every bar alike; otherwise the selected
+            features are coloured ``"C0"`` and the others grey.
+        significance_kw : dict, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the
+            star markers.
+        legend : bool, default=True
+            Whether to draw a legend (when there is something to explain).
+
+        Returns
+        -------
+        display : MutualInfoRankingDisplay
+            Object that stores the drawn artists.
+        """
+        name = f"{type(self).__name__}.plot"
+        check_matplotlib_support(name)
+        from matplotlib.patches import Patch
+
+        max_features = check_positive_int(max_features, "max_features")
+        alpha = check_alpha(alpha)
+        scores = np.asarray(self.scores, dtype=float).ravel()
+        n_features = scores.shape[0]
+        names = (
+            feature_names(None, n_features)
+            if self.feature_names is None
+            else np.asarray(self.feature_names, dtype=object)
+        )
+        support = None if self.support is None else np.asarray(self.support, bool)
+        pvalues = None if self.pvalues is None else np.asarray(self.pvalues, float)
+        for label, values in (
+            ("feature_names", names),
+            ("support", support),
+            ("pvalues", pvalues),
+        ):
+            if values is not None and values.shape != (n_features,):
+                raise ValueError(
+                    f"{label} must have one entry per score ({n_features}); got "
+                    f"shape {values.shape}."
+                )
+
+        order = np.argsort(-scores, kind="stable")[:max_features]
+        n_bars = order.shape[0]
+        ax = new_or_given_axes(ax, name, figsize=(6.4, 1.2 + 0.32 * n_bars))
+        positions = np.arange(n_bars)[::-1]  # best at the top
+        widths = scores[order]
+
+        bar_kw = merged_kw({"height": 0.7}, bar_kw)
+        handles = []
+        if "color" not in bar_kw and support is not None:
+            chosen = support[order]
+            bar_kw["color"] = np.where(chosen, SELECTED_COLOR, UNSELECTED_COLOR)
+            handles = [
+                Patch(color=SELECTED_COLOR, label="selected"),
+                Patch(color=UNSELECTED_COLOR, label="not selected"),
+            ]
+        self.bars_ = ax.barh(positions, widths, **bar_kw)
+        self.indices_ = order
+
+        self.significance_ = None
+        if pvalues is not None:
+            significant = pvalues[order] < alpha
+            pad = 0.02 * max(float(np.max(widths, initial=0.0)), 1e-12)
+            significance_kw = merged_kw(
+                {
+                    "linestyle": "none",
+                    "marker": "*",
+                    "markersize": 9,
+                    "color": "black",
+                    "label": f"p < {alpha:g}",
+                },
+                significance_kw,
+            )
+            (self.significance_,) = ax.plot(
+                widths[significant] + pad, positions[significant], **significance_kw
+            )
+            handles.append(self.significance_)
+
+        self.threshold_line_ = None
+        if isinstance(self.threshold, Real):
+            self.threshold_line_ = ax.axvline(
+                float(self.threshold),
+                color="C3",
+                linestyle="--",
+                linewidth=1,
+                label=f"threshold = {self.threshold:g}",
+            )
+            handles.append(self.threshold_line_)
+
+        ax.set_yticks(positions, labels=[str(n) for n in names[order]])
+        ax.set_ylim(-0.6, n_bars - 0.4)
+        ax.set_xlabel("mutual information (nats)")
+        ax.set_xlim(left=0.0)
+        if legend and handles:
+            ax.legend(handles=handles, loc="lower right")
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+        """Draw the ranking of a fitted selector.
+
+        Parameters
+        ----------
+        estimator : MutualInfoSelector
+            A fitted selector: its ``scores_``, ``get_support()``,
+            ``pvalues_`` (when not None), ``feature_names_in_`` (when set)
+            and a numeric ``threshold`` (when set) are drawn. Any fitted
+            scikit-learn selector with ``scores_`` is accepted, but the axis
+            says nats.
+        ax : matplotlib Axes, default=None
+            Axes to draw into. None creates a new figure.
+        **kwargs : dict
+            Keyword arguments of :meth:`plot`: `max_features`, `alpha`,
+            `bar_kw`, `significance_kw` and `legend`.
+
+        Returns
+        -------
+        display : MutualInfoRankingDisplay
+            Object that stores the drawn artists.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        check_is_fitted(estimator)
+        scores = getattr(estimator, "scores_", None)
+        if scores is None:
+            raise TypeError(
+                f"{cls.__name__}.from_estimator needs a fitted selector with "
+                f"scores_ (such as skmi.MutualInfoSelector); got {estimator!r}."
+            )
+        scores = np.asarray(scores, dtype=float)
+        support = estimator.get_support() if hasattr(estimator, "get_support") else None
+        threshold = getattr(estimator, "threshold", None)
+        display = cls(
+            scores=scores,
+            feature_names=feature_names(estimator, scores.shape[0]),
+            support=support,
+            pvalues=getattr(estimator, "pvalues_", None),
+            threshold=threshold if isinstance(threshold, Real) else None,
+        )
+        return display.plot(ax=ax, **kwargs)
