@@ -148,49 +148,80 @@ def _xlogx_table(n):
     return np.arange(n + 1) * np.log(c)
 
 
-def row_entropies(codes, sizes, xlogx):
-    """Plug-in entropies (nats) of the rows of an integer code matrix.
+def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
+    """Plug-in entropies (nats) of the codes ``base[rows[i]] + mult[i] * z``.
 
     Parameters
     ----------
-    codes : ndarray of shape (m, n), int64
-        Row ``i`` holds codes in ``0..sizes[i]-1``.
-    sizes : ndarray of shape (m,)
-        Upper bounds of the codes of each row.
+    base : ndarray of shape (m_all, n), int64
+        Candidate codes.
+    rows : ndarray of shape (m,)
+        The rows of ``base`` to use.
+    mult : ndarray of shape (m,), int64
+        Multiplier of ``z`` for each row (the number of levels of the row).
+    z : ndarray of shape (n,), int64
+        Codes shared by every row.
+    sizes : ndarray of shape (m,), int64
+        Upper bounds of the joint codes of each row.
     xlogx : ndarray of shape (n + 1,)
         ``c log c`` for ``c = 0..n`` (``0 log 0 = 0``).
+    fold : int, default=1
+        When ``fold > 1`` (``base`` of the form ``y + fold * x``), also return
+        the entropies of the codes ``// fold``, i.e. with ``y`` summed out.
 
     Returns
     -------
-    ndarray of shape (m,)
-        ``log n - sum_c c log c / n`` for each row, ``c`` its counts.
+    h : ndarray of shape (m,)
+        ``log n - sum_c c log c / n`` of each row, ``c`` its counts.
+    h_folded : ndarray of shape (m,) or None
 
     Notes
     -----
     The rows are offset into disjoint ranges and counted by one
-    ``np.bincount`` per group of rows; each row's sum only involves its own
-    counts, so the result of a row never depends on the other rows.
+    ``np.bincount`` per group of rows; a row's sum involves only its own
+    counts, so its entropy never depends on the other rows of the group.
     """
-    m, n = codes.shape
-    out = np.empty(m)
+    rows = np.asarray(rows, dtype=np.intp)
+    mult = np.asarray(mult, dtype=np.int64)
     sizes = np.asarray(sizes, dtype=np.int64)
+    m, n = rows.shape[0], base.shape[1]
+    h = np.empty(m)
+    hf = np.empty(m) if fold > 1 else None
+    log_n = np.log(n)
+    products = {}
+
+    def times_z(k):
+        if k not in products:
+            products[k] = k * z
+        return products[k]
+
     big = sizes > max(_BINCOUNT_BUDGET, 4 * n)
     for i in np.flatnonzero(big):
-        _, counts = np.unique(codes[i], return_counts=True)
-        out[i] = np.log(n) - np.sum(xlogx[counts]) / n
-    rows = np.flatnonzero(~big)
+        code = base[rows[i]] + times_z(int(mult[i]))
+        h[i] = log_n - np.sum(xlogx[np.unique(code, return_counts=True)[1]]) / n
+        if fold > 1:
+            folded = np.unique(code // fold, return_counts=True)[1]
+            hf[i] = log_n - np.sum(xlogx[folded]) / n
+    small = np.flatnonzero(~big)
     start = 0
-    while start < rows.size:
-        cum = np.cumsum(sizes[rows[start:]])
+    while start < small.size:
+        cum = np.cumsum(sizes[small[start:]])
         stop = start + max(1, int(np.searchsorted(cum, _BINCOUNT_BUDGET, "right")))
-        group = rows[start:stop]
+        group = small[start:stop]
         offsets = np.concatenate(([0], np.cumsum(sizes[group])[:-1]))
-        flat = (codes[group] + offsets[:, None]).ravel()
-        counts = np.bincount(flat, minlength=int(offsets[-1] + sizes[group[-1]]))
-        sums = np.add.reduceat(xlogx[counts], offsets)
-        out[group] = np.log(n) - sums / n
+        flat = np.empty((group.size, n), dtype=np.int64)
+        for i, g in enumerate(group):
+            np.add(base[rows[g]], times_z(int(mult[g])), out=flat[i])
+            flat[i] += offsets[i]
+        counts = np.bincount(
+            flat.ravel(), minlength=int(offsets[-1] + sizes[group[-1]])
+        )
+        h[group] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
+        if fold > 1:
+            folded = counts.reshape(-1, fold).sum(axis=1)
+            hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // fold) / n
         start = stop
-    return out
+    return h, hf
 
 
 class CountTerms:
@@ -198,6 +229,9 @@ class CountTerms:
 
     Built once per search from the codes of every column and of the target;
     the marginal entropies ``H(X_k)`` and ``H(X_k, Y)`` are computed once.
+    Each step then counts, for all candidates at once, the joint codes
+    ``y + K_y (x_k + K_k z)`` with one ``np.bincount`` and gets both
+    ``H(X_k, Z, Y)`` and (summing ``y`` out) ``H(X_k, Z)``.
 
     Parameters
     ----------
@@ -216,14 +250,25 @@ class CountTerms:
         self.ky = int(target.n_levels)
         n = codes.shape[1]
         self.xlogx = _xlogx_table(n)
-        self.h_y = self._entropies(self.y[None, :], [self.ky])[0]
-        self.h_x = self._entropies(codes, self.n_levels)
-        self.h_xy = self._entropies(
-            codes + self.n_levels[:, None] * self.y[None, :], self.n_levels * self.ky
-        )
+        self.yx = self.y[None, :] + self.ky * codes
+        self.h_y = self._single(self.y, self.ky)
+        self.h_xy, self.h_x = self._marginals(self.yx, self.n_levels)
 
-    def _entropies(self, codes, sizes):
-        return row_entropies(codes, sizes, self.xlogx)
+    def _single(self, codes, size):
+        """Entropy of one code array."""
+        zero = np.zeros(1, dtype=np.int64)
+        return joint_entropies(
+            codes[None, :], zero, zero, codes, [size], self.xlogx
+        )[0][0]
+
+    def _marginals(self, yx, levels):
+        """``H(X, Y)`` and ``H(X)`` of rows of joint codes ``y + K_y x``."""
+        rows = np.arange(yx.shape[0])
+        zeros = np.zeros(yx.shape[1], dtype=np.int64)
+        return joint_entropies(
+            yx, rows, np.zeros_like(levels), zeros, self.ky * levels, self.xlogx,
+            fold=self.ky,
+        )
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
@@ -233,26 +278,32 @@ class CountTerms:
         """Terms of the columns ``index`` with a discrete ``Z`` (codes ``0..kz-1``).
 
         ``Z`` is the newly selected column, or the joint selected set for
-        ``"cmi"``; the candidates' codes are permuted copies when ``index``
-        is an array of codes (see :meth:`terms_of_codes`).
+        ``"cmi"``.
         """
+        index = np.asarray(index, dtype=np.intp)
         return self.terms_of_codes(
-            self.codes[index], self.n_levels[index], self.h_x[index],
+            self.codes, self.yx, index, self.n_levels[index], self.h_x[index],
             self.h_xy[index], z_codes, kz, needs,
         )
 
-    def terms_of_codes(self, codes, levels, h_x, h_xy, z_codes, kz, needs):
-        """Terms of candidate code rows ``codes`` with ``Z``; see :meth:`terms`."""
-        kz = int(kz)
-        y = self.y
-        h_z = self._entropies(z_codes[None, :], [kz])[0]
-        h_zy = self._entropies((z_codes + kz * y)[None, :], [kz * self.ky])[0]
-        xz = codes + levels[:, None] * z_codes[None, :]
-        h_xz = self._entropies(xz, levels * kz)
+    def terms_of_codes(self, codes, yx, rows, levels, h_x, h_xy, z_codes, kz, needs):
+        """Terms of the code rows ``codes[rows]`` with ``Z``; see :meth:`terms`.
+
+        ``yx`` holds the joint codes ``y + K_y x`` of the rows of ``codes``;
+        ``levels``, ``h_x`` and ``h_xy`` are those of ``rows``.
+        """
+        kz, ky = int(kz), self.ky
+        h_z = self._single(z_codes, kz)
+        h_zy = self._single(z_codes + kz * self.y, kz * ky)
+        if set(needs) == {"red"}:
+            h_xz, _ = joint_entropies(
+                codes, rows, levels, z_codes, levels * kz, self.xlogx
+            )
+            return {"red": h_x + h_z - h_xz}
+        h_xzy, h_xz = joint_entropies(
+            yx, rows, ky * levels, z_codes, ky * levels * kz, self.xlogx, fold=ky
+        )
         out = {}
-        if {"cred", "joint", "hjoint", "crel", "cmi"} & set(needs):
-            h_xzy = self._entropies(xz + (levels * kz)[:, None] * y[None, :],
-                                    levels * kz * self.ky)
         if "red" in needs:
             out["red"] = h_x + h_z - h_xz
         if "cred" in needs:
@@ -261,19 +312,23 @@ class CountTerms:
             out["joint"] = h_xz + self.h_y - h_xzy
         if "hjoint" in needs:
             out["hjoint"] = h_xzy
-        if "crel" in needs or "cmi" in needs:
-            crel = h_xz + h_zy - h_xzy - h_z
-            out["crel" if "crel" in needs else "cmi"] = crel
+        for name in ("crel", "cmi"):
+            if name in needs:
+                out[name] = h_xz + h_zy - h_xzy - h_z
         return out
 
     def permuted(self, k, permutations):
-        """Code rows of column ``k`` permuted by each row of ``permutations``."""
+        """Rows of column ``k`` permuted by each row of ``permutations``.
+
+        Returns the arguments ``codes, yx, rows, levels, h_x, h_xy`` of
+        :meth:`terms_of_codes`.
+        """
         codes = self.codes[k][permutations]
         m = codes.shape[0]
         levels = np.full(m, self.n_levels[k])
-        return codes, levels, np.full(m, self.h_x[k]), self._entropies(
-            codes + levels[:, None] * self.y[None, :], levels * self.ky
-        )
+        yx = self.y[None, :] + self.ky * codes
+        h_xy, _ = self._marginals(yx, levels)
+        return codes, yx, np.arange(m), levels, np.full(m, self.h_x[k]), h_xy
 
 
 # --------------------------------------------------------------------------
