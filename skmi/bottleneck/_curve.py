@@ -46,7 +46,10 @@ def discrete_curve(pxy, n_clusters, betas, *, deterministic, rng, **options):
     The betas are visited in the annealing direction (ascending for the soft
     bottleneck, so clusters split; descending for the deterministic one, so
     clusters merge), each run starting from the solution at the previous beta
-    besides ``n_init - 1`` random starts.
+    besides ``n_init - 1`` random starts. Then every beta gets the best of
+    all solutions found, re-optimised at that beta; a final choice of the
+    best solution for each beta among this common set makes both coordinates
+    non-decreasing in beta, as they are on the optimal curve.
 
     Parameters
     ----------
@@ -66,20 +69,43 @@ def discrete_curve(pxy, n_clusters, betas, *, deterministic, rng, **options):
     order = np.argsort(betas, kind="stable")
     if deterministic:
         order = order[::-1]
-    information_xt = np.empty(betas.shape[0])
-    information_ty = np.empty(betas.shape[0])
-    encoder = None
-    for i in order:
+    found = []  # (information_xt, information_ty, compression, encoder)
+
+    def solve(beta, init, **kwargs):
         result = discrete_ib(
             pxy,
             n_clusters,
-            betas[i],
+            beta,
             deterministic=deterministic,
             rng=rng,
-            init=encoder,
-            **options,
+            init=init,
+            **kwargs,
         )
-        encoder = result.encoder
-        information_xt[i] = result.information_xt
-        information_ty[i] = result.information_ty
+        compression = result.objective + beta * result.information_ty
+        found.append(
+            (result.information_xt, result.information_ty, compression, result.encoder)
+        )
+        return result.encoder
+
+    encoder = None
+    for i in order:
+        encoder = solve(betas[i], encoder, **options)
+    polish = {**options, "n_init": 1}
+    for i in order:
+        best = _envelope(found, betas[i : i + 1])[0]
+        solve(betas[i], found[best][3], **polish)
+    chosen = _envelope(found, betas)
+    information_xt = np.array([found[c][0] for c in chosen])
+    information_ty = np.array([found[c][1] for c in chosen])
     return information_xt, information_ty
+
+
+def _envelope(found, betas):
+    """Index of the solution with the lowest objective at each beta."""
+    information_ty = np.array([f[1] for f in found])
+    compression = np.array([f[2] for f in found])
+    objective = compression[None, :] - betas[:, None] * information_ty[None, :]
+    # ties go to the solution keeping more about Y, consistently across betas
+    lowest = objective.min(axis=1, keepdims=True)
+    tied = objective <= lowest + 1e-12
+    return np.argmax(np.where(tied, information_ty[None, :], -np.inf), axis=1)

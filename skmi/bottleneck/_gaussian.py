@@ -29,6 +29,9 @@ __all__ = [
 #: exactly predictable direction) would carry infinite information.
 _MIN_EIGENVALUE = 1e-12
 
+#: Eigenvalues within this distance of 1 are uninformative (``lambda = 1``).
+_ONE_TOLERANCE = 1e-10
+
 #: Relative ridge added to both covariances so that ``S_x`` is positive
 #: definite even for constant or collinear columns.
 _RIDGE = 1e-12
@@ -57,7 +60,9 @@ def conditional_covariance(X, Y):
     Xc = X - X.mean(axis=0)
     Yc = Y - Y.mean(axis=0)
     cov_x = Xc.T @ Xc / n
-    coef = linalg.lstsq(Yc, Xc, lapack_driver="gelsd")[0]
+    # rank-deficient Y (e.g. centred one-hot columns) needs a relative cutoff
+    cond = np.finfo(np.float64).eps * max(Yc.shape)
+    coef = linalg.lstsq(Yc, Xc, cond=cond, lapack_driver="gelsd")[0]
     residuals = Xc - Yc @ coef
     cov_x_given_y = residuals.T @ residuals / n
     return _symmetric(cov_x), _symmetric(cov_x_given_y)
@@ -85,7 +90,8 @@ def gaussian_ib(cov_x, cov_x_given_y, shrinkage=0.0):
     -------
     eigenvalues : ndarray of shape (d,)
         ``lambda_i = 1 - rho_i^2`` (``rho_i`` the canonical correlations),
-        ascending and clipped to ``[0, 1]``.
+        ascending and clipped to ``[0, 1]``; values within 1e-10 of 1 are
+        set to 1 (no correlation).
     vectors : ndarray of shape (d, d)
         Column ``i`` is ``v_i``, normalised by ``v_i^T S_x v_i = 1`` and with
         its entry of largest magnitude positive.
@@ -103,6 +109,8 @@ def gaussian_ib(cov_x, cov_x_given_y, shrinkage=0.0):
     rows = np.arange(d)
     pivot = np.argmax(np.abs(vectors), axis=0)
     vectors = vectors * np.sign(vectors[pivot, rows])
+    # rounding leaves uninformative directions a hair below 1
+    eigenvalues[eigenvalues > 1.0 - _ONE_TOLERANCE] = 1.0
     return np.clip(eigenvalues, 0.0, 1.0), vectors
 
 

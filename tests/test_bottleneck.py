@@ -1,0 +1,567 @@
+"""Information bottleneck: closed forms, iterative and deterministic solvers.
+
+Truths come from /work/shared/ORACLES.md (Gaussian IB table, binary symmetric
+channel) and from brute force written here: determinant formulas for the
+information of a linear Gaussian channel, enumeration of every hard
+partition, explicit sums over probability tables.
+"""
+
+import ast
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+from sklearn.datasets import load_wine
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+from skmi import InformationBottleneck, information_curve
+from skmi.bottleneck import (
+    conditional_covariance,
+    critical_betas,
+    discrete_ib,
+    discrete_ib_objective,
+    gaussian_curve,
+    gaussian_ib,
+    gaussian_ib_information,
+    gaussian_ib_scales,
+)
+
+# ORACLES.md: canonical correlations (0.9, 0.6, 0).
+EIGENVALUES = np.array([0.19, 0.64, 1.0])
+CRITICAL = np.array([1.2345679012, 2.7777777778])
+INFORMATION_XY = 1.0535091547
+TABLE = {
+    1.5: (1, 0.3784314975, 0.2810594591),
+    2.0: (1, 0.7250050878, 0.4837920131),
+    3.0: (2, 1.1304701959, 0.6480440466),
+    5.0: (2, 1.8236173764, 0.8303656034),
+    10.0: (2, 2.6345475926, 0.9481486391),
+}
+BSC_CRITICAL = 1.5625  # 1 / (1 - 2p)^2 for p = 0.1
+BSC_INFORMATION = 0.3680642072
+
+
+def _mixing():
+    rng = np.random.default_rng(123)
+    return rng.standard_normal((3, 3)), rng.standard_normal((2, 2))
+
+
+def _exact_covariances():
+    """S_x, S_{x|y} of X = M z, Y = N w with corr(z_i, w_i) = (0.9, 0.6, 0)."""
+    M, _ = _mixing()
+    rho2 = np.array([0.81, 0.36, 0.0])
+    return M @ M.T, M @ np.diag(1.0 - rho2) @ M.T
+
+
+def _sample(n, seed):
+    M, N = _mixing()
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, 3))
+    rho = np.array([0.9, 0.6])
+    w = z[:, :2] * rho + rng.standard_normal((n, 2)) * np.sqrt(1.0 - rho**2)
+    return z @ M.T, w @ N.T
+
+
+def _channel_information(A, cov_x, cov_x_given_y):
+    """I(T;X), I(T;Y) of T = A X + N(0, I), by determinants."""
+    k = A.shape[0]
+    _, logdet_t = np.linalg.slogdet(A @ cov_x @ A.T + np.eye(k))
+    _, logdet_t_given_y = np.linalg.slogdet(A @ cov_x_given_y @ A.T + np.eye(k))
+    return 0.5 * logdet_t, 0.5 * (logdet_t - logdet_t_given_y)
+
+
+def _optimal_projection(cov_x, cov_x_given_y, beta):
+    eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y)
+    alpha = gaussian_ib_scales(eigenvalues, beta)
+    return alpha[:, None] * vectors.T
+
+
+# --------------------------------------------------------------------------
+# Gaussian closed form on exact covariances
+
+
+def test_gaussian_eigenvalues_and_critical_betas_exact():
+    cov_x, cov_x_given_y = _exact_covariances()
+    eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y)
+    np.testing.assert_allclose(eigenvalues, EIGENVALUES, atol=1e-8)
+    np.testing.assert_allclose(critical_betas(eigenvalues)[:2], CRITICAL, atol=1e-8)
+    assert np.isinf(critical_betas(np.array([1.0]))[0])
+    # the generalised eigenproblem and the normalisation v^T S_x v = 1
+    np.testing.assert_allclose(
+        cov_x_given_y @ vectors, cov_x @ vectors * eigenvalues, atol=1e-8
+    )
+    np.testing.assert_allclose(vectors.T @ cov_x @ vectors, np.eye(3), atol=1e-8)
+
+
+@pytest.mark.parametrize("beta", sorted(TABLE))
+def test_gaussian_information_table_exact(beta):
+    n_active, information_xt, information_ty = TABLE[beta]
+    xt, ty = gaussian_ib_information(EIGENVALUES, beta)
+    assert xt == pytest.approx(information_xt, abs=1e-8)
+    assert ty == pytest.approx(information_ty, abs=1e-8)
+    assert np.count_nonzero(gaussian_ib_scales(EIGENVALUES, beta)) == n_active
+
+
+@pytest.mark.parametrize("beta", sorted(TABLE))
+def test_gaussian_projection_attains_closed_form(beta):
+    # the determinant formulas of the projection, independent of the closed form
+    cov_x, cov_x_given_y = _exact_covariances()
+    A = _optimal_projection(cov_x, cov_x_given_y, beta)
+    xt, ty = _channel_information(A, cov_x, cov_x_given_y)
+    assert xt == pytest.approx(TABLE[beta][1], abs=1e-8)
+    assert ty == pytest.approx(TABLE[beta][2], abs=1e-8)
+
+
+@pytest.mark.parametrize("beta", [1.5, 3.0, 10.0])
+def test_gaussian_projection_is_optimal(beta):
+    """No other projection with the same I(X;T) keeps more about Y."""
+    cov_x, cov_x_given_y = _exact_covariances()
+    A = _optimal_projection(cov_x, cov_x_given_y, beta)
+    target_xt, best_ty = _channel_information(A, cov_x, cov_x_given_y)
+    rng = np.random.default_rng(0)
+    candidates = [rng.standard_normal((k, 3)) for k in (1, 2, 3) for _ in range(100)]
+    # perturbations of the optimum probe its neighbourhood
+    candidates += [A + 0.05 * rng.standard_normal(A.shape) for _ in range(100)]
+    margins = []
+    for B in candidates:
+        # rescale B so that I(X;T) matches the optimum's
+        scale = brentq(
+            lambda c, B=B: (
+                _channel_information(c * B, cov_x, cov_x_given_y)[0] - target_xt
+            ),
+            1e-9,
+            1e6,
+        )
+        margins.append(
+            best_ty - _channel_information(scale * B, cov_x, cov_x_given_y)[1]
+        )
+    assert min(margins) > -1e-9
+    # the check has teeth: the projection on the second direction alone loses
+    _, vectors = gaussian_ib(cov_x, cov_x_given_y)
+    wrong = vectors[:, [1]].T
+    scale = brentq(
+        lambda c: _channel_information(c * wrong, cov_x, cov_x_given_y)[0] - target_xt,
+        1e-9,
+        1e6,
+    )
+    assert _channel_information(scale * wrong, cov_x, cov_x_given_y)[1] < best_ty - 0.01
+
+
+def test_conditional_covariance_brute_force():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 3))
+    Y = X[:, :2] @ rng.standard_normal((2, 2)) + rng.standard_normal((200, 2))
+    cov_x, cov_x_given_y = conditional_covariance(X, Y)
+    full = np.cov(np.hstack([X, Y]).T, bias=True)
+    sxx, sxy, syy = full[:3, :3], full[:3, 3:], full[3:, 3:]
+    np.testing.assert_allclose(cov_x, sxx, atol=1e-12)
+    np.testing.assert_allclose(
+        cov_x_given_y, sxx - sxy @ np.linalg.solve(syy, sxy.T), atol=1e-12
+    )
+
+
+def test_one_hot_gives_pooled_within_class_covariance():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 3, size=300)
+    X = rng.standard_normal((300, 4)) + y[:, None]
+    within = (
+        sum(
+            (X[y == c] - X[y == c].mean(axis=0)).T
+            @ (X[y == c] - X[y == c].mean(axis=0))
+            for c in range(3)
+        )
+        / X.shape[0]
+    )
+    _, cov_x_given_y = conditional_covariance(X, np.eye(3)[y])
+    np.testing.assert_allclose(cov_x_given_y, within, atol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Gaussian method on samples
+
+
+@pytest.mark.slow
+def test_gaussian_oracle_large_sample():
+    X, Y = _sample(200_000, seed=0)
+    ib = InformationBottleneck(n_components=3, beta=2.0).fit(X, Y)
+    # standard deviations over seeds: 0.0007 and 0.01
+    assert ib.critical_betas_[0] == pytest.approx(CRITICAL[0], abs=0.005)
+    assert ib.critical_betas_[1] == pytest.approx(CRITICAL[1], abs=0.05)
+    assert ib.critical_betas_[2] > 1000  # the zero canonical correlation
+    for beta, (n_active, information_xt, information_ty) in TABLE.items():
+        ib.set_params(beta=beta).fit(X, Y)
+        # standard deviations over seeds: at most 0.0035 and 0.0018
+        assert ib.information_xt_ == pytest.approx(information_xt, abs=0.02)
+        assert ib.information_ty_ == pytest.approx(information_ty, abs=0.01)
+        active = np.any(ib.components_ != 0, axis=1)
+        assert active.tolist() == [True] * n_active + [False] * (3 - n_active)
+
+
+def test_gaussian_transform_and_inactive_components():
+    X, Y = _sample(5000, seed=1)
+    ib = InformationBottleneck(n_components=3, beta=2.0).fit(X, Y)
+    assert ib.components_.shape == (3, 3)
+    Xt = ib.transform(X)
+    np.testing.assert_allclose(Xt, (X - X.mean(axis=0)) @ ib.components_.T)
+    # beta = 2 lies between the first two critical betas
+    assert np.all(Xt[:, 1:] == 0) and np.std(Xt[:, 0]) > 0
+    # the projected first column has the variance alpha^2 of the closed form
+    alpha = gaussian_ib_scales(ib.eigenvalues_, 2.0)[0]
+    assert np.var(Xt[:, 0]) == pytest.approx(alpha**2, rel=1e-8)
+    assert ib.get_feature_names_out().tolist() == [
+        "informationbottleneck0",
+        "informationbottleneck1",
+        "informationbottleneck2",
+    ]
+
+
+def test_gaussian_auto_beta_activates_every_kept_component():
+    X, Y = _sample(5000, seed=2)
+    ib = InformationBottleneck().fit(X, Y)  # n_components defaults to 2 outputs
+    assert ib.n_components_ == 2
+    assert ib.beta_ == pytest.approx(2.0 * ib.critical_betas_.max())
+    assert np.all(np.any(ib.components_ != 0, axis=1))
+    # nothing to predict: no finite critical beta, beta_ = 2 and zero output
+    ib = InformationBottleneck().fit(X, np.ones(5000))
+    assert ib.beta_ == 2.0 and np.all(ib.transform(X) == 0)
+    assert ib.information_xt_ == 0.0 and ib.information_ty_ == 0.0
+
+
+def test_gaussian_categorical_target_gives_lda_directions():
+    X, y = load_wine(return_X_y=True)
+    ib = InformationBottleneck(beta=100.0).fit(X, y)
+    assert ib.n_components_ == 2  # classes minus one, as in LDA
+    lda = LinearDiscriminantAnalysis(solver="eigen").fit(X, y)
+    for i in range(2):
+        u = ib.components_[i] / np.linalg.norm(ib.components_[i])
+        v = lda.scalings_[:, i] / np.linalg.norm(lda.scalings_[:, i])
+        assert abs(u @ v) == pytest.approx(1.0, abs=1e-6)
+    # the same directions from the one-hot target treated as continuous
+    ib_onehot = InformationBottleneck(n_components=2, beta=100.0)
+    ib_onehot.fit(
+        X,
+        np.eye(3)[y],
+    )
+    np.testing.assert_allclose(ib_onehot.components_, ib.components_, rtol=1e-6)
+
+
+def test_gaussian_discrete_target_override():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 4, size=400)
+    X = rng.standard_normal((400, 3)) + y[:, None] * [1.0, 0.0, 0.0]
+    # "auto" sees a multiclass target: three components; forced continuous: one
+    assert InformationBottleneck().fit(X, y).n_components_ == 3
+    assert InformationBottleneck(discrete_target=False).fit(X, y).n_components_ == 1
+
+
+def test_shrinkage_with_more_features_than_samples():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 50))
+    y = X[:, 0] + 0.1 * rng.standard_normal(20)
+    ib = InformationBottleneck(shrinkage=0.5, beta=50.0).fit(X, y)
+    assert 0.0 < ib.eigenvalues_[0] < 1.0
+    assert np.isfinite(ib.information_xt_) and np.isfinite(ib.transform(X)).all()
+    # full shrinkage replaces X by isotropic noise: nothing is informative
+    ib = InformationBottleneck(shrinkage=1.0).fit(X, y)
+    np.testing.assert_allclose(ib.eigenvalues_, 1.0)
+
+
+def test_gaussian_curve_monotone_and_limit():
+    betas = np.geomspace(1.0, 1e6, 200)
+    xt, ty = gaussian_curve(EIGENVALUES, betas)
+    assert np.all(np.diff(xt) >= 0) and np.all(np.diff(ty) >= 0)
+    assert np.all(ty <= xt + 1e-12) and np.all(ty <= INFORMATION_XY)
+    assert ty[-1] == pytest.approx(INFORMATION_XY, abs=1e-5)
+    # slope dI(T;Y)/dI(X;T) = 1/beta
+    slope = np.diff(ty) / np.maximum(np.diff(xt), 1e-300)
+    mid = np.sqrt(betas[1:] * betas[:-1])
+    active = np.diff(xt) > 1e-6
+    np.testing.assert_allclose(slope[active], 1.0 / mid[active], rtol=0.05)
+
+
+def test_information_curve_gaussian_estimator():
+    X, Y = _sample(20_000, seed=5)
+    ixt, ity, betas = information_curve(InformationBottleneck(n_components=3), X, Y)
+    assert np.all(np.diff(betas) > 0)
+    assert np.all(np.diff(ixt) >= -1e-12) and np.all(np.diff(ity) >= -1e-12)
+    ib = InformationBottleneck(n_components=3).fit(X, Y)
+    for b in ib.critical_betas_[np.isfinite(ib.critical_betas_)]:
+        assert b in betas
+    i = np.searchsorted(betas, 5.0)
+    ib.set_params(beta=betas[i]).fit(X, Y)
+    assert ixt[i] == pytest.approx(ib.information_xt_)
+    assert ity[i] == pytest.approx(ib.information_ty_)
+
+
+def test_information_curve_rejects_bad_betas():
+    X, Y = _sample(100, seed=6)
+    with pytest.raises(ValueError, match="finite positive"):
+        information_curve(InformationBottleneck(), X, Y, betas=[1.0, -2.0])
+    with pytest.raises(ValueError, match="estimator"):
+        information_curve("ib", X, Y)
+
+
+# --------------------------------------------------------------------------
+# Discrete methods
+
+
+def _bsc_table(p=0.1):
+    return np.array([[1 - p, p], [p, 1 - p]]) / 2.0
+
+
+def _bsc_sample(p=0.1, n=1000):
+    """A sample whose empirical joint table is exactly the channel's."""
+    m = int(round(n * p / 2))
+    x = np.repeat([0, 0, 1, 1], [n // 2 - m, m, m, n // 2 - m])
+    y = np.repeat([0, 1, 0, 1], [n // 2 - m, m, m, n // 2 - m])
+    return x.reshape(-1, 1), y
+
+
+def _plugin_information(encoder, pxy):
+    """I(X;T) and I(T;Y) by explicit sums."""
+    px, py = pxy.sum(axis=1), pxy.sum(axis=0)
+    pxt = px[:, None] * encoder
+    pt = pxt.sum(axis=0)
+    pty = encoder.T @ pxy
+    xt = sum(
+        pxt[i, t] * np.log(pxt[i, t] / (px[i] * pt[t]))
+        for i in range(pxt.shape[0])
+        for t in range(pxt.shape[1])
+        if pxt[i, t] > 0
+    )
+    ty = sum(
+        pty[t, j] * np.log(pty[t, j] / (pt[t] * py[j]))
+        for t in range(pty.shape[0])
+        for j in range(pty.shape[1])
+        if pty[t, j] > 0
+    )
+    return xt, ty
+
+
+@pytest.mark.parametrize("beta", [1.2, 1.5])
+def test_bsc_trivial_below_critical_beta(beta):
+    result = discrete_ib(
+        _bsc_table(),
+        2,
+        beta,
+        n_init=1,
+        n_anneal=4,
+        max_iter=5000,
+        tol=1e-12,
+        rng=np.random.default_rng(0),
+    )
+    assert result.information_xt < 1e-9 and result.information_ty < 1e-9
+
+
+@pytest.mark.parametrize("beta", [1.65, 2.0, 5.0])
+def test_bsc_informative_above_critical_beta(beta):
+    result = discrete_ib(
+        _bsc_table(),
+        2,
+        beta,
+        n_init=1,
+        n_anneal=4,
+        max_iter=5000,
+        tol=1e-12,
+        rng=np.random.default_rng(0),
+    )
+    assert result.information_xt > 0.05
+    assert 0 < result.information_ty < BSC_INFORMATION
+
+
+@pytest.mark.slow
+def test_bsc_estimator_around_critical_beta():
+    X, y = _bsc_sample()
+    ib = InformationBottleneck(
+        method="iterative", max_iter=5000, tol=1e-12, random_state=0
+    )
+    assert ib.set_params(beta=0.98 * BSC_CRITICAL).fit(X, y).information_xt_ < 1e-9
+    assert ib.set_params(beta=1.06 * BSC_CRITICAL).fit(X, y).information_xt_ > 0.05
+    # at large beta T copies X: I(T;Y) reaches I(X;Y) of the channel
+    ib.set_params(beta=1000.0).fit(X, y)
+    assert ib.information_ty_ == pytest.approx(BSC_INFORMATION, abs=1e-6)
+
+
+def test_deterministic_bsc_threshold():
+    # two hard partitions: merged (objective 0) or split (ln 2 - beta I(X;Y))
+    threshold = np.log(2.0) / BSC_INFORMATION
+    X, y = _bsc_sample()
+    ib = InformationBottleneck(method="deterministic", random_state=0)
+    assert ib.set_params(beta=0.98 * threshold).fit(X, y).information_xt_ == 0.0
+    ib.set_params(beta=1.02 * threshold).fit(X, y)
+    assert ib.information_xt_ == pytest.approx(np.log(2.0))
+    assert ib.information_ty_ == pytest.approx(BSC_INFORMATION, abs=1e-9)
+
+
+def _random_table(rng, n_x, n_y):
+    pxy = rng.random((n_x, n_y)) ** 3
+    return pxy / pxy.sum()
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+@pytest.mark.parametrize("seed", range(5))
+def test_objective_never_increases(deterministic, seed):
+    rng = np.random.default_rng(seed)
+    pxy = _random_table(rng, 12, 4)
+    for beta in (0.5, 2.0, 8.0, 50.0):
+        result = discrete_ib(
+            pxy, 4, beta, deterministic=deterministic, max_iter=500, rng=rng
+        )
+        history = np.asarray(result.history)
+        assert len(history) >= 2
+        assert np.all(np.diff(history) <= 1e-12)
+        assert history[-1] == pytest.approx(result.objective)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_deterministic_finds_best_hard_partition(seed):
+    """Against every assignment of 6 values to 3 clusters."""
+    rng = np.random.default_rng(seed)
+    pxy = _random_table(rng, 6, 3)
+    beta = 4.0
+    best = np.inf
+    for labels in itertools.product(range(3), repeat=6):
+        encoder = np.eye(3)[list(labels)]
+        best = min(best, discrete_ib_objective(encoder, pxy, beta, True)[2])
+    result = discrete_ib(
+        pxy,
+        3,
+        beta,
+        deterministic=True,
+        n_init=8,
+        n_anneal=10,
+        rng=np.random.default_rng(seed),
+    )
+    assert result.objective == pytest.approx(best, abs=1e-10)
+    assert set(np.unique(result.encoder)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(result.encoder.sum(axis=1), 1.0)
+
+
+def test_iterative_merges_values_with_equal_conditionals():
+    # four values of X, two distinct p(y|x): two clusters keep all of I(X;Y)
+    pxy = np.array([[0.2, 0.05], [0.1, 0.025], [0.05, 0.25], [0.055, 0.275]])
+    pxy /= pxy.sum()
+    result = discrete_ib(
+        pxy, 2, 200.0, n_init=4, n_anneal=10, rng=np.random.default_rng(0)
+    )
+    xy = _plugin_information(np.eye(4), pxy)[1]
+    assert result.information_ty == pytest.approx(xy, abs=1e-6)
+    hard = np.argmax(result.encoder, axis=1)
+    assert hard[0] == hard[1] and hard[2] != hard[0]
+
+
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_discrete_information_matches_explicit_sums(method):
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 6, size=500)
+    y = (x + rng.integers(0, 3, size=500)) % 4
+    ib = InformationBottleneck(
+        n_components=3, beta=5.0, method=method, random_state=0
+    ).fit(x.reshape(-1, 1), y)
+    counts = np.zeros((6, 4))
+    np.add.at(counts, (x, y), 1.0)
+    xt, ty = _plugin_information(ib.encoder_, counts / counts.sum())
+    assert ib.information_xt_ == pytest.approx(xt, abs=1e-10)
+    assert ib.information_ty_ == pytest.approx(ty, abs=1e-10)
+    Xt = ib.transform(np.arange(6).reshape(-1, 1))
+    np.testing.assert_allclose(Xt, ib.encoder_)
+    np.testing.assert_allclose(Xt.sum(axis=1), 1.0)
+    if method == "deterministic":
+        assert set(np.unique(Xt)) <= {0.0, 1.0}
+        assert ib.information_xt_ == pytest.approx(
+            -np.sum(
+                ib.cluster_probabilities_[ib.cluster_probabilities_ > 0]
+                * np.log(ib.cluster_probabilities_[ib.cluster_probabilities_ > 0])
+            )
+        )
+    else:
+        assert np.any((Xt > 0) & (Xt < 1))
+
+
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_unseen_values_get_the_prior(method):
+    rng = np.random.default_rng(8)
+    X = rng.integers(0, 5, size=(300, 2))
+    y = (X[:, 0] > 2).astype(int)
+    ib = InformationBottleneck(n_components=2, method=method, random_state=0)
+    ib.fit(X, y)
+    out = ib.transform(np.array([[0, 7], [9, 9], [X[0, 0], X[0, 1]]]))
+    prior = ib.cluster_probabilities_
+    if method == "iterative":
+        np.testing.assert_allclose(out[:2], [prior, prior])
+    else:
+        np.testing.assert_array_equal(out[:2], np.eye(2)[[np.argmax(prior)] * 2])
+    np.testing.assert_allclose(out[2], ib.transform(X[:1])[0])
+
+
+def test_continuous_columns_are_binned():
+    rng = np.random.default_rng(9)
+    X = np.column_stack([rng.standard_normal(400), rng.integers(0, 3, 400)])
+    y = (X[:, 0] > 0).astype(int) + X[:, 1].astype(int)
+    ib = InformationBottleneck(
+        method="deterministic", n_bins=4, beta=20.0, random_state=0
+    ).fit(X, y)
+    # 4 bins of the first column times 3 values of the second
+    assert ib.encoder_.shape[0] == 12
+    # a new sample lands in the bin of its value: same output as a close one
+    np.testing.assert_array_equal(
+        ib.transform(X[:5] + [1e-9, 0.0]), ib.transform(X[:5])
+    )
+    # declaring every column discrete gives one value per distinct row
+    ib.set_params(discrete_features=True).fit(X, y)
+    assert ib.encoder_.shape[0] == np.unique(X, axis=0).shape[0]
+
+
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_discrete_reproducible(method):
+    rng = np.random.default_rng(10)
+    X = rng.integers(0, 8, size=(200, 1))
+    y = (X[:, 0] // 2 + rng.integers(0, 2, 200)) % 3
+    a = InformationBottleneck(method=method, random_state=3).fit(X, y)
+    b = InformationBottleneck(method=method, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(a.encoder_, b.encoder_)
+    assert a.information_ty_ == b.information_ty_
+
+
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_discrete_information_curve_monotone(method):
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 8, size=2000)
+    y = (x // 2 + (rng.random(2000) < 0.2)) % 4
+    ixt, ity, betas = information_curve(
+        InformationBottleneck(n_components=4, method=method, random_state=0),
+        x.reshape(-1, 1),
+        y,
+        betas=np.geomspace(0.5, 200, 25),
+    )
+    assert np.all(np.diff(ixt) >= -1e-6) and np.all(np.diff(ity) >= -1e-6)
+    assert ixt[0] < 1e-6 and ity[-1] > 0.5 * ixt[-1] > 0
+    # I(T;Y) never exceeds I(X;Y)
+    counts = np.zeros((8, 4))
+    np.add.at(counts, (x, y), 1.0)
+    assert ity.max() <= _plugin_information(np.eye(8), counts / 2000)[1] + 1e-9
+
+
+# --------------------------------------------------------------------------
+# Layering
+
+
+def test_bottleneck_imports_numpy_scipy_and_estimators_only():
+    package = Path(__file__).resolve().parents[1] / "skmi" / "bottleneck"
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = ["." * node.level + (node.module or "")]
+            else:
+                continue
+            for name in names:
+                assert (
+                    name.split(".")[0] in {"numpy", "scipy"}
+                    or name.startswith("..estimators")
+                    or (name.startswith(".") and not name.startswith(".."))
+                ), f"{path.name} imports {name}"
