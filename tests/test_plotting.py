@@ -217,6 +217,17 @@ def test_ranking_from_data_and_bar_kw():
     assert display.threshold_line_ is None
 
 
+def test_ranking_legend_names_only_what_is_drawn():
+    display = MutualInfoRankingDisplay(
+        scores=[0.2, 0.1], support=[True, True], threshold=0.05
+    ).plot()
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == ["selected", "threshold = 0.05"]
+    assert display.significance_ is None
+    display = MutualInfoRankingDisplay(scores=[0.2, 0.1]).plot()
+    assert display.ax_.get_legend() is None
+
+
 def test_ranking_rejects_bad_input(ranked):
     with pytest.raises(ValueError, match="one entry per score"):
         MutualInfoRankingDisplay(scores=[0.1, 0.2], pvalues=[0.5]).plot()

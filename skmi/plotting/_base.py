@@ -9,6 +9,7 @@ __all__ = [
     "check_matplotlib_support",
     "check_positive_int",
     "feature_names",
+    "legend_above",
     "merged_kw",
     "new_or_given_axes",
 ]
@@ -67,6 +68,20 @@ def feature_names(estimator, n_features):
     if names is None:
         return np.asarray([f"x{i}" for i in range(n_features)], dtype=object)
     return np.asarray(names, dtype=object)
+
+
+def legend_above(ax, handles, ncols):
+    """A frameless legend above the axes, where it hides no data."""
+    return ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        ncols=min(ncols, len(handles)),
+        frameon=False,
+        borderaxespad=0.0,
+        handlelength=1.5,
+        columnspacing=1.2,
+    )
 
 
 def check_alpha(alpha):

@@ -10,6 +10,7 @@ from ._base import (
     check_matplotlib_support,
     check_positive_int,
     feature_names,
+    legend_above,
     merged_kw,
     new_or_given_axes,
 )
@@ -164,7 +165,7 @@ class MutualInfoRankingDisplay:
 
         order = np.argsort(-scores, kind="stable")[:max_features]
         n_bars = order.shape[0]
-        ax = new_or_given_axes(ax, name, figsize=(6.4, 1.2 + 0.32 * n_bars))
+        ax = new_or_given_axes(ax, name, figsize=(6.4, 1.5 + 0.32 * n_bars))
         positions = np.arange(n_bars)[::-1]  # best at the top
         widths = scores[order]
 
@@ -173,10 +174,10 @@ class MutualInfoRankingDisplay:
         if "color" not in bar_kw and support is not None:
             chosen = support[order]
             bar_kw["color"] = np.where(chosen, SELECTED_COLOR, UNSELECTED_COLOR)
-            handles = [
-                Patch(color=SELECTED_COLOR, label="selected"),
-                Patch(color=UNSELECTED_COLOR, label="not selected"),
-            ]
+            if chosen.any():
+                handles.append(Patch(color=SELECTED_COLOR, label="selected"))
+            if not chosen.all():
+                handles.append(Patch(color=UNSELECTED_COLOR, label="not selected"))
         self.bars_ = ax.barh(positions, widths, **bar_kw)
         self.indices_ = order
 
@@ -215,7 +216,7 @@ class MutualInfoRankingDisplay:
         ax.set_xlabel("mutual information (nats)")
         ax.set_xlim(left=0.0)
         if legend and handles:
-            ax.legend(handles=handles, loc="lower right")
+            legend_above(ax, handles, ncols=4)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self

@@ -9,6 +9,7 @@ from ._base import (
     check_alpha,
     check_matplotlib_support,
     feature_names,
+    legend_above,
     merged_kw,
     new_or_given_axes,
 )
@@ -256,16 +257,7 @@ class SelectionPathDisplay:
         # DISR scores are ratios; every other criterion is in nats.
         ax.set_ylabel("score" if criterion == "disr" else "information (nats)")
         if legend:
-            # Above the axes, where it hides no point of either axis.
-            ax.legend(
-                handles=handles,
-                loc="lower left",
-                bbox_to_anchor=(0.0, 1.02, 1.0, 0.1),
-                mode="expand",
-                ncols=3,
-                frameon=False,
-                borderaxespad=0.0,
-            )
+            legend_above(ax, handles, ncols=2)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
