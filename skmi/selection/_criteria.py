@@ -148,7 +148,7 @@ def _xlogx_table(n):
     return np.arange(n + 1) * np.log(c)
 
 
-def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
+def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=None):
     """Plug-in entropies (nats) of the codes ``base[rows[i]] + mult[i] * z``.
 
     Parameters
@@ -165,8 +165,8 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
         Upper bounds of the joint codes of each row.
     xlogx : ndarray of shape (n + 1,)
         ``c log c`` for ``c = 0..n`` (``0 log 0 = 0``).
-    fold : int, default=1
-        When ``fold > 1`` (``base`` of the form ``y + fold * x``), also return
+    fold : int, default=None
+        When given (``base`` of the form ``y + fold * x``), also return
         the entropies of the codes ``// fold``, i.e. with ``y`` summed out.
 
     Returns
@@ -186,7 +186,7 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
     sizes = np.asarray(sizes, dtype=np.int64)
     m, n = rows.shape[0], base.shape[1]
     h = np.empty(m)
-    hf = np.empty(m) if fold > 1 else None
+    hf = np.empty(m) if fold is not None else None
     log_n = np.log(n)
     products = {}
 
@@ -199,7 +199,7 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
     for i in np.flatnonzero(big):
         code = base[rows[i]] + times_z(int(mult[i]))
         h[i] = log_n - np.sum(xlogx[np.unique(code, return_counts=True)[1]]) / n
-        if fold > 1:
+        if fold is not None:
             folded = np.unique(code // fold, return_counts=True)[1]
             hf[i] = log_n - np.sum(xlogx[folded]) / n
     small = np.flatnonzero(~big)
@@ -217,7 +217,7 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=1):
             flat.ravel(), minlength=int(offsets[-1] + sizes[group[-1]])
         )
         h[group] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
-        if fold > 1:
+        if fold is not None:
             folded = counts.reshape(-1, fold).sum(axis=1)
             hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // fold) / n
         start = stop

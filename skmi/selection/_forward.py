@@ -207,8 +207,8 @@ def _strata(columns, selected, n):
 
     The strata are the joint levels of the discrete selected features; each
     continuous selected feature is cut into ``b`` equal-frequency bins, ``b``
-    the largest number (at most 10) that leaves about ``_STRATUM_SIZE``
-    samples per stratum on average (``b = 1``, no stratification by the
+    the largest number that leaves about ``_STRATUM_SIZE`` samples per
+    stratum on average (``b = 1``, no stratification by the
     continuous features, when the discrete levels already use them up).
     """
     discrete = [columns[j] for j in selected if columns[j].codes is not None]
@@ -221,7 +221,6 @@ def _strata(columns, selected, n):
     if continuous:
         d = sum(c.continuous.shape[1] for c in continuous)
         b = int(np.floor((n / (_STRATUM_SIZE * size)) ** (1.0 / d)))
-        b = min(10, b)
         if b >= 2:
             parts, levels = [codes], [size]
             for c in continuous:

@@ -1,0 +1,130 @@
+"""ConditionalMutualInfoSelector as a scikit-learn estimator."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skmi import ConditionalMutualInfoSelector
+from skmi.estimators import KSG, PlugIn
+
+VARIANTS = [
+    ConditionalMutualInfoSelector(),
+    ConditionalMutualInfoSelector(2, criterion="mrmr"),
+    ConditionalMutualInfoSelector(0.5, criterion="cmi", estimator=KSG(n_neighbors=2)),
+    ConditionalMutualInfoSelector(criterion="cmim", estimator=PlugIn(), tol=0.01),
+    ConditionalMutualInfoSelector(
+        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=10,
+        random_state=0,
+    ),
+    ConditionalMutualInfoSelector(
+        criterion="mifs", beta=0.5, n_permutations=5, random_state=0
+    ),
+]
+
+
+@parametrize_with_checks(VARIANTS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def data(seed=0, n=300):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, 6))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int)
+    return X, y
+
+
+def test_attributes():
+    X, y = data()
+    s = ConditionalMutualInfoSelector(3, random_state=0).fit(X, y)
+    assert s.n_features_to_select_ == 3
+    assert s.support_.sum() == 3 and s.support_.dtype == bool
+    assert set(np.flatnonzero(s.support_)) == set(s.selection_order_.tolist())
+    assert s.conditional_gains_.shape == (3,)
+    assert s.relevance_.shape == (6,)
+    assert s.conditional_gains_[0] == pytest.approx(s.relevance_.max())
+    assert s.pvalues_ is None
+    assert isinstance(s.estimator_, KSG)
+    assert s.transform(X).shape == (300, 3)
+
+
+def test_fraction_of_features():
+    X, y = data()
+    s = ConditionalMutualInfoSelector(0.5, random_state=0).fit(X, y)
+    assert s.n_features_to_select_ == 3
+    tiny = ConditionalMutualInfoSelector(0.01, random_state=0).fit(X, y)
+    assert tiny.n_features_to_select_ == 1
+
+
+def test_too_many_features_error():
+    X, y = data()
+    with pytest.raises(ValueError, match="at most n_features=6"):
+        ConditionalMutualInfoSelector(7).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"criterion": "nope"}, "criterion"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"n_permutations": 0}, "n_permutations"),
+        ({"beta": -1.0}, "beta"),
+    ],
+)
+def test_invalid_parameters(params, match):
+    X, y = data()
+    with pytest.raises(ValueError, match=match):
+        ConditionalMutualInfoSelector(**params).fit(X, y)
+
+
+def test_pandas_output_and_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = data()
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
+    s = ConditionalMutualInfoSelector(3, random_state=0).set_output(transform="pandas")
+    out = s.fit(df, y).transform(df)
+    assert isinstance(out, pd.DataFrame)
+    expected = [f"f{i}" for i in sorted(s.selection_order_)]
+    assert list(out.columns) == expected
+    assert list(s.get_feature_names_out()) == expected
+
+
+def test_pandas_categorical_columns_are_discrete(capsys):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    n = 500
+    a = rng.choice(["u", "v", "w"], n)
+    b = rng.choice(["p", "q"], n)
+    y = ((a == "u") ^ (b == "p")).astype(int)
+    df = pd.DataFrame(
+        {"a": pd.Categorical(a), "b": b, "noise": rng.standard_normal(n)}
+    )
+    s = ConditionalMutualInfoSelector(
+        2, criterion="jmi", random_state=0, verbose=1
+    ).fit(df, y)
+    assert sorted(s.get_feature_names_out()) == ["a", "b"]
+    assert "step 1: " in capsys.readouterr().out
+
+
+def test_pipeline_and_grid_search():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((240, 6))
+    y = (X[:, 0] + 0.8 * X[:, 1] + 0.6 * X[:, 2] > 0).astype(int)
+    pipe = make_pipeline(
+        ConditionalMutualInfoSelector(random_state=0), LogisticRegression()
+    )
+    grid = GridSearchCV(
+        pipe,
+        {
+            "conditionalmutualinfoselector__criterion": ["mim", "jmi", "mrmr"],
+            "conditionalmutualinfoselector__n_features_to_select": [1, 3],
+        },
+        cv=3,
+    )
+    grid.fit(X, y)
+    assert grid.best_params_["conditionalmutualinfoselector__n_features_to_select"] == 3
+    best = grid.best_estimator_[0]
+    assert sorted(best.selection_order_.tolist()) == [0, 1, 2]

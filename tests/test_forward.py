@@ -1,0 +1,237 @@
+"""Forward selection on problems with known answers (ORACLES.md)."""
+
+import numpy as np
+import pytest
+
+from skmi import ConditionalMutualInfoSelector
+from skmi.estimators import KSG, PlugIn
+from skmi.selection._criteria import CRITERIA
+from skmi.selection._forward import _permutations, _strata
+
+SYNERGY = ("jmi", "jmim", "cmim", "cife", "disr", "cmi")
+
+
+def xor_problem(seed, n=10_000):
+    """Y = X1 xor X2 with 10% label noise (columns 0 and 1).
+
+    X2 is 1 with probability 0.4, which gives X1 a weak marginal signal
+    (Y equals X1 58% of the time) so that X1 is the first pick; X3 (column 2)
+    is X1 with 10% flips, X4 (column 3) is Y with 45% flips (weakly
+    relevant), columns 4-7 are noise.
+    """
+    rng = np.random.RandomState(seed)
+    x1 = rng.randint(0, 2, n)
+    x2 = (rng.rand(n) < 0.4).astype(int)
+    y = (x1 ^ x2) ^ (rng.rand(n) < 0.1)
+    x3 = x1 ^ (rng.rand(n) < 0.1)
+    x4 = y ^ (rng.rand(n) < 0.45)
+    noise = rng.randint(0, 2, size=(n, 4))
+    return np.column_stack([x1, x2, x3, x4, noise]), y
+
+
+def fit(X, y, **params):
+    params.setdefault("estimator", PlugIn())
+    params.setdefault("discrete_features", True)
+    return ConditionalMutualInfoSelector(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("criterion", SYNERGY)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_xor_partner_is_second(criterion, seed):
+    X, y = xor_problem(seed)
+    selector = fit(X, y, n_features_to_select=2, criterion=criterion)
+    assert selector.selection_order_.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_xor_marginal_ranking_misses_the_partner(seed):
+    X, y = xor_problem(seed)
+    selector = fit(X, y, n_features_to_select=2, criterion="mim")
+    assert selector.selection_order_[0] == 0
+    assert selector.selection_order_[1] != 1
+
+
+@pytest.mark.parametrize("criterion", CRITERIA)
+def test_exact_duplicate_never_ahead_of_informative(criterion):
+    X, y = xor_problem(0, n=4000)
+    # column 8 duplicates X1 with relabelled values, column 9 duplicates X4
+    X = np.column_stack([X, 1 - X[:, 0], X[:, 3] * 3 + 2])
+    selector = fit(X, y, n_features_to_select=X.shape[1], criterion=criterion)
+    order = selector.selection_order_.tolist()
+    assert sorted(order[-2:]) == [8, 9]
+
+
+@pytest.mark.parametrize("criterion", ["mim", "mrmr", "jmi"])
+def test_exact_duplicate_continuous(criterion):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 4))
+    y = X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.standard_normal(300)
+    X = np.column_stack([X, X[:, 0]])
+    selector = ConditionalMutualInfoSelector(
+        3, criterion=criterion, random_state=0
+    ).fit(X, y)
+    assert selector.selection_order_[0] in (0, 4)
+    assert not {0, 4} <= set(selector.selection_order_.tolist())
+
+
+def gaussian_xz_y(seed, n=2000):
+    """Features X (column 0) and Z (column 1), target Y, with I(X; Y | Z) = 0.
+
+    Correlations rho_xy = 0.35, rho_xz = 0.5, rho_yz = 0.7: the partial
+    correlation of X and Y given Z is (0.35 - 0.5 * 0.7) / ... = 0.
+    """
+    rng = np.random.RandomState(seed)
+    cov = np.array([[1.0, 0.5, 0.35], [0.5, 1.0, 0.7], [0.35, 0.7, 1.0]])
+    data = rng.multivariate_normal(np.zeros(3), cov, size=n)
+    return data[:, :2], data[:, 2]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gaussian_conditional_independence(seed):
+    X, y = gaussian_xz_y(seed)
+    selector = ConditionalMutualInfoSelector(
+        2, criterion="cmi", random_state=seed
+    ).fit(X, y)
+    assert selector.selection_order_.tolist() == [1, 0]
+    # I(Z; Y) = -log(1 - 0.49) / 2 = 0.336 nats; I(X; Y | Z) = 0
+    assert selector.conditional_gains_[0] == pytest.approx(0.336, abs=0.04)
+    assert abs(selector.conditional_gains_[1]) < 0.03
+    auto = ConditionalMutualInfoSelector(
+        criterion="cmi", n_permutations=50, random_state=seed
+    ).fit(X, y)
+    assert auto.selection_order_.tolist() == [1]
+    assert auto.pvalues_.shape == (1,)
+    assert auto.pvalues_[0] == pytest.approx(1 / 51)
+
+
+def test_auto_stops_at_the_informative_features():
+    X, y = xor_problem(0, n=4000)
+    selector = fit(X, y, criterion="jmi", random_state=0)
+    assert selector.selection_order_[:2].tolist() == [0, 1]
+    assert selector.n_features_to_select_ <= 4
+    assert np.all(selector.pvalues_ <= 0.05)
+    assert selector.pvalues_.shape == selector.selection_order_.shape
+
+
+def test_auto_keeps_the_first_feature_of_pure_noise():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 2, size=(200, 5))
+    y = rng.randint(0, 2, 200)
+    selector = fit(X, y, criterion="mrmr", n_permutations=30, random_state=0)
+    assert selector.n_features_to_select_ == 1
+    assert selector.pvalues_[0] > 0.05
+
+
+def test_tol_overrides_the_test():
+    X, y = xor_problem(0, n=4000)
+    selector = fit(X, y, criterion="cmim", tol=0.05)
+    assert selector.pvalues_ is None
+    gains = selector.conditional_gains_
+    assert np.all(gains[1:] >= 0.05)
+    assert selector.selection_order_[:2].tolist() == [0, 1]
+    loose = fit(X, y, criterion="cmim", tol=-1.0)
+    assert loose.n_features_to_select_ == X.shape[1]
+
+
+@pytest.mark.parametrize("criterion", ["jmi", "cmim", "mrmr", "cmi"])
+def test_n_jobs_do_not_change_results_knn(criterion):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((200, 6))
+    y = X[:, 0] * X[:, 1] + X[:, 2] + 0.5 * rng.standard_normal(200)
+    results = []
+    for n_jobs in (1, 2):
+        s = ConditionalMutualInfoSelector(
+            criterion=criterion, n_permutations=10, random_state=0, n_jobs=n_jobs
+        ).fit(X, y)
+        results.append((s.selection_order_, s.conditional_gains_, s.pvalues_))
+    for a, b in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("criterion", ["jmi", "cmim", "icap"])
+def test_n_jobs_do_not_change_results_counts(criterion):
+    X, y = xor_problem(1, n=3000)
+    rng = np.random.RandomState(0)
+    X = np.column_stack([X, rng.randint(0, 3, size=(3000, 30))])
+    results = []
+    for n_jobs in (1, 2):
+        s = fit(X, y, n_features_to_select=8, criterion=criterion, n_jobs=n_jobs)
+        results.append((s.selection_order_, s.conditional_gains_))
+    for a, b in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_lazy_cmim_equals_full_minimum():
+    """CMIM's lazy update gives the scores of the plain min over the selected set."""
+    rng = np.random.RandomState(0)
+    n, p = 300, 40
+    X = rng.randint(0, 3, size=(n, p))
+    y = (X[:, 0] + X[:, 1] + rng.randint(0, 2, n)) % 3
+    est = PlugIn(correction="miller-madow")  # the estimator path, batches of 16
+    selector = fit(X, y, n_features_to_select=5, criterion="cmim", estimator=est)
+    S = []
+    for _ in range(5):
+        best, best_k = -np.inf, -1
+        for k in range(p):
+            if k in S:
+                continue
+            if S:
+                score = min(
+                    est.conditional_mutual_info(
+                        X[:, k], y, X[:, j], x_discrete=True, y_discrete=True,
+                        z_discrete=True,
+                    )
+                    for j in S
+                )
+            else:
+                score = est.mutual_info(X[:, k], y, x_discrete=True, y_discrete=True)
+            if score > best:
+                best, best_k = score, k
+        S.append(best_k)
+    assert selector.selection_order_.tolist() == S
+
+
+def test_disr_requires_discrete_variables():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((100, 3))
+    y = rng.randint(0, 2, 100)
+    with pytest.raises(ValueError, match="estimator=PlugIn"):
+        ConditionalMutualInfoSelector(2, criterion="disr").fit(X, y)
+    # with the plug-in estimator the columns are binned and DISR runs
+    s = ConditionalMutualInfoSelector(2, criterion="disr", estimator=PlugIn())
+    assert s.fit(X, y).n_features_to_select_ == 2
+
+
+def test_permutations_stay_within_strata():
+    rng = np.random.RandomState(0)
+    strata = rng.randint(0, 5, 100)
+    perms = _permutations(strata, 20, rng)
+    for perm in perms:
+        assert sorted(perm.tolist()) == list(range(100))
+        np.testing.assert_array_equal(strata[perm], strata)
+    assert len({tuple(p) for p in perms}) == 20
+
+
+def test_strata_of_continuous_selected_features():
+    rng = np.random.RandomState(0)
+    est = KSG()
+    X = rng.standard_normal((1000, 2))
+    columns = est.prepare(X, np.array([False, False]), rng)
+    codes = _strata(columns, [0], 1000)
+    counts = np.bincount(codes)
+    assert counts.size == 100 and counts.min() == 10  # 100 bins of 10 samples
+    codes2 = _strata(columns, [0, 1], 1000)
+    assert np.unique(codes2).size == 100  # 10 x 10 bins
+    assert np.unique(_strata(columns, [], 1000)).size == 1
+
+
+def test_verbose_reports_each_step(capsys):
+    X, y = xor_problem(0, n=2000)
+    fit(X, y, n_features_to_select=2, criterion="jmi", verbose=1)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    assert "step 1: x0 (index 0)" in out[0]
+    assert "step 2: x1 (index 1)" in out[1]
+    assert "total" in out[1] and out[1].rstrip().endswith("s)")
+    assert "stopped" in out[2]
