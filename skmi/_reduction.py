@@ -290,7 +290,7 @@ class InformationBottleneck(
     >>> ib.critical_betas_.round(2)
     array([1.11, 1.24])
     >>> round(float(ib.information_ty_), 2)
-    1.73
+    1.75
     """
 
     _parameter_constraints: dict = {
