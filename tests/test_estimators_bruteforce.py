@@ -16,6 +16,8 @@ estimates must agree to 1e-10.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import digamma
 
 from skmi.estimators._ksg import (
@@ -32,6 +34,7 @@ from skmi.estimators._neighbors import (
     count_strict,
     count_strict_sorted,
     kth_distance,
+    kth_distance_blocks,
     kth_distance_sorted,
 )
 
@@ -111,8 +114,11 @@ def bf_ross(x, labels, k):
     k_i = np.minimum(k, sizes - 1)
     d = kth(same_class_distances(x, labels), k_i)
     m = strict(distances(x), d) + 1  # the sample itself is counted
-    return digamma(n) + np.mean(digamma(k_i)) - np.mean(digamma(sizes)) - np.mean(
-        digamma(m)
+    return (
+        digamma(n)
+        + np.mean(digamma(k_i))
+        - np.mean(digamma(sizes))
+        - np.mean(digamma(m))
     )
 
 
@@ -403,3 +409,81 @@ def test_count_strict_zero_radius_counts_nothing():
     assert count_strict(np.column_stack([x, x]), zero).tolist() == [0] * 7
     assert count_strict_sorted(np.sort(x), x, zero).tolist() == [0] * 7
     assert count_strict(x[:, None], zero).tolist() == [0] * 7
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("k", [1, 3, 6])
+@pytest.mark.parametrize("values", VALUE_SETS)
+def test_kth_distance_blocks(seed, k, values):
+    # blocks of sizes 1 (no neighbour), 2, <= k and > k, each sorted
+    x = values(seed)
+    rng = np.random.default_rng(seed)
+    sizes = np.array([1, 2, k, k + 1, 1, 40])
+    sizes = np.append(sizes, x.size - sizes.sum())
+    labels = np.repeat(np.arange(sizes.size), sizes)
+    rng.shuffle(labels)
+    order = np.lexsort((x, labels))  # by block, ascending within each block
+    xs, ls = x[order], labels[order]
+    d = same_class_distances(xs, ls)
+    in_block = class_sizes(ls)
+    expected = np.full(x.size, np.inf)
+    multi = in_block > 1
+    expected[multi] = kth(d, np.minimum(k, in_block - 1))[multi]
+    got = kth_distance_blocks(xs, k, sizes)
+    assert np.array_equal(got, expected)
+
+
+# --------------------------------------------------------------------------
+# generated data: marginal ties, exact invariances
+# --------------------------------------------------------------------------
+grid_points = st.lists(
+    st.tuples(st.integers(-6, 6), st.integers(-6, 6)),
+    min_size=9,
+    max_size=40,
+    unique=True,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    points=grid_points,
+    k=st.integers(1, 7),
+    shift=st.integers(-(10**6), 10**6),
+    power=st.integers(-40, 40),
+)
+def test_ksg_with_marginal_ties_and_exact_invariance(points, k, shift, power):
+    # Distinct joint points (so every eps > 0) with many ties in each margin;
+    # translations and a common power-of-two scale are exact in floating point,
+    # so the estimate must not change by a single bit.
+    xy = np.array(points, dtype=float)
+    x, y = xy[:, :1], xy[:, 1:]
+    expected = bf_ksg(x, y, k)
+    got = ksg_mi(x, y, k)
+    assert got == pytest.approx(expected, abs=TOL)
+    assert ksg_mi_1d(x[:, 0], y[:, 0], np.sort(y[:, 0]), k) == pytest.approx(
+        expected, abs=TOL
+    )
+    scale = 2.0**power
+    x2, y2 = (x + shift) * scale, (y - 3 * shift) * scale
+    assert ksg_mi(x2, y2, k) == got
+    assert ksg_mi_1d(x2[:, 0], y2[:, 0], np.sort(y2[:, 0]), k) == pytest.approx(
+        got, abs=TOL
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(-200, 200), min_size=6, max_size=40, unique=True),
+    data=st.data(),
+    k=st.integers(1, 6),
+    power=st.integers(-40, 40),
+)
+def test_ross_with_generated_classes(values, data, k, power):
+    x = np.array(values, dtype=float) * 2.0**power
+    labels = np.array(
+        data.draw(st.lists(st.integers(0, 3), min_size=x.size, max_size=x.size))
+    )
+    expected = bf_ross(x, labels, k)
+    levels = level_indices(labels)
+    assert ross_mi_1d(x, levels, k) == pytest.approx(expected, abs=TOL)
+    assert ross_mi(x[:, None], levels, k) == pytest.approx(expected, abs=TOL)
