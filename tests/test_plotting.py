@@ -412,6 +412,24 @@ def test_information_plane_discrete_needs_data():
     assert display.critical_points_ is None and display.asymptote_ is None
 
 
+def test_information_plane_draws_fitted_limit_and_critical_betas_when_present():
+    # The documented hook: fitted ``information_xy_`` / ``critical_betas_``
+    # are drawn for a discrete bottleneck too.
+    X = np.repeat([0, 1, 2, 3], 50).reshape(-1, 1)
+    y = np.repeat([0, 0, 1, 1], 50)
+    ib = InformationBottleneck(
+        n_components=2, beta=4.0, method="iterative", random_state=0
+    ).fit(X, y)
+    ib.information_xy_ = np.log(2.0)
+    ib.critical_betas_ = np.array([1.5])
+    betas = [1.0, 2.0, 4.0]
+    display = InformationPlaneDisplay.from_estimator(ib, X, y, betas=betas)
+    np.testing.assert_allclose(display.asymptote_.get_ydata(), [np.log(2.0)] * 2)
+    xt, ty = display.line_.get_xdata(), display.line_.get_ydata()
+    expected = [[(xt[0] + xt[1]) / 2, (ty[0] + ty[1]) / 2]]
+    np.testing.assert_allclose(display.critical_points_.get_xydata(), expected)
+
+
 def test_information_plane_from_data_interpolates_critical_points():
     display = InformationPlaneDisplay(
         information_xt=[0.0, 1.0, 2.0],

@@ -318,7 +318,10 @@ class InformationPlaneDisplay:
         under the Gaussian model when the kept components are all those with
         ``lambda_i < 1`` (the default `n_components`), and the part carried
         by the kept components otherwise. The discrete methods have no
-        closed-form critical betas or limit, so neither is drawn.
+        closed-form critical betas or limit, so neither is drawn unless the
+        estimator has the fitted attributes ``critical_betas_`` (placed on the
+        curve by interpolation in beta) or ``information_xy_``, which are
+        drawn for any method.
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator)
@@ -331,13 +334,10 @@ class InformationPlaneDisplay:
             betas = np.sort(np.asarray(betas, dtype=float).ravel())
             xt, ty = gaussian_curve(eigenvalues, betas)
             crit = np.asarray(estimator.critical_betas_, dtype=float)
-            finite = crit[np.isfinite(crit)]
-            crit_xt, crit_ty = gaussian_curve(eigenvalues, finite)
-            points = np.full((crit.shape[0], 2), np.nan)
-            points[np.isfinite(crit)] = np.column_stack([crit_xt, crit_ty])
+            critical_betas = crit[np.isfinite(crit)]
+            points = np.column_stack(gaussian_curve(eigenvalues, critical_betas))
             with np.errstate(divide="ignore"):
                 information_xy = float(-0.5 * np.sum(np.log(eigenvalues)))
-            critical_betas = crit
         else:
             if X is None or y is None:
                 raise ValueError(
@@ -347,7 +347,11 @@ class InformationPlaneDisplay:
                     "Gaussian curve follows from the fitted attributes)."
                 )
             xt, ty, betas = information_curve(estimator, X, y, betas=betas)
-            critical_betas = points = information_xy = None
+            # Placed on the curve by interpolation, when the estimator has them.
+            critical_betas = getattr(estimator, "critical_betas_", None)
+            points = information_xy = None
+        # A fitted I(X;Y), when the estimator provides one, takes precedence.
+        information_xy = getattr(estimator, "information_xy_", information_xy)
         display = cls(
             information_xt=xt,
             information_ty=ty,
