@@ -113,9 +113,11 @@ def tree_information_gain(tree, X, y) -> dict:
     and ``mutual_info`` describe the given samples: comparing the two shows
     which splits keep their information on new data.
 
-    Weighting each node's gain by its share of the samples and summing over
-    the nodes of a feature gives that feature's contribution to
-    ``I(leaf; Y)``; for an entropy tree these sums are proportional to
+    Weighting each node's ``mutual_info`` by its share of the samples
+    (``n_samples / len(y)``) and summing over the nodes that split on a
+    feature gives that feature's contribution to the plug-in ``I(leaf; Y)``
+    on the given samples (skip the NaN of unreached nodes); on the unweighted
+    training data of an entropy tree these sums are proportional to
     ``feature_importances_``.
 
     Examples

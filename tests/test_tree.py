@@ -287,3 +287,23 @@ def test_input_validation():
     np.testing.assert_array_equal(
         column["mutual_info"], tree_information_gain(tree, X, y)["mutual_info"]
     )
+
+
+@pytest.mark.parametrize("held_out", [False, True])
+def test_weighted_gains_sum_to_leaf_information(held_out):
+    # Chain rule: sum over nodes of (n_node / N) * gain = H(Y) - H(Y | leaf).
+    X, y = load_wine(return_X_y=True)
+    rng = np.random.default_rng(1)
+    order = rng.permutation(len(y))
+    train = order[:100]
+    rows = order[100:] if held_out else train
+    tree = DecisionTreeClassifier(criterion="gini", max_depth=4, random_state=0)
+    tree.fit(X[train], y[train])
+    gain = tree_information_gain(tree, X[rows], y[rows])
+    total = np.nansum(gain["n_samples"] / len(rows) * gain["mutual_info"])
+    leaves = tree.apply(X[rows])
+    conditional = sum(
+        np.mean(leaves == leaf) * _bits_entropy(y[rows][leaves == leaf])
+        for leaf in np.unique(leaves)
+    )
+    assert total == pytest.approx(_bits_entropy(y[rows]) - conditional, abs=1e-12)
