@@ -53,29 +53,39 @@ critical = fitted.critical_betas_
 print("critical betas:", np.round(critical, 2))
 crit_xt, crit_ty = information_curve(bottleneck, X, y, betas=critical)[:2]
 
-fig, ax = plt.subplots(figsize=(6, 4.5))
-ax.plot(ixt, ity, color="C0", label="optimal (I(X;T), I(T;Y))")
-ax.scatter(crit_xt, crit_ty, color="C3", zorder=3, label="critical betas")
-for i, (x_pos, y_pos) in enumerate(zip(crit_xt[:4], crit_ty[:4], strict=True)):
-    ax.annotate(
-        f"$\\beta_{i + 1}$={critical[i]:.2f}",
-        (x_pos, y_pos),
-        textcoords="offset points",
-        xytext=(8, -12),
-        fontsize=8,
-    )
 bound = -0.5 * np.sum(np.log(fitted.eigenvalues_))
-ax.axhline(bound, color="grey", linestyle="--", label="I(X;Y), Gaussian model")
-ax.set_xlabel("I(X;T) [nats]")
-ax.set_ylabel("I(T;Y) [nats]")
-ax.set_title("Information curve of the digits")
-ax.legend(loc="lower right")
+fig, (ax_curve, ax_beta) = plt.subplots(1, 2, figsize=(10, 4.2))
+ax_curve.plot(ixt, ity, color="C0", label="optimal bottleneck")
+ax_curve.scatter(crit_xt, crit_ty, color="C3", zorder=3, label="critical betas")
+ax_curve.axhline(bound, color="grey", linestyle="--", label="I(X;Y), Gaussian model")
+ax_curve.set_xlabel("I(X;T) [nats]")
+ax_curve.set_ylabel("I(T;Y) [nats]")
+ax_curve.set_title("Information curve")
+ax_curve.legend(loc="lower right")
+
+ax_beta.plot(betas, ixt, label="I(X;T)")
+ax_beta.plot(betas, ity, label="I(T;Y)")
+for i, b in enumerate(critical):
+    ax_beta.axvline(
+        b,
+        color="C3",
+        linewidth=0.8,
+        linestyle=":",
+        label=None if i else "critical betas",
+    )
+ax_beta.set_xscale("log")
+ax_beta.set_xlabel("beta")
+ax_beta.set_ylabel("nats")
+ax_beta.set_title("Both terms against beta")
+ax_beta.legend(loc="upper left")
 fig.tight_layout()
 
 # %%
 # The curve rises steeply at first: the first components keep most of what
-# the pixels say about the digit for little compression cost. Each critical
-# beta marks where the next, weaker component starts to pay for itself.
+# the pixels say about the digit for little compression cost, and its slope at
+# the point chosen by beta is 1 / beta. Each critical beta (red) marks where
+# the next, weaker component starts to pay for itself; beyond the last one
+# only the scales of the components grow, and I(T;Y) approaches its bound.
 #
 # Two components against PCA and LDA
 # -----------------------------------
