@@ -11,7 +11,7 @@ from sklearn.feature_selection import SelectorMixin
 from ._inputs import prepare_fit
 from ._prepare import constant_columns
 from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
-from .estimators import KSG, BaseMIEstimator, PlugIn
+from .estimators import BaseMIEstimator, PlugIn
 from .selection._relevance import relevance
 from .selection._significance import g_test_pvalues, permutation_pvalues
 
@@ -50,9 +50,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         The information estimator from :mod:`skmi.estimators`. None means
         ``KSG()``: k-nearest-neighbour estimates for continuous columns
         (Kraskov et al., or Ross's against a discrete target) and plug-in
-        counts for discrete columns against a discrete target. Its
-        hyper-parameters can be tuned in a grid search, e.g. as
-        ``estimator__n_neighbors`` (see :meth:`set_params`).
+        counts for discrete columns against a discrete target. The
+        hyper-parameters of an estimator passed here can be tuned in a grid
+        search, e.g. as ``estimator__n_neighbors`` with ``estimator=KSG()``
+        (None has no parameters to tune).
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete. "auto" decides from the dtypes: sparse
         input, boolean, categorical, object and string columns, and integer
@@ -210,31 +211,6 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.test = test
         self.n_jobs = n_jobs
         self.random_state = random_state
-
-    def set_params(self, **params):
-        """Set the parameters of this selector.
-
-        Nested parameters of the estimator, such as
-        ``estimator__n_neighbors``, can be set even when `estimator` is None:
-        they then apply to the default ``KSG()``, which becomes `estimator`.
-        So ``select__estimator__n_neighbors`` can be tuned in a grid search
-        without passing an estimator first.
-
-        Parameters
-        ----------
-        **params : dict
-            Selector parameters, and estimator parameters as
-            ``estimator__<name>``.
-
-        Returns
-        -------
-        self : MutualInfoSelector
-            This selector.
-        """
-        nested = any(key.startswith("estimator__") for key in params)
-        if nested and params.get("estimator", self.estimator) is None:
-            params = {**params, "estimator": KSG()}
-        return super().set_params(**params)
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
