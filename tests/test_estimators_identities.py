@@ -256,6 +256,43 @@ def test_ksg_invariant_to_translation_and_common_scale(seed):
     )
 
 
+JITTER_NOT_RELATIVE = pytest.mark.xfail(
+    strict=True,
+    reason="the tie-breaking noise is 1e-10 * max(1, mean|x|): absolute for the "
+    "unscaled values of entropy() and growing with a translation",
+)
+
+
+@pytest.mark.parametrize(
+    "scale, shift",
+    [
+        (1e6, 0.0),
+        (1e12, 0.0),
+        (1.0, 10.0),
+        pytest.param(1e-6, 0.0, marks=JITTER_NOT_RELATIVE),
+        pytest.param(1e-12, 0.0, marks=JITTER_NOT_RELATIVE),
+        pytest.param(1.0, 1e8, marks=JITTER_NOT_RELATIVE),
+    ],
+)
+def test_ksg_entropy_equivariance(scale, shift):
+    # H(a X + b) = H(X) + ln|a| for the Kozachenko-Leonenko estimator, exactly
+    # up to the effect of the tie-breaking noise (below 1e-6 when it is
+    # relative to the spread of the data).
+    x = np.random.default_rng(0).standard_normal(2000)
+    est = KSG(random_state=0)
+    expected = est.entropy(x) + np.log(scale)
+    assert est.entropy(scale * x + shift) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("shift", [1e3, pytest.param(1e8, marks=JITTER_NOT_RELATIVE)])
+def test_ksg_mi_invariant_to_large_translations(shift):
+    x, y, _ = continuous_sample(0, n=2000)
+    est = KSG(random_state=0)
+    assert est.mutual_info(x + shift, y - shift) == pytest.approx(
+        est.mutual_info(x, y), abs=1e-6
+    )
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("k", [1, 3, 10])
 def test_ksg_discrete_conditioning_is_weighted_average(seed, k):
@@ -276,8 +313,8 @@ def test_ksg_discrete_conditioning_is_weighted_average(seed, k):
         idx = np.flatnonzero(z == level)
         if idx.size > 1:
             within = KSG(n_neighbors=min(k, idx.size - 1))
-            expected += idx.size / n * within.mutual_info_prepared(
-                xv.take(idx), yv.take(idx)
+            expected += (
+                idx.size / n * within.mutual_info_prepared(xv.take(idx), yv.take(idx))
             )
     assert got == pytest.approx(expected, abs=EXACT)
     assert got > 0.05
