@@ -114,39 +114,56 @@ def test_gaussian_projection_attains_closed_form(beta):
     assert ty == pytest.approx(TABLE[beta][2], abs=1e-8)
 
 
+def _sample_covariances(X, Y):
+    """S_x and S_{x|y} by the textbook formula, 1/N normalisation."""
+    d = X.shape[1]
+    full = np.cov(np.hstack([X, Y]).T, bias=True)
+    sxx, sxy, syy = full[:d, :d], full[:d, d:], full[d:, d:]
+    return sxx, sxx - sxy @ np.linalg.solve(syy, sxy.T)
+
+
+def _matched_information_ty(B, target_xt, cov_x, cov_x_given_y):
+    """I(T;Y) of the projection c B whose I(X;T) equals target_xt."""
+    scale = brentq(
+        lambda c: _channel_information(c * B, cov_x, cov_x_given_y)[0] - target_xt,
+        1e-9,
+        1e6,
+    )
+    return _channel_information(scale * B, cov_x, cov_x_given_y)[1]
+
+
+@pytest.mark.parametrize("source", ["exact", "fitted"])
 @pytest.mark.parametrize("beta", [1.5, 3.0, 10.0])
-def test_gaussian_projection_is_optimal(beta):
+def test_gaussian_projection_is_optimal(beta, source):
     """No other projection with the same I(X;T) keeps more about Y."""
-    cov_x, cov_x_given_y = _exact_covariances()
-    A = _optimal_projection(cov_x, cov_x_given_y, beta)
+    if source == "exact":
+        cov_x, cov_x_given_y = _exact_covariances()
+        A = _optimal_projection(cov_x, cov_x_given_y, beta)
+    else:
+        X, Y = _sample(2000, seed=int(10 * beta))
+        ib = InformationBottleneck(n_components=3, beta=beta).fit(X, Y)
+        cov_x, cov_x_given_y = _sample_covariances(X, Y)
+        A = ib.components_
+        # the fitted projection attains the closed form on its covariances
+        xt, ty = _channel_information(A, cov_x, cov_x_given_y)
+        assert xt == pytest.approx(ib.information_xt_, abs=1e-8)
+        assert ty == pytest.approx(ib.information_ty_, abs=1e-8)
     target_xt, best_ty = _channel_information(A, cov_x, cov_x_given_y)
     rng = np.random.default_rng(0)
     candidates = [rng.standard_normal((k, 3)) for k in (1, 2, 3) for _ in range(100)]
     # perturbations of the optimum probe its neighbourhood
     candidates += [A + 0.05 * rng.standard_normal(A.shape) for _ in range(100)]
-    margins = []
-    for B in candidates:
-        # rescale B so that I(X;T) matches the optimum's
-        scale = brentq(
-            lambda c, B=B: (
-                _channel_information(c * B, cov_x, cov_x_given_y)[0] - target_xt
-            ),
-            1e-9,
-            1e6,
-        )
-        margins.append(
-            best_ty - _channel_information(scale * B, cov_x, cov_x_given_y)[1]
-        )
+    margins = [
+        best_ty - _matched_information_ty(B, target_xt, cov_x, cov_x_given_y)
+        for B in candidates
+    ]
     assert min(margins) > -1e-9
     # the check has teeth: the projection on the second direction alone loses
     _, vectors = gaussian_ib(cov_x, cov_x_given_y)
     wrong = vectors[:, [1]].T
-    scale = brentq(
-        lambda c: _channel_information(c * wrong, cov_x, cov_x_given_y)[0] - target_xt,
-        1e-9,
-        1e6,
+    assert (
+        _matched_information_ty(wrong, target_xt, cov_x, cov_x_given_y) < best_ty - 0.01
     )
-    assert _channel_information(scale * wrong, cov_x, cov_x_given_y)[1] < best_ty - 0.01
 
 
 def test_conditional_covariance_brute_force():
@@ -154,12 +171,9 @@ def test_conditional_covariance_brute_force():
     X = rng.standard_normal((200, 3))
     Y = X[:, :2] @ rng.standard_normal((2, 2)) + rng.standard_normal((200, 2))
     cov_x, cov_x_given_y = conditional_covariance(X, Y)
-    full = np.cov(np.hstack([X, Y]).T, bias=True)
-    sxx, sxy, syy = full[:3, :3], full[:3, 3:], full[3:, 3:]
-    np.testing.assert_allclose(cov_x, sxx, atol=1e-12)
-    np.testing.assert_allclose(
-        cov_x_given_y, sxx - sxy @ np.linalg.solve(syy, sxy.T), atol=1e-12
-    )
+    expected_x, expected_x_given_y = _sample_covariances(X, Y)
+    np.testing.assert_allclose(cov_x, expected_x, atol=1e-12)
+    np.testing.assert_allclose(cov_x_given_y, expected_x_given_y, atol=1e-12)
 
 
 def test_one_hot_gives_pooled_within_class_covariance():
@@ -530,6 +544,36 @@ def test_discrete_information_curve_monotone(method):
     counts = np.zeros((8, 4))
     np.add.at(counts, (x, y), 1.0)
     assert ity.max() <= _plugin_information(np.eye(8), counts / 2000)[1] + 1e-9
+
+
+def test_string_labels_and_continuous_targets_of_discrete_methods():
+    rng = np.random.default_rng(12)
+    X = rng.integers(0, 4, size=(400, 1))
+    labels = np.array(["low", "high"])[(X[:, 0] > 1).astype(int)]
+    ib = InformationBottleneck(method="deterministic", beta=20.0, random_state=0)
+    assert ib.fit(X, labels).information_ty_ == pytest.approx(np.log(2), abs=0.01)
+    # a Gaussian fit with string classes equals the fit with integer classes
+    Xc = X + rng.standard_normal((400, 1))
+    a = InformationBottleneck(beta=5.0).fit(Xc, labels).components_
+    b = InformationBottleneck(beta=5.0).fit(Xc, labels == "high").components_
+    np.testing.assert_allclose(a, b)
+    # two continuous targets are binned column by column into a joint code
+    Y = np.column_stack([X[:, 0] + rng.random(400), rng.standard_normal(400)])
+    ib = InformationBottleneck(method="iterative", n_bins=2, random_state=0)
+    ib.fit(X, Y)
+    assert ib.n_components_ == 4  # 2 x 2 joint bins, capped by the 4 values of X
+    assert ib.information_ty_ > 0.3
+
+
+def test_information_curve_discrete_default_betas():
+    X, y = _bsc_sample()
+    ixt, ity, betas = information_curve(
+        InformationBottleneck(method="iterative", n_init=1, random_state=0), X, y
+    )
+    assert betas[0] == 1.0 and betas[-1] == pytest.approx(1000.0)
+    assert np.all(ixt[betas < 0.99 * BSC_CRITICAL] < 1e-6)
+    assert np.all(ixt[betas > 1.1 * BSC_CRITICAL] > 0.05)
+    assert ity[-1] == pytest.approx(BSC_INFORMATION, abs=1e-4)
 
 
 # --------------------------------------------------------------------------
