@@ -259,6 +259,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 "Only one of percentile and threshold may be given; got "
                 f"percentile={self.percentile!r} and threshold={self.threshold!r}."
             )
+        if self.estimator is not None:
+            # the estimator's own parameters (not checked by _fit_context)
+            self.estimator._validate_params()
         fi = prepare_fit(
             self,
             X,
@@ -280,7 +283,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 f"k={self.k} is greater than n_features={n_features}. All the "
                 "features will be returned.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         # Features that can carry no information: constant columns, or every
         # column when the target is constant. They score exactly 0.

@@ -460,6 +460,8 @@ def test_clone_inverse_transform_and_feature_names():
         ({"n_permutations": -1}, "'n_permutations' parameter"),
         ({"test": "chi2"}, "'test' parameter"),
         ({"percentile": 10, "threshold": 0.1}, "Only one of percentile and threshold"),
+        ({"estimator": KSG(n_neighbors=0)}, "'n_neighbors' parameter of KSG"),
+        ({"estimator": PlugIn(n_bins=1)}, "'n_bins' parameter of PlugIn"),
         ({"test": "permutation"}, "requires n_permutations >= 1"),
         ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None)")),
         (
