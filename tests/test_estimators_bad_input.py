@@ -478,3 +478,18 @@ def test_ksg_extreme_scales(scale):
     assert no_warnings(est.mutual_info, scale * X[:, 0], y) == pytest.approx(
         est.mutual_info(X[:, 0], y), abs=1e-9
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bin_uniform computes (x - lo) / (hi - lo), and hi - lo overflows to "
+    "inf for a finite range wider than the largest float",
+)
+def test_plugin_uniform_bins_of_a_huge_range():
+    _, y, _ = data()
+    est = PlugIn(n_bins=4, strategy="uniform")
+    wide = y / np.abs(y).max() * 1.5e308  # finite, its range is not
+    reference = wide * 2.0**-1000  # exact: the same bins at a tame scale
+    got = no_warnings(est.mutual_info, wide, y)
+    assert got == pytest.approx(est.mutual_info(reference, y), abs=1e-12)
+    assert got > 0.1
