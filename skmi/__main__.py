@@ -39,51 +39,55 @@ def _non_negative(value):
     return n
 
 
+#: The options shared by the demo and ``rank``: (flag, default, keywords).
+_SELECTION_OPTIONS = [
+    ("--k", 10, dict(
+        type=_k, metavar="K",
+        help="number of top features to print and mark as selected, or 'all' "
+        "(default: 10)",
+    )),
+    ("--estimator", "ksg", dict(
+        choices=["ksg", "plugin"],
+        help="information estimator: k-nearest neighbours (ksg) or counts on "
+        "quantile bins (plugin, which also gives G-test p-values) (default: ksg)",
+    )),
+    ("--n-neighbors", 3, dict(
+        type=int, metavar="N", help="neighbours of the ksg estimator (default: 3)"
+    )),
+    ("--n-bins", 10, dict(
+        type=int, metavar="N",
+        help="bins per continuous column of the plugin estimator (default: 10)",
+    )),
+    ("--permutations", 0, dict(
+        type=_non_negative, metavar="N",
+        help="permutations of the target for permutation p-values (default: 0, "
+        "no permutation test)",
+    )),
+    ("--random-state", 0, dict(
+        type=int, metavar="SEED",
+        help="seed of the tie-breaking noise and the permutations (default: 0)",
+    )),
+    ("--n-jobs", None, dict(
+        type=int, metavar="N",
+        help="parallel jobs; results do not depend on it (default: 1)",
+    )),
+    ("--json", None, dict(
+        metavar="PATH",
+        help="also write the full ranking and settings to this JSON file",
+    )),
+]
+
+
 def _add_selection_options(parser, defaults=True):
-    """The options shared by the demo and ``rank``.
+    """Add the options shared by the demo and ``rank``.
 
     With ``defaults=False`` (on the ``rank`` sub-command) an option not given
     keeps the value given before the command, or the main parser's default.
     """
-
-    def default(value):
-        return value if defaults else argparse.SUPPRESS
-
-    parser.add_argument(
-        "--k", type=_k, default=default(10), metavar="K",
-        help="number of top features to print and mark as selected, or 'all' "
-        "(default: 10)",
-    )
-    parser.add_argument(
-        "--estimator", choices=["ksg", "plugin"], default=default("ksg"),
-        help="information estimator: k-nearest neighbours (ksg) or counts on "
-        "quantile bins (plugin, which also gives G-test p-values) (default: ksg)",
-    )
-    parser.add_argument(
-        "--n-neighbors", type=int, default=default(3), metavar="N",
-        help="neighbours of the ksg estimator (default: 3)",
-    )
-    parser.add_argument(
-        "--n-bins", type=int, default=default(10), metavar="N",
-        help="bins per continuous column of the plugin estimator (default: 10)",
-    )
-    parser.add_argument(
-        "--permutations", type=_non_negative, default=default(0), metavar="N",
-        help="permutations of the target for permutation p-values (default: 0, "
-        "no permutation test)",
-    )
-    parser.add_argument(
-        "--random-state", type=int, default=default(0), metavar="SEED",
-        help="seed of the tie-breaking noise and the permutations (default: 0)",
-    )
-    parser.add_argument(
-        "--n-jobs", type=int, default=default(None), metavar="N",
-        help="parallel jobs; results do not depend on it (default: 1)",
-    )
-    parser.add_argument(
-        "--json", metavar="PATH", default=default(None),
-        help="also write the full ranking and settings to this JSON file",
-    )
+    for flag, default, keywords in _SELECTION_OPTIONS:
+        parser.add_argument(
+            flag, default=default if defaults else argparse.SUPPRESS, **keywords
+        )
 
 
 def _parser():
