@@ -211,20 +211,52 @@ def test_ross_gaussian_mixture_discrete_first():
     assert got == pytest.approx(MIXTURE_MI[1.0], abs=knn_tolerance(n))
 
 
+def uniform_given_level(n, seed, m=5):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, m, n)
+    return x, x + 2 * rng.random(n)
+
+
 def test_ross_uniform_discrete_continuous():
     m, n = 5, 3000
     value = np.log(m) - (m - 1) / m * np.log(2)
     assert value == pytest.approx(1.0549201680, abs=1e-9)
-
-    def sample(seed):
-        rng = np.random.default_rng(seed)
-        x = rng.integers(0, m, n)
-        return x, x + 2 * rng.random(n)
-
     got = average(
-        lambda x, y: KSG(random_state=0).mutual_info(x, y, x_discrete=True), sample
+        lambda x, y: KSG(random_state=0).mutual_info(x, y, x_discrete=True),
+        lambda seed: uniform_given_level(n, seed, m),
     )
     assert got == pytest.approx(value, abs=knn_tolerance(n))
+
+
+def test_gao_uniform_discrete_continuous_with_atoms():
+    # ties="mixed": x is a continuous column made of atoms. Gao et al.'s
+    # estimator has log(n + 1) where KSG has digamma, and is consistent as k
+    # grows; at k = 30 its bias here is about -0.035 (it is -0.3 at k = 3).
+    n = 5000
+    value = np.log(5) - 0.8 * np.log(2)
+    got = average(
+        lambda x, y: KSG(n_neighbors=30, ties="mixed").mutual_info(x, y),
+        lambda seed: uniform_given_level(n, seed),
+        seeds=range(2),
+    )
+    assert got == pytest.approx(value, abs=0.06)
+
+
+def test_ksg_entropy_of_a_mixed_variable():
+    # (X, Y) with X uniform on 5 levels and Y | X uniform on an interval of
+    # length 2: H = ln 5 + ln 2 (Shannon part plus differential part).
+    from skmi.estimators._variables import Variable
+
+    n = 3000
+    est = KSG(random_state=0)
+
+    def entropy(x, y):
+        xy = np.column_stack([x, y]).astype(float)
+        cols = est.prepare(xy, np.array([True, False]), 0, scale=False)
+        return est.entropy_prepared(Variable.join(*cols))
+
+    got = average(entropy, lambda seed: uniform_given_level(n, seed))
+    assert got == pytest.approx(np.log(10), abs=knn_tolerance(n / 5))
 
 
 def per_class(n, seed):
