@@ -27,12 +27,15 @@ References
 """
 
 import numpy as np
+from scipy.special import entr
 
 from ..estimators._plugin import entropy_probabilities, mutual_info_joint_probabilities
 
 __all__ = ["DiscreteIBResult", "discrete_ib", "discrete_ib_objective"]
 
 _TINY = np.finfo(np.float64).tiny
+#: Convergence tolerance at the intermediate betas of annealing.
+_ANNEAL_TOL = 1e-5
 #: Relative size of the perturbation that lets clusters split during annealing.
 _PERTURBATION = 0.02
 
@@ -121,31 +124,38 @@ def _update(encoder, pxy, py_given_x, beta, deterministic):
     return new / new.sum(axis=1, keepdims=True)
 
 
-def _iterate(encoder, pxy, py_given_x, beta, deterministic, max_iter, tol):
-    history = [discrete_ib_objective(encoder, pxy, beta, deterministic)[2]]
-    for _ in range(max_iter):
+def _iterate(encoder, pxy, py_given_x, beta, deterministic, max_iter, tol, track=True):
+    """Update until no entry of the encoder moves by more than ``tol``.
+
+    With ``track`` the objective after every iteration is recorded.
+    """
+    history = (
+        [discrete_ib_objective(encoder, pxy, beta, deterministic)[2]] if track else []
+    )
+    n_iter = 0
+    while n_iter < max_iter:
         new = _update(encoder, pxy, py_given_x, beta, deterministic)
         change = np.max(np.abs(new - encoder))
         encoder = new
-        history.append(discrete_ib_objective(encoder, pxy, beta, deterministic)[2])
+        n_iter += 1
+        if track:
+            history.append(discrete_ib_objective(encoder, pxy, beta, deterministic)[2])
         if change <= tol:
             break
-    return encoder, len(history) - 1, history
+    return encoder, n_iter, history
 
 
 def _cluster_terms(rows, beta):
     """Per-cluster terms of ``H(T) - beta I(T;Y) + beta H(Y)``.
 
     With ``rows[t] = p(t, y)`` the objective of a hard clustering is
-    ``(1 - beta) H(T) + beta H(T, Y) - beta H(Y)``, a sum over clusters.
+    ``(1 - beta) H(T) + beta H(T, Y) - beta H(Y)``, a sum over clusters of
+    ``(1 - beta) eta(q(t)) + beta sum_y eta(p(t, y))``, ``eta(p) = -p ln p``.
+    Only differences of these terms decide a move; the reported
+    information always comes from the plug-in kernels.
     """
-    return np.array(
-        [
-            (1.0 - beta) * entropy_probabilities(row.sum())
-            + beta * entropy_probabilities(row)
-            for row in rows
-        ]
-    )
+    rows = np.maximum(np.asarray(rows, dtype=np.float64), 0.0)
+    return (1.0 - beta) * entr(rows.sum(axis=-1)) + beta * entr(rows).sum(axis=-1)
 
 
 def _refine_hard(encoder, pxy, beta, max_sweeps, history):
@@ -293,8 +303,16 @@ def discrete_ib(
         for step_beta in _schedule(beta, n_anneal, deterministic):
             if not deterministic:
                 encoder = _perturb(encoder, rng)
+            # intermediate betas only guide the start: no tracking, looser tol
             encoder = _iterate(
-                encoder, pxy, py_given_x, step_beta, deterministic, max_iter, tol
+                encoder,
+                pxy,
+                py_given_x,
+                step_beta,
+                deterministic,
+                max_iter,
+                max(tol, _ANNEAL_TOL),
+                track=False,
             )[0]
         if not deterministic:
             encoder = _perturb(encoder, rng)
