@@ -244,6 +244,18 @@ def test_ross_mi_1d(seed, k):
     assert got == pytest.approx(expected, abs=TOL)
 
 
+@pytest.mark.parametrize("n_levels", [3, 260, 700])
+def test_ross_many_levels(n_levels):
+    # more than 256 levels (wider label codes), most classes tiny or single
+    rng = np.random.default_rng(n_levels)
+    x = rng.standard_normal(500)
+    labels = rng.integers(0, n_levels, 500)
+    levels = level_indices(labels)
+    expected = bf_ross(x, labels, 3)
+    assert ross_mi_1d(x, levels, 3) == pytest.approx(expected, abs=TOL)
+    assert ross_mi(x[:, None], levels, 3) == pytest.approx(expected, abs=TOL)
+
+
 def test_ross_all_singletons_is_zero():
     x = np.arange(5.0)[:, None]
     labels = np.arange(5)
