@@ -338,7 +338,7 @@ class InformationBottleneck(
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y) -> "InformationBottleneck":
         """Fit the bottleneck to `X` and `y`.
 
         Parameters
@@ -440,7 +440,7 @@ class InformationBottleneck(
         row[np.argmax(prior)] = 1.0
         return row
 
-    def transform(self, X):
+    def transform(self, X) -> np.ndarray:
         """Project `X` onto the bottleneck representation.
 
         Parameters
@@ -482,7 +482,9 @@ class InformationBottleneck(
     },
     prefer_skip_nested_validation=True,
 )
-def information_curve(estimator, X, y, *, betas=None):
+def information_curve(
+    estimator, X, y, *, betas=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Trace the information curve ``(I(X;T), I(T;Y))`` of a bottleneck over beta.
 
     The estimator is cloned and fitted once; for the Gaussian method the

@@ -8,7 +8,7 @@ from ._gaussian import critical_betas, gaussian_ib_information
 __all__ = ["default_betas", "discrete_curve", "gaussian_curve"]
 
 
-def default_betas(eigenvalues=None, n_betas=50):
+def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
     """A grid of betas that covers the interesting part of a curve.
 
     For the Gaussian bottleneck the grid is geometric from 1 to ten times the
@@ -25,7 +25,7 @@ def default_betas(eigenvalues=None, n_betas=50):
     return np.unique(np.concatenate([grid, extra]))
 
 
-def gaussian_curve(eigenvalues, betas):
+def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form information curve of the Gaussian bottleneck.
 
     Parameters
@@ -40,7 +40,15 @@ def gaussian_curve(eigenvalues, betas):
     return gaussian_ib_information(eigenvalues, np.asarray(betas, dtype=float))
 
 
-def discrete_curve(pxy, n_clusters, betas, *, deterministic, rng, **options):
+def discrete_curve(
+    pxy: np.ndarray,
+    n_clusters: int,
+    betas,
+    *,
+    deterministic: bool,
+    rng: np.random.Generator,
+    **options,
+) -> tuple[np.ndarray, np.ndarray]:
     """Information curve of the iterative or deterministic bottleneck.
 
     The betas are visited in the annealing direction (ascending for the soft

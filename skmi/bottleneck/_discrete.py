@@ -72,7 +72,9 @@ class DiscreteIBResult:
         self.history = history
 
 
-def discrete_ib_objective(encoder, pxy, beta, deterministic=False):
+def discrete_ib_objective(
+    encoder: np.ndarray, pxy: np.ndarray, beta: float, deterministic: bool = False
+) -> tuple[float, float, float]:
     """``I(X;T)``, ``I(T;Y)`` and the bottleneck objective of an encoder.
 
     Parameters
@@ -247,18 +249,18 @@ def _schedule(beta, n_steps, deterministic):
 
 
 def discrete_ib(
-    pxy,
-    n_clusters,
-    beta,
+    pxy: np.ndarray,
+    n_clusters: int,
+    beta: float,
     *,
-    deterministic=False,
-    n_init=1,
-    n_anneal=0,
-    max_iter=300,
-    tol=1e-8,
-    rng,
-    init=None,
-):
+    deterministic: bool = False,
+    n_init: int = 1,
+    n_anneal: int = 0,
+    max_iter: int = 300,
+    tol: float = 1e-8,
+    rng: np.random.Generator,
+    init: np.ndarray | None = None,
+) -> "DiscreteIBResult":
     """Solve the iterative or deterministic bottleneck of ``pxy``.
 
     Parameters

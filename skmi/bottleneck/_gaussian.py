@@ -37,7 +37,9 @@ _ONE_TOLERANCE = 1e-10
 _RIDGE = 1e-12
 
 
-def conditional_covariance(X, Y):
+def conditional_covariance(
+    X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Covariance of the residuals of the least-squares regression of X on Y.
 
     Both covariances use the ``1/N`` normalisation. With ``Y`` the one-hot
@@ -72,7 +74,9 @@ def _symmetric(a):
     return (a + a.T) / 2.0
 
 
-def gaussian_ib(cov_x, cov_x_given_y, shrinkage=0.0):
+def gaussian_ib(
+    cov_x: np.ndarray, cov_x_given_y: np.ndarray, shrinkage: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues and directions of the Gaussian information bottleneck.
 
     Solves ``S_{x|y} v = lambda S_x v`` with ``v^T S_x v = 1``. Shrinkage
@@ -114,7 +118,7 @@ def gaussian_ib(cov_x, cov_x_given_y, shrinkage=0.0):
     return np.clip(eigenvalues, 0.0, 1.0), vectors
 
 
-def critical_betas(eigenvalues):
+def critical_betas(eigenvalues) -> np.ndarray:
     """Critical values ``beta_i = 1 / (1 - lambda_i)`` (``inf`` for ``lambda = 1``).
 
     Component ``i`` is active, i.e. carries information, for ``beta > beta_i``.
@@ -124,7 +128,7 @@ def critical_betas(eigenvalues):
         return np.where(eigenvalues < 1.0, 1.0 / (1.0 - eigenvalues), np.inf)
 
 
-def gaussian_ib_scales(eigenvalues, beta, norms=None):
+def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
     """Scales ``alpha_i(beta)`` of the projection rows ``alpha_i v_i``.
 
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / (lambda_i r_i))`` for
@@ -147,7 +151,9 @@ def gaussian_ib_scales(eigenvalues, beta, norms=None):
     return np.sqrt(np.where(gain > 0, gain, 0.0) / (lam * norms))
 
 
-def gaussian_ib_information(eigenvalues, beta):
+def gaussian_ib_information(
+    eigenvalues, beta
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Closed-form ``I(T; X)`` and ``I(T; Y)`` of the optimal projection, in nats.
 
     Over the active components (``beta (1 - lambda_i) > 1``):
