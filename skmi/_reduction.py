@@ -137,7 +137,12 @@ class InformationBottleneck(
         method, component ``i`` is active only when `beta` exceeds its
         critical value ``1 / (1 - lambda_i)``; "auto" means twice the largest
         finite critical beta of the kept components, so every kept component
-        with ``lambda_i < 1`` is active (2 if none is finite). For the discrete
+        with ``lambda_i < 1`` is active (2 if none is finite). A component has
+        zero scale at its own critical beta; at twice that value the weakest
+        kept component carries ``1/2 ln((1 + lambda_i) / lambda_i) >= 1/2 ln 2``
+        nats about `X`. When a value of `beta` leaves components inactive their
+        output columns are zero, so the output always has `n_components_`
+        columns. For the discrete
         methods "auto" means ``beta = 10`` (one nat about `y` is worth ten
         nats of compression).
 

@@ -237,6 +237,10 @@ def test_gaussian_auto_beta_activates_every_kept_component():
     assert ib.n_components_ == 2
     assert ib.beta_ == pytest.approx(2.0 * ib.critical_betas_.max())
     assert np.all(np.any(ib.components_ != 0, axis=1))
+    weakest = ib.eigenvalues_[-1:]
+    assert gaussian_ib_information(weakest, ib.beta_)[0] == pytest.approx(
+        0.5 * np.log((1 + weakest[0]) / weakest[0])
+    )
     # nothing to predict: no finite critical beta, beta_ = 2 and zero output
     ib = InformationBottleneck().fit(X, np.ones(5000))
     assert ib.beta_ == 2.0 and np.all(ib.transform(X) == 0)
