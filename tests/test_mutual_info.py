@@ -229,3 +229,19 @@ def test_sklearn_classif_docstring_example():
         np.testing.assert_allclose(got, expected, rtol=0, atol=TOL)
     np.testing.assert_allclose(got[:4], [0.589, 0.107, 0.196, 0.0968], atol=0.02)
     np.testing.assert_allclose(got[4:], 0, atol=0.02)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_drop_ins_agree_with_the_ksg_estimator(seed):
+    # One continuous column: the same noise is drawn in the same order (x,
+    # then y), so the drop-in is the clipped KSG estimate.
+    X, y, labels = features(seed, n=300, n_features=1)
+    x = X[:, 0]
+    est = skmi.estimators.KSG(n_neighbors=4, random_state=seed)
+    got = skmi.mutual_info_regression(X, y, n_neighbors=4, random_state=seed)
+    assert got[0] == max(0.0, est.mutual_info(x, y))
+    got = skmi.mutual_info_classif(X, labels, n_neighbors=4, random_state=seed)
+    assert got[0] == pytest.approx(
+        max(0.0, est.mutual_info(x, labels, y_discrete=True)), abs=1e-12
+    )
+    assert got[0] > 0.1
