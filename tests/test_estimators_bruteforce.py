@@ -369,6 +369,10 @@ def test_count_strict_sorted_at_exact_distances(seed, values):
     expected = strict(distances(x), r) + 1
     assert np.array_equal(count_strict_sorted(np.sort(x), x, r), expected)
     assert np.array_equal(count_strict(x[:, None], r), expected)
+    # centres in ascending order (the fast path of the 1-D estimators)
+    order = np.argsort(x, kind="stable")
+    got = count_strict_sorted(x[order], x[order], r[order])
+    assert np.array_equal(got, expected[order])
 
 
 @pytest.mark.parametrize("seed", SEEDS)
