@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import prepare_fit
+from ._prepare import constant_columns
 from ._validation import (
     HasMethods,
     Interval,
@@ -163,7 +164,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     A candidate that duplicates a selected feature exactly (the same
     partition of the samples for a discrete column, the same values for a
     continuous one) carries no information given ``S`` and is chosen only
-    when no other candidate is left. ``"disr"`` needs Shannon entropies: the
+    when no other candidate is left; so is a constant feature, whose
+    relevance is reported as 0. ``"disr"`` needs Shannon entropies: the
     prepared features and target must all be discrete (discrete columns, or
     ``estimator=PlugIn()``), otherwise fit raises a ValueError.
 
@@ -300,6 +302,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             n_select = max(1, int(n_select * n_features))
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
+        constant = constant_columns(fi.X)
         result = forward_select(
             fi.estimator,
             fi.columns,
@@ -311,6 +314,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             n_permutations=self.n_permutations,
             beta=self.beta,
             raw=raw,
+            constant=constant,
             rng=fi.rng,
             n_jobs=self.n_jobs,
             verbose=self.verbose,

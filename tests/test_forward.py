@@ -235,3 +235,17 @@ def test_verbose_reports_each_step(capsys):
     assert "step 2: x1 (index 1)" in out[1]
     assert "total" in out[1] and out[1].rstrip().endswith("s)")
     assert "stopped" in out[2]
+
+
+@pytest.mark.parametrize("criterion", ["mim", "jmi", "cmim"])
+def test_constant_columns_have_zero_relevance_and_come_last(criterion):
+    rng = np.random.RandomState(0)
+    n = 200
+    X = rng.standard_normal((n, 3))
+    y = (X[:, 0] + 2.0 * rng.standard_normal(n) > 0).astype(int)  # weak signal
+    X = np.column_stack([np.full(n, 2.0), X, np.zeros(n)])
+    selector = ConditionalMutualInfoSelector(
+        5, criterion=criterion, random_state=0
+    ).fit(X, y)
+    assert selector.relevance_[0] == 0.0 and selector.relevance_[4] == 0.0
+    assert sorted(selector.selection_order_[3:].tolist()) == [0, 4]

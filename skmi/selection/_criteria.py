@@ -148,8 +148,8 @@ def _xlogx_table(n):
     return np.arange(n + 1) * np.log(c)
 
 
-def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=None):
-    """Plug-in entropies (nats) of the codes ``base[rows[i]] + mult[i] * z``.
+def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
+    """Plug-in entropies (nats) of the codes ``c_i = base[rows[i]] + mult[i] * z``.
 
     Parameters
     ----------
@@ -162,64 +162,76 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, fold=None):
     z : ndarray of shape (n,), int64
         Codes shared by every row.
     sizes : ndarray of shape (m,), int64
-        Upper bounds of the joint codes of each row.
+        Upper bounds of the codes counted for each row (including the
+        factor ``ky`` when ``y`` is given).
     xlogx : ndarray of shape (n + 1,)
         ``c log c`` for ``c = 0..n`` (``0 log 0 = 0``).
-    fold : int, default=None
-        When given (``base`` of the form ``y + fold * x``), also return
-        the entropies of the codes ``// fold``, i.e. with ``y`` summed out.
+    y : ndarray of shape (n,), int64, default=None
+        When given, count the joint codes ``y + ky * c_i`` instead.
+    ky : int, default=1
+        Number of levels of ``y``.
 
     Returns
     -------
     h : ndarray of shape (m,)
         ``log n - sum_c c log c / n`` of each row, ``c`` its counts.
-    h_folded : ndarray of shape (m,) or None
+    h_without_y : ndarray of shape (m,) or None
+        When ``y`` is given, the entropies of the codes ``c_i`` alone
+        (``y`` summed out of the same counts).
 
     Notes
     -----
     The rows are offset into disjoint ranges and counted by one
     ``np.bincount`` per group of rows; a row's sum involves only its own
     counts, so its entropy never depends on the other rows of the group.
+    Groups hold at most ``_BINCOUNT_BUDGET`` bins and samples.
     """
     rows = np.asarray(rows, dtype=np.intp)
     mult = np.asarray(mult, dtype=np.int64)
     sizes = np.asarray(sizes, dtype=np.int64)
     m, n = rows.shape[0], base.shape[1]
     h = np.empty(m)
-    hf = np.empty(m) if fold is not None else None
+    hf = np.empty(m) if y is not None else None
     log_n = np.log(n)
     products = {}
 
-    def times_z(k):
+    def fill(out, i, offset):
+        k = int(mult[i])
         if k not in products:
             products[k] = k * z
-        return products[k]
+        np.add(base[rows[i]], products[k], out=out)
+        if y is not None:
+            out *= ky
+            out += y
+        if offset:
+            out += offset
 
     big = sizes > max(_BINCOUNT_BUDGET, 4 * n)
+    code = np.empty(n, dtype=np.int64)
     for i in np.flatnonzero(big):
-        code = base[rows[i]] + times_z(int(mult[i]))
+        fill(code, i, 0)
         h[i] = log_n - np.sum(xlogx[np.unique(code, return_counts=True)[1]]) / n
-        if fold is not None:
-            folded = np.unique(code // fold, return_counts=True)[1]
+        if y is not None:
+            folded = np.unique(code // ky, return_counts=True)[1]
             hf[i] = log_n - np.sum(xlogx[folded]) / n
     small = np.flatnonzero(~big)
+    max_rows = max(1, _BINCOUNT_BUDGET // n)
     start = 0
     while start < small.size:
-        cum = np.cumsum(sizes[small[start:]])
+        cum = np.cumsum(sizes[small[start : start + max_rows]])
         stop = start + max(1, int(np.searchsorted(cum, _BINCOUNT_BUDGET, "right")))
         group = small[start:stop]
         offsets = np.concatenate(([0], np.cumsum(sizes[group])[:-1]))
         flat = np.empty((group.size, n), dtype=np.int64)
         for i, g in enumerate(group):
-            np.add(base[rows[g]], times_z(int(mult[g])), out=flat[i])
-            flat[i] += offsets[i]
+            fill(flat[i], g, int(offsets[i]))
         counts = np.bincount(
             flat.ravel(), minlength=int(offsets[-1] + sizes[group[-1]])
         )
         h[group] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
-        if fold is not None:
-            folded = counts.reshape(-1, fold).sum(axis=1)
-            hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // fold) / n
+        if y is not None:
+            folded = counts.reshape(-1, ky).sum(axis=1)
+            hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
         start = stop
     return h, hf
 
@@ -248,11 +260,9 @@ class CountTerms:
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.y = target.codes
         self.ky = int(target.n_levels)
-        n = codes.shape[1]
-        self.xlogx = _xlogx_table(n)
-        self.yx = self.y[None, :] + self.ky * codes
+        self.xlogx = _xlogx_table(codes.shape[1])
         self.h_y = self._single(self.y, self.ky)
-        self.h_xy, self.h_x = self._marginals(self.yx, self.n_levels)
+        self.h_xy, self.h_x = self._marginals(codes, self.n_levels)
 
     def _single(self, codes, size):
         """Entropy of one code array."""
@@ -261,13 +271,12 @@ class CountTerms:
             codes[None, :], zero, zero, codes, [size], self.xlogx
         )[0][0]
 
-    def _marginals(self, yx, levels):
-        """``H(X, Y)`` and ``H(X)`` of rows of joint codes ``y + K_y x``."""
-        rows = np.arange(yx.shape[0])
-        zeros = np.zeros(yx.shape[1], dtype=np.int64)
+    def _marginals(self, codes, levels):
+        """``H(X, Y)`` and ``H(X)`` of every row of ``codes``."""
+        zeros = np.zeros(codes.shape[1], dtype=np.int64)
         return joint_entropies(
-            yx, rows, np.zeros_like(levels), zeros, self.ky * levels, self.xlogx,
-            fold=self.ky,
+            codes, np.arange(codes.shape[0]), np.zeros_like(levels), zeros,
+            self.ky * levels, self.xlogx, y=self.y, ky=self.ky,
         )
 
     def relevance(self, index):
@@ -282,14 +291,13 @@ class CountTerms:
         """
         index = np.asarray(index, dtype=np.intp)
         return self.terms_of_codes(
-            self.codes, self.yx, index, self.n_levels[index], self.h_x[index],
+            self.codes, index, self.n_levels[index], self.h_x[index],
             self.h_xy[index], z_codes, kz, needs,
         )
 
-    def terms_of_codes(self, codes, yx, rows, levels, h_x, h_xy, z_codes, kz, needs):
+    def terms_of_codes(self, codes, rows, levels, h_x, h_xy, z_codes, kz, needs):
         """Terms of the code rows ``codes[rows]`` with ``Z``; see :meth:`terms`.
 
-        ``yx`` holds the joint codes ``y + K_y x`` of the rows of ``codes``;
         ``levels``, ``h_x`` and ``h_xy`` are those of ``rows``.
         """
         kz, ky = int(kz), self.ky
@@ -301,7 +309,8 @@ class CountTerms:
             )
             return {"red": h_x + h_z - h_xz}
         h_xzy, h_xz = joint_entropies(
-            yx, rows, ky * levels, z_codes, ky * levels * kz, self.xlogx, fold=ky
+            codes, rows, levels, z_codes, ky * levels * kz, self.xlogx,
+            y=self.y, ky=ky,
         )
         out = {}
         if "red" in needs:
@@ -320,15 +329,14 @@ class CountTerms:
     def permuted(self, k, permutations):
         """Rows of column ``k`` permuted by each row of ``permutations``.
 
-        Returns the arguments ``codes, yx, rows, levels, h_x, h_xy`` of
+        Returns the arguments ``codes, rows, levels, h_x, h_xy`` of
         :meth:`terms_of_codes`.
         """
         codes = self.codes[k][permutations]
         m = codes.shape[0]
         levels = np.full(m, self.n_levels[k])
-        yx = self.y[None, :] + self.ky * codes
-        h_xy, _ = self._marginals(yx, levels)
-        return codes, yx, np.arange(m), levels, np.full(m, self.h_x[k]), h_xy
+        h_xy, _ = self._marginals(codes, levels)
+        return codes, np.arange(m), levels, np.full(m, self.h_x[k]), h_xy
 
 
 # --------------------------------------------------------------------------

@@ -355,6 +355,7 @@ def forward_select(
     n_permutations=100,
     beta=1.0,
     raw=None,
+    constant=None,
     rng=None,
     n_jobs=None,
     verbose=0,
@@ -385,6 +386,10 @@ def forward_select(
     raw : ndarray of shape (n_samples, n_columns) or None
         Raw values of the columns, used to recognise exact duplicates of
         continuous columns.
+    constant : ndarray of shape (n_columns,), bool, or None
+        Columns that hold a single value: their relevance is set to 0 and,
+        like exact duplicates of selected columns, they are chosen only when
+        no other candidate is left.
     rng : numpy.random.RandomState
         Source of the permutations (drawn in this process).
     n_jobs : int or None
@@ -417,17 +422,20 @@ def forward_select(
             c.precompute()
         runner = _EstimatorTerms(estimator, columns, target, n_jobs)
     rel = np.asarray(runner.relevance(), dtype=np.float64)
+    deferred = np.zeros(n_columns, dtype=bool)
+    if constant is not None:
+        deferred |= constant
+        rel[constant] = 0.0
     search = _Search(runner, columns, criterion, beta, rel, n_jobs)
     duplicates = _Duplicates(columns, raw)
     auto = isinstance(n_features_to_select, str)
     n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
     available = np.ones(n_columns, dtype=bool)
-    is_duplicate = np.zeros(n_columns, dtype=bool)
     gains, pvalues = [], []
     stop_reason = "n_features_to_select reached"
     while len(search.selected) < n_max:
         step_start = time.perf_counter()
-        pool = np.flatnonzero(available & ~is_duplicate)
+        pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
         k, score = search.best(pool)
@@ -447,7 +455,7 @@ def forward_select(
         if p is not None:
             pvalues.append(p)
         remaining = np.flatnonzero(available)
-        is_duplicate[remaining] |= duplicates.of(k, remaining)
+        deferred[remaining] |= duplicates.of(k, remaining)
         if verbose > 0:
             name = feature_names[k] if feature_names is not None else f"x{k}"
             extra = "" if p is None else f", p-value {p:.3g}"
