@@ -124,8 +124,7 @@ fig.tight_layout()
 # colour, with a star for p-values below 0.05.
 # Most measurements of tumour size and shape are strongly dependent on the
 # diagnosis; a few texture, smoothness, symmetry and fractal-dimension
-# features are not distinguishable
-# from noise at this sample size.
+# features are not distinguishable from noise at this sample size.
 best = search.best_estimator_.named_steps["select"]
 tested = MutualInfoSelector(
     k=best.k, estimator=best.estimator, n_permutations=199, random_state=0
