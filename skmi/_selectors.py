@@ -29,7 +29,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     from their types, permutation or G-test p-values are available, and the
     results are reproducible for a given `random_state` whatever `n_jobs`.
 
-    Read more in the :ref:`User Guide <relevance>`.
+    Read more in the :ref:`User Guide <marginal_selection>`.
 
     Parameters
     ----------
@@ -121,7 +121,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     `scores_` equal :func:`skmi.mutual_info_classif` or
     :func:`skmi.mutual_info_regression` with the same discrete features
     (the noise that breaks ties is drawn for the features first, then for
-    the target). Estimates are clipped at zero as in scikit-learn: a
+    the target). Note that ``discrete_features="auto"`` differs: here it
+    reads the dtypes, while the drop-in functions, like scikit-learn's,
+    treat every dense column as continuous. Estimates are clipped at zero as in scikit-learn: a
     negative estimate is an estimate of zero.
 
     **Ranking.** Features are ranked by decreasing score; equal scores
