@@ -60,6 +60,10 @@ class Subject:
             warnings.filterwarnings("ignore", message="k=.* is greater than")
             return obj(random_state=0, **params).fit(X, y)
 
+    def cast(self, y):
+        """``y`` as the subject expects it (floats for a regression target)."""
+        return np.asarray(y, dtype=float) if self.target == "regression" else y
+
     def values(self, fitted, X):
         """The numbers that summarise a result, for comparisons."""
         if self.kind == "function":
@@ -83,9 +87,7 @@ def scores_of(fitted):
     """Per-feature relevance of a function's result or a fitted selector."""
     if isinstance(fitted, np.ndarray):
         return fitted
-    return getattr(fitted, "scores_", None) if hasattr(fitted, "scores_") else (
-        fitted.relevance_
-    )
+    return fitted.scores_ if hasattr(fitted, "scores_") else fitted.relevance_
 
 
 MIC = Subject("mutual_info_classif", "function", target="classif")
@@ -122,6 +124,55 @@ def cases(*subjects, **known_defects):
     return out
 
 
+# --------------------------------------------------------------------------
+# known defects (each an xfail(strict=True) below, so its fix is noticed)
+# --------------------------------------------------------------------------
+NAMES_NO_COLUMN = (
+    "the error is scikit-learn's 'Input X contains NaN.' / 'infinity', which does "
+    "not say which column; fix: call skmi._prepare.check_finite_columns on X "
+    "before the estimation (ensure_all_finite=False in validation)"
+)
+SINGLE_CLASS_DEFECT = (
+    "a single-class target gives 6.7e-16 instead of exactly 0 (the "
+    "constant-target shortcut of _estimate_mi covers continuous targets "
+    "only); fix: zero the scores when y has one level for either kind"
+)
+SINGULAR_DEFECT = (
+    "with fewer samples than features and shrinkage=0 the covariance of X "
+    "is singular and transform returns values of order 1e5 without a "
+    "word; fix: raise a ValueError (or warn) pointing to shrinkage > 0 "
+    "when rank(S_x) < n_features"
+)
+SCALE_DEFECT = (
+    "continuous columns are scaled by np.std, which overflows to inf for "
+    "|x| >~ 1e154 (every column becomes 0) and, below 10 eps (|x| <~ 1e-15), "
+    "is taken as a constant column and left unscaled, so the 1e-10 jitter "
+    "swamps the data; either way the scores are silently wrong. Fix in "
+    "skmi._prepare.scale_columns: divide by max|x| before np.std and call a "
+    "column constant only when all its values are equal (np.ptp == 0)"
+)
+IB_SCALE_DEFECT = (
+    "conditional_covariance overflows at 1e300 (scipy eigh: 'array must not "
+    "contain infs or NaNs') and underflows to 0 at 1e-300 (transform returns "
+    "zeros); the Gaussian bottleneck is invariant to a common scale. Fix: "
+    "divide X by its largest absolute value before forming the covariances"
+)
+CATEGORICAL_DEFECT = (
+    "the discrete bottleneck rejects pandas categorical/object columns "
+    "('could not convert string to float'), although it treats discrete "
+    "columns; fix: encode them with skmi._prepare.encode_features as "
+    "the selectors do (discrete by dtype under discrete_features='auto')"
+)
+
+
+NON_FINITE_CASES = cases(
+    **{key: NAMES_NO_COLUMN for key in ("MIC", "MIR", "IBG", "IBD")}
+)
+SCALE_CASES = cases(
+    **{key: SCALE_DEFECT for key in ("MIC", "MIR", "SEL", "CMI")}, IBG=IB_SCALE_DEFECT
+)
+
+
 def target_for(subject, X, rng):
     """A target fitting the subject, depending on the first column of ``X``."""
     signal = np.asarray(X)[:, 0] + 0.5 * rng.standard_normal(X.shape[0])
@@ -138,18 +189,7 @@ def gaussian_data(n=80, p=3, seed=0):
 # --------------------------------------------------------------------------
 # non-finite values
 # --------------------------------------------------------------------------
-NAMES_NO_COLUMN = (
-    "the error is scikit-learn's 'Input X contains NaN.' / 'infinity', which does "
-    "not say which column; fix: call skmi._prepare.check_finite_columns on X "
-    "before the estimation (ensure_all_finite=False in validation)"
-)
-
-
-@pytest.mark.parametrize(
-    "subject",
-    cases(MIC=NAMES_NO_COLUMN, MIR=NAMES_NO_COLUMN, IBG=NAMES_NO_COLUMN,
-          IBD=NAMES_NO_COLUMN),
-)
+@pytest.mark.parametrize("subject", NON_FINITE_CASES)
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_dataframe_names_the_column(subject, bad):
     X, rng = gaussian_data()
@@ -160,11 +200,7 @@ def test_non_finite_dataframe_names_the_column(subject, bad):
         subject.run(df, y)
 
 
-@pytest.mark.parametrize(
-    "subject",
-    cases(MIC=NAMES_NO_COLUMN, MIR=NAMES_NO_COLUMN, IBG=NAMES_NO_COLUMN,
-          IBD=NAMES_NO_COLUMN),
-)
+@pytest.mark.parametrize("subject", NON_FINITE_CASES)
 def test_non_finite_array_names_the_columns(subject):
     X, rng = gaussian_data(p=4)
     y = target_for(subject, X, rng)
@@ -210,16 +246,7 @@ def test_non_finite_target(subject):
 # --------------------------------------------------------------------------
 # degenerate targets and sample sizes
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "subject",
-    cases(
-        MIC=(
-            "a single-class target gives 6.7e-16 instead of exactly 0 (the "
-            "constant-target shortcut of _estimate_mi covers continuous targets "
-            "only); fix: zero the scores when y has one level for either kind"
-        ),
-    ),
-)
+@pytest.mark.parametrize("subject", cases(MIC=SINGLE_CLASS_DEFECT))
 def test_single_class_carries_no_information(subject):
     X, _ = gaussian_data()
     y = np.zeros(X.shape[0], dtype=int) if subject.target != "regression" else (
@@ -254,21 +281,10 @@ def test_fewer_samples_than_n_neighbors_plus_one(subject, n_samples):
     else:
         match = "n_neighbors=3 requires at least n_neighbors \\+ 1 = 4 samples"
     with pytest.raises(ValueError, match=match):
-        subject.run(X, y.astype(float) if subject.target == "regression" else y)
+        subject.run(X, subject.cast(y))
 
 
-@pytest.mark.parametrize(
-    "subject",
-    cases(
-        IBG,
-        IBG=(
-            "with fewer samples than features and shrinkage=0 the covariance of X "
-            "is singular and transform returns values of order 1e5 without a "
-            "word; fix: raise a ValueError (or warn) pointing to shrinkage > 0 "
-            "when rank(S_x) < n_features"
-        ),
-    ),
-)
+@pytest.mark.parametrize("subject", cases(IBG, IBG=SINGULAR_DEFECT))
 def test_gaussian_bottleneck_singular_covariance(subject):
     X, rng = gaussian_data(n=3, p=3)
     with pytest.raises(ValueError, match="shrinkage"):
@@ -379,27 +395,7 @@ def test_bottleneck_heavy_ties(subject):
 # --------------------------------------------------------------------------
 # extreme magnitudes and float32
 # --------------------------------------------------------------------------
-SCALE_DEFECT = (
-    "continuous columns are scaled by np.std, which overflows to inf for "
-    "|x| >~ 1e154 (every column becomes 0) and, below 10 eps (|x| <~ 1e-15), "
-    "is taken as a constant column and left unscaled, so the 1e-10 jitter "
-    "swamps the data; either way the scores are silently wrong. Fix in "
-    "skmi._prepare.scale_columns: divide by max|x| before np.std and call a "
-    "column constant only when all its values are equal (np.ptp == 0)"
-)
-IB_SCALE_DEFECT = (
-    "conditional_covariance overflows at 1e300 (scipy eigh: 'array must not "
-    "contain infs or NaNs') and underflows to 0 at 1e-300 (transform returns "
-    "zeros); the Gaussian bottleneck is invariant to a common scale. Fix: "
-    "divide X by its largest absolute value before forming the covariances"
-)
-
-
-@pytest.mark.parametrize(
-    "subject",
-    cases(MIC=SCALE_DEFECT, MIR=SCALE_DEFECT, SEL=SCALE_DEFECT, CMI=SCALE_DEFECT,
-          IBG=IB_SCALE_DEFECT),
-)
+@pytest.mark.parametrize("subject", SCALE_CASES)
 @pytest.mark.parametrize("scale", [1e300, 1e-300])
 def test_extreme_magnitudes_equal_rescaled_result(subject, scale):
     """k-NN estimates (on unit-variance columns), quantile bins and the Gaussian
@@ -486,21 +482,10 @@ def test_categorical_columns_rejected_by_numeric_entry_points(subject):
     with pytest.raises(
         ValueError, match="could not convert string to float|Cannot cast str dtype"
     ):
-        subject.run(df, y.astype(float) if subject.target == "regression" else y)
+        subject.run(df, subject.cast(y))
 
 
-@pytest.mark.parametrize(
-    "subject",
-    cases(
-        IBD,
-        IBD=(
-            "the discrete bottleneck rejects pandas categorical/object columns "
-            "('could not convert string to float'), although it treats discrete "
-            "columns; fix: encode them with skmi._prepare.encode_features as "
-            "the selectors do (discrete by dtype under discrete_features='auto')"
-        ),
-    ),
-)
+@pytest.mark.parametrize("subject", cases(IBD, IBD=CATEGORICAL_DEFECT))
 def test_discrete_bottleneck_accepts_categorical_columns(subject):
     df, codes, y = _mixed_frame()
     got = subject.run(df[["colour", "size"]], y)
