@@ -188,6 +188,15 @@ def test_drop_in_non_numeric_features(drop_in):
         func(X, target)
 
 
+def test_drop_in_target_of_the_wrong_kind():
+    X, y, _ = data()
+    with pytest.raises(ValueError, match="^Unknown label type: continuous"):
+        mutual_info_classif(X, y)
+    words = np.array(["a", "b"] * (N // 2))
+    with pytest.raises(ValueError, match="^could not convert string to float"):
+        mutual_info_regression(X, words)
+
+
 def test_drop_in_sparse_continuous(drop_in):
     func, target = drop_in
     message = (
