@@ -200,19 +200,25 @@ def ross_mi_1d(x, level_indices, k):
     n_kept = int(sizes[keep].sum())
     if n_kept == 0:
         return 0.0
-    labels = np.empty(n, dtype=_label_dtype(sizes.size))
+    # Class codes; samples in no class (none, when the classes partition the
+    # samples) get one extra code and are left out like singletons.
+    n_out = n - int(sizes.sum())
+    labels = np.full(n, sizes.size, dtype=_label_dtype(sizes.size + 1))
     for code, idx in enumerate(level_indices):
         labels[idx] = code
+    blocks, keep_blocks = sizes, keep
+    if n_out:
+        blocks, keep_blocks = np.append(sizes, n_out), np.append(keep, False)
     order = np.argsort(x)
     xs = x[order]
     # positions in ``xs`` grouped by class, sorted within each class
     by_class = np.argsort(labels[order], kind="stable")
     eps = np.empty(n)
-    eps[by_class] = kth_distance_blocks(xs[by_class], k, sizes)
+    eps[by_class] = kth_distance_blocks(xs[by_class], k, blocks)
     if n_kept < n:
         # samples alone in their class have no neighbour and are left out
         kept = np.empty(n, dtype=bool)
-        kept[by_class] = np.repeat(keep, sizes)
+        kept[by_class] = np.repeat(keep_blocks, blocks)
         xs, eps = xs[kept], eps[kept]
     m = count_strict_sorted(xs, xs, eps)
     sizes = sizes[keep]
