@@ -459,9 +459,10 @@ def forward_select(
         if verbose > 0:
             name = feature_names[k] if feature_names is not None else f"x{k}"
             extra = "" if p is None else f", p-value {p:.3g}"
+            units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
             print(
                 f"[forward {criterion}] step {len(search.selected)}: {name} "
-                f"(index {k}), score {score:.4g} nats{extra}, "
+                f"(index {k}), score {score:.4g}{units}{extra}, "
                 f"{time.perf_counter() - step_start:.2f} s "
                 f"(total {time.perf_counter() - start:.2f} s)"
             )
