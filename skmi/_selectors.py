@@ -123,8 +123,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     (the noise that breaks ties is drawn for the features first, then for
     the target). Note that ``discrete_features="auto"`` differs: here it
     reads the dtypes, while the drop-in functions, like scikit-learn's,
-    treat every dense column as continuous. Estimates are clipped at zero as in scikit-learn: a
-    negative estimate is an estimate of zero.
+    treat every dense column as continuous. Estimates are clipped at zero as
+    in scikit-learn: a negative estimate is an estimate of zero.
 
     **Ranking.** Features are ranked by decreasing score; equal scores
     (for instance several clipped to zero) are ranked by increasing column
@@ -334,7 +334,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             mask[self.scores_ >= self.threshold] = True
             return mask
         if self.percentile is not None:
-            n_keep = ceil(self.percentile / 100 * n_features)
+            # rounded first, so that 0.1 * 24 percent of 125 features keeps 3
+            n_keep = max(1, ceil(round(self.percentile * n_features / 100, 9)))
         elif self.k == "all":
             n_keep = n_features
         else:

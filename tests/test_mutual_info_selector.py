@@ -163,6 +163,15 @@ def test_percentile_keeps_the_smallest_share_that_reaches_it(percentile, expecte
     np.testing.assert_array_equal(selector.get_support(indices=True), sorted(expected))
 
 
+@pytest.mark.parametrize(
+    "percentile, n_features, n_kept", [(10, 30, 3), (0.1 * 24, 125, 3), (1e-9, 4, 1)]
+)
+def test_percentile_is_robust_to_rounding(percentile, n_features, n_kept):
+    scores = np.linspace(1.0, 0.0, n_features)
+    selector = _fitted(scores, percentile=percentile)
+    assert selector.get_support().sum() == n_kept
+
+
 def test_threshold_in_nats_overrides_k():
     selector = _fitted([0.2, 0.1, 0.5, 0.0, 0.4], threshold=0.2, k=1)
     np.testing.assert_array_equal(selector.get_support(indices=True), [0, 2, 4])
