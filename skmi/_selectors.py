@@ -264,6 +264,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if self.estimator is not None:
             # the estimator's own parameters (not checked by _fit_context)
             self.estimator._validate_params()
+        test = self._resolve_test(self.estimator)
         fi = prepare_fit(
             self,
             X,
@@ -273,7 +274,6 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             discrete_target_=self.discrete_target,
             random_state=self.random_state,
         )
-        test = self._resolve_test(fi.estimator)
         n_features = fi.X.shape[1]
         if (
             self.percentile is None
