@@ -19,6 +19,7 @@ __all__ = [
     "add_jitter",
     "as_variable_array",
     "column",
+    "column_scales",
     "constant_columns",
     "make_discrete_mask",
     "scale_columns",
@@ -90,19 +91,45 @@ def column(X, j):
     return X[:, j]
 
 
-def scale_columns(X):
-    """Divide each column by its standard deviation (constant columns unchanged).
+def column_scales(X):
+    """Standard deviation of each column, computed without overflow.
+
+    Columns whose standard deviation is below 10 machine epsilons (relative
+    to their magnitude) count as constant and get scale 1, as in
+    scikit-learn's ``scale``.
+    """
+    magnitude = np.max(np.abs(X), axis=0) if X.shape[0] else np.ones(X.shape[1])
+    magnitude = np.where(magnitude > 0, magnitude, 1.0)
+    std = np.std(X / magnitude, axis=0)
+    constant = std < 10 * np.finfo(np.float64).eps
+    std = np.where(constant, 1.0, std * magnitude)
+    return std
+
+
+def scale_columns(X, *, center=False):
+    """Scale each column of ``X`` to unit variance, in place.
 
     Parameters
     ----------
     X : ndarray of shape (n, d), float64
         Modified in place.
+    center : bool, default=False
+        Also subtract the column means. scikit-learn's drop-ins scale
+        without centring, and so do skmi's (to return the same values);
+        the estimators' own methods centre, which keeps the tie-breaking
+        noise small relative to the spread for data far from the origin.
+
+    Returns
+    -------
+    X : ndarray
+    scales : ndarray of shape (d,)
+        The standard deviations divided out (1 for constant columns).
     """
-    std = np.std(X, axis=0)
-    # scikit-learn's rule for "constant": a scale below 10 machine epsilons.
-    std[std < 10 * np.finfo(np.float64).eps] = 1.0
-    X /= std
-    return X
+    scales = column_scales(X)
+    if center:
+        X -= np.mean(X, axis=0)
+    X /= scales
+    return X, scales
 
 
 def constant_columns(X):

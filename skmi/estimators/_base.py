@@ -29,7 +29,7 @@ class BaseMIEstimator(BaseEstimator):
         return 1
 
     # -- to implement ------------------------------------------------------
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True):
+    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
         """Prepare the columns of ``X`` for the kernels.
 
         Parameters
@@ -42,6 +42,10 @@ class BaseMIEstimator(BaseEstimator):
             Source of the tie-breaking noise, if the estimator uses any.
         scale : bool, default=True
             Whether continuous columns are scaled to unit variance.
+        center : bool, default=False
+            Whether continuous columns are also centred (the drop-in
+            functions and the selectors scale without centring, as
+            scikit-learn does; the estimator's own methods centre).
 
         Returns
         -------
@@ -63,12 +67,13 @@ class BaseMIEstimator(BaseEstimator):
         return self.conditional_mutual_info_prepared(x, y, None)
 
     # -- public methods ----------------------------------------------------
-    def _variables(self, arrays, *, scale=True):
+    def _variables(self, arrays, *, scale=True, return_arrays=False):
         """Validate and prepare ``[(name, array, discrete), ...]``."""
         self._validate_params()
         rng = check_random_state(getattr(self, "random_state", None))
         n_samples = None
         prepared = []
+        validated = []
         for name, a, discrete in arrays:
             a = as_variable_array(
                 a,
@@ -79,8 +84,10 @@ class BaseMIEstimator(BaseEstimator):
             )
             n_samples = a.shape[0]
             mask = make_discrete_mask(bool(discrete), a.shape[1])
-            prepared.append(Variable.join(*self.prepare(a, mask, rng, scale=scale)))
-        return prepared
+            columns = self.prepare(a, mask, rng, scale=scale, center=True)
+            prepared.append(Variable.join(*columns))
+            validated.append(a)
+        return (prepared, validated) if return_arrays else prepared
 
     def entropy(self, x, *, discrete: bool = False) -> float:
         """Estimate the entropy of ``x``, in nats.
@@ -90,8 +97,10 @@ class BaseMIEstimator(BaseEstimator):
         x : array-like of shape (n_samples,) or (n_samples, n_dims)
             Samples of the variable.
         discrete : bool, default=False
-            Whether ``x`` is discrete (Shannon entropy) or continuous
-            (differential entropy, not scaled).
+            Whether ``x`` is discrete (Shannon entropy). For a continuous
+            ``x``, :class:`KSG` estimates the differential entropy (minus
+            infinity for a constant) and :class:`PlugIn` the Shannon entropy
+            of the binned values.
 
         Returns
         -------
@@ -149,4 +158,3 @@ class BaseMIEstimator(BaseEstimator):
             [("x", x, x_discrete), ("y", y, y_discrete), ("z", z, z_discrete)]
         )
         return float(self.conditional_mutual_info_prepared(xv, yv, zv))
-

@@ -4,7 +4,13 @@ from numbers import Integral
 
 import numpy as np
 
-from .._prepare import add_jitter, column, scale_columns
+from .._prepare import (
+    add_jitter,
+    column,
+    column_scales,
+    constant_columns,
+    scale_columns,
+)
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
 from ._ksg import knn_conditional_mutual_info, knn_entropy
@@ -48,7 +54,9 @@ class KSG(BaseMIEstimator):
         (after scaling it to unit variance) so the k-NN estimators see no
         ties. "mixed" adds no noise and treats repeated values as atoms with
         the estimator of Gao et al. (2017) for variables that mix discrete and
-        continuous values.
+        continuous values. Gao's estimator has a larger finite-sample bias
+        than KSG at small ``k`` (about -0.03 nats on Gaussians at ``k = 3``):
+        use ``n_neighbors`` of 10 or more with it.
     random_state : int, RandomState instance or None, default=None
         Determines the random numbers used for the tie-breaking noise.
         Pass an int for reproducible results across multiple calls.
@@ -60,10 +68,12 @@ class KSG(BaseMIEstimator):
 
     Notes
     -----
-    Continuous variables are scaled to unit variance before mutual
+    Continuous variables are centred and scaled to unit variance before
     information is estimated (the estimate is not invariant to rescaling one
-    variable relative to another); entropies are estimated on the unscaled
-    values. Results are in nats and are not clipped: small negative values
+    variable relative to another); an entropy is estimated on the scaled
+    values and shifted back by the log of the scales. A constant variable
+    carries exactly zero information and has differential entropy minus
+    infinity. Results are in nats and are not clipped: small negative values
     are estimates of zero.
 
     References
@@ -106,7 +116,7 @@ class KSG(BaseMIEstimator):
     def _min_samples(self):
         return self.n_neighbors + 1
 
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True):
+    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
         from sklearn.utils import check_random_state
 
         rng = check_random_state(random_state)
@@ -118,14 +128,27 @@ class KSG(BaseMIEstimator):
             else:
                 block = np.asarray(X[:, continuous])
             block = np.array(block, dtype=np.float64, order="F", copy=True)
+            constant = constant_columns(block)
             if scale:
-                scale_columns(block)
+                scale_columns(block, center=center)
             if self.ties == "jitter":
                 add_jitter(block, rng)
             for i, j in enumerate(continuous):
-                columns[j] = Variable(block[:, i : i + 1])
+                columns[j] = Variable(block[:, i : i + 1], constant=constant[i])
         _discrete_columns(X, discrete_mask, columns)
         return columns
+
+    def entropy(self, x, *, discrete: bool = False) -> float:
+        (xv,), (a,) = self._variables(
+            [("x", x, discrete)], scale=True, return_arrays=True
+        )
+        h = float(self.entropy_prepared(xv))
+        if not discrete and np.isfinite(h):
+            # estimated on unit-variance columns: H(x) = H(x / s) + sum log s
+            h += float(np.sum(np.log(column_scales(a))))
+        return h
+
+    entropy.__doc__ = BaseMIEstimator.entropy.__doc__
 
     def entropy_prepared(self, x):
         return knn_entropy(x, self.n_neighbors)
@@ -195,7 +218,7 @@ class PlugIn(BaseMIEstimator):
         self.strategy = strategy
         self.correction = correction
 
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True):
+    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
         columns = [None] * X.shape[1]
         binner = bin_quantile if self.strategy == "quantile" else bin_uniform
         for j in np.flatnonzero(~discrete_mask):
@@ -218,6 +241,11 @@ class PlugIn(BaseMIEstimator):
                 x.codes, x.n_levels, y.codes, y.n_levels, self.correction
             )
         return conditional_mutual_info_counts(
-            x.codes, x.n_levels, y.codes, y.n_levels, z.codes, z.n_levels,
+            x.codes,
+            x.n_levels,
+            y.codes,
+            y.n_levels,
+            z.codes,
+            z.n_levels,
             self.correction,
         )

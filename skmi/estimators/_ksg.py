@@ -310,6 +310,9 @@ def knn_entropy(x, k):
     Kozachenko-Leonenko within each level for its continuous part."""
     if x.is_empty:
         return 0.0
+    if x.constant:
+        # a point mass has differential entropy minus infinity
+        return -np.inf
     if x.codes is None:
         return kl_entropy(x.continuous, k)
     h = entropy_counts(x.codes, x.n_levels)
@@ -362,6 +365,10 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
     if z is not None and z.is_empty:
         z = None
     if x.is_empty or y.is_empty or x.n_samples < 2:
+        return 0.0
+    if x.is_constant or y.is_constant:
+        # A constant carries no information: exactly zero, not an estimate of
+        # the information in the tie-breaking noise.
         return 0.0
     if x.is_discrete and y.is_discrete and (z is None or z.is_discrete):
         if z is None:

@@ -214,6 +214,8 @@ def bin_uniform(x, n_bins):
     lo, hi = float(np.min(x)), float(np.max(x))
     if hi <= lo:
         return np.zeros(x.shape[0], dtype=np.int64), 1
-    codes = np.floor((x - lo) / (hi - lo) * n_bins).astype(np.int64)
+    # halves keep the differences finite for values near the float limits
+    width = hi / 2 - lo / 2
+    codes = np.floor((x / 2 - lo / 2) / width * n_bins).astype(np.int64)
     np.clip(codes, 0, n_bins - 1, out=codes)
     return factorize(codes)

@@ -29,9 +29,13 @@ class Variable:
         Dense codes ``0..n_levels-1`` of the discrete coordinates.
     n_levels : int
         Number of distinct codes (1 when ``codes`` is None).
+    constant : bool
+        Whether the continuous part held a single value before the
+        tie-breaking noise was added (the variable then carries no
+        information, whatever the noise).
     """
 
-    def __init__(self, continuous=None, codes=None, n_levels=None):
+    def __init__(self, continuous=None, codes=None, n_levels=None, constant=False):
         if continuous is not None:
             continuous = np.asarray(continuous, dtype=np.float64)
             if continuous.ndim == 1:
@@ -43,6 +47,7 @@ class Variable:
         self.continuous = continuous
         self.codes = codes
         self.n_levels = 1 if codes is None else int(n_levels)
+        self.constant = bool(constant) and continuous is not None
 
     @classmethod
     def from_discrete(cls, values):
@@ -68,6 +73,14 @@ class Variable:
         return self.continuous is None and self.codes is None
 
     @property
+    def is_constant(self):
+        """Whether every sample has the same value (no information)."""
+        if self.is_empty:
+            return False
+        continuous_constant = self.continuous is None or self.constant
+        return continuous_constant and self.n_levels == 1
+
+    @property
     def is_1d(self):
         return self.is_continuous and self.continuous.shape[1] == 1
 
@@ -75,7 +88,7 @@ class Variable:
         return Variable(codes=self.codes, n_levels=self.n_levels)
 
     def continuous_part(self):
-        return Variable(continuous=self.continuous)
+        return Variable(continuous=self.continuous, constant=self.constant)
 
     @cached_property
     def sorted_values(self):
@@ -109,7 +122,7 @@ class Variable:
         n_levels = None
         if self.codes is not None:
             codes, n_levels = factorize(self.codes[index])
-        return Variable(continuous, codes, n_levels)
+        return Variable(continuous, codes, n_levels, constant=self.constant)
 
     @staticmethod
     def join(*variables):
@@ -117,8 +130,11 @@ class Variable:
         variables = [v for v in variables if v is not None and not v.is_empty]
         if not variables:
             return Variable()
-        blocks = [v.continuous for v in variables if v.continuous is not None]
-        continuous = np.hstack(blocks) if blocks else None
+        with_blocks = [v for v in variables if v.continuous is not None]
+        continuous = (
+            np.hstack([v.continuous for v in with_blocks]) if with_blocks else None
+        )
+        constant = bool(with_blocks) and all(v.constant for v in with_blocks)
         discrete = [v for v in variables if v.codes is not None]
         codes = n_levels = None
         if discrete:
@@ -127,7 +143,7 @@ class Variable:
             )
             if len(discrete) > 1:
                 codes, n_levels = factorize(codes)
-        return Variable(continuous, codes, n_levels)
+        return Variable(continuous, codes, n_levels, constant=constant)
 
     def __repr__(self):
         d = 0 if self.continuous is None else self.continuous.shape[1]
