@@ -12,7 +12,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from ._prepare import make_discrete_mask
+from ._prepare import check_finite_columns, make_discrete_mask
 from ._validation import (
     Interval,
     StrOptions,
@@ -103,6 +103,56 @@ class _ValueCoder:
         return lookup[inverse[m:]]
 
 
+def _magnitude(a):
+    """Largest absolute value of ``a`` (1 for an all-zero array)."""
+    top = float(np.max(np.abs(a))) if a.size else 0.0
+    return top if top > 0 else 1.0
+
+
+def _frame_categories(X):
+    """Sorted categories of the non-numeric columns of a DataFrame.
+
+    Categorical, object, string and boolean columns are discrete; their values
+    are mapped to codes by these categories in ``fit`` and ``transform``
+    alike (a value unseen in ``fit`` gets a code no value of ``fit`` has).
+    """
+    if not (hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")):
+        return {}
+    import pandas as pd
+
+    categories = {}
+    for j, name in enumerate(X.columns):
+        col = X.iloc[:, j]
+        dtype = col.dtype
+        if (
+            isinstance(dtype, pd.CategoricalDtype)
+            or dtype == np.dtype(object)
+            or pd.api.types.is_string_dtype(dtype)
+            or pd.api.types.is_bool_dtype(dtype)
+        ):
+            if col.isna().any():
+                raise ValueError(
+                    f"Input X contains NaN or missing values in column {name!r}."
+                )
+            categories[name] = pd.Index(pd.unique(col.to_numpy())).sort_values()
+    return categories
+
+
+def _encode_categories(X, categories):
+    """Replace the columns listed in ``categories`` by their codes."""
+    if not categories or not hasattr(X, "columns"):
+        return X
+    X = X.copy()
+    for name, index in categories.items():
+        if name in X.columns:
+            if X[name].isna().any():
+                raise ValueError(
+                    f"Input X contains NaN or missing values in column {name!r}."
+                )
+            X[name] = index.get_indexer(X[name].to_numpy()).astype(np.float64)
+    return X
+
+
 def _auto_discrete_mask(X):
     """Columns whose values are all integers."""
     return np.all(X == np.round(X), axis=0)
@@ -158,7 +208,9 @@ class InformationBottleneck(
         covariance given `y` are replaced by ``(1 - shrinkage) S + shrinkage
         mu I`` with ``mu`` the mean variance of the features, which is the
         bottleneck of `X` plus independent isotropic noise. Use a positive
-        value when features outnumber samples.
+        value when features outnumber samples: with ``shrinkage=0`` and
+        ``n_samples <= n_features`` the covariance of `X` is singular and
+        ``fit`` raises a ValueError.
 
     discrete_target : "auto" or bool, default="auto"
         Whether `y` is categorical. "auto" means categorical when scikit-learn
@@ -173,7 +225,9 @@ class InformationBottleneck(
         Discrete methods only: which columns of `X` are discrete. "auto" means
         the columns whose values are all integers. The other columns are cut
         into `n_bins` equal-frequency bins with edges learnt in ``fit``; the
-        value of `X` is the joint value of all its columns.
+        value of `X` is the joint value of all its columns. Categorical,
+        object, string and boolean columns of a DataFrame are coded by their
+        sorted categories seen in ``fit`` (the Gaussian method rejects them).
 
     n_bins : int, default=10
         Number of bins for the continuous columns of `X` and `y` in the
@@ -358,9 +412,19 @@ class InformationBottleneck(
         self : object
             Fitted transformer.
         """
+        if self.method != "gaussian":
+            self._categories = _frame_categories(X)
+            X = _encode_categories(X, self._categories)
         X, y = validate_data(
-            self, X, y, multi_output=True, ensure_min_samples=2, dtype=np.float64
+            self,
+            X,
+            y,
+            multi_output=True,
+            ensure_min_samples=2,
+            dtype=np.float64,
+            ensure_all_finite=False,
         )
+        check_finite_columns(X, getattr(self, "feature_names_in_", None))
         categorical = _is_categorical(y, self.discrete_target)
         if self.method == "gaussian":
             self._fit_gaussian(X, y, categorical)
@@ -377,10 +441,19 @@ class InformationBottleneck(
         else:
             Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
             n_default = Y.shape[1]
-        n_features = X.shape[1]
+        n_samples, n_features = X.shape
+        if self.shrinkage == 0 and n_samples <= n_features:
+            raise ValueError(
+                f"With n_samples={n_samples} <= n_features={n_features} the "
+                "covariance of X is singular and the Gaussian bottleneck is not "
+                "defined; set shrinkage > 0 (e.g. shrinkage=0.1)."
+            )
         wanted = n_default if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_features)))
-        cov_x, cov_x_given_y = conditional_covariance(X, Y)
+        # the bottleneck is invariant to a common scale of X (and of y):
+        # work at unit magnitude so no covariance overflows or underflows
+        scale_x, scale_y = _magnitude(X), _magnitude(Y)
+        cov_x, cov_x_given_y = conditional_covariance(X / scale_x, Y / scale_y)
         eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y, self.shrinkage)
         k = self.n_components_
         self.eigenvalues_ = eigenvalues[:k]
@@ -392,7 +465,7 @@ class InformationBottleneck(
         else:
             self.beta_ = float(self.beta)
         alpha = gaussian_ib_scales(self.eigenvalues_, self.beta_)
-        self.components_ = alpha[:, None] * vectors[:, :k].T
+        self.components_ = alpha[:, None] * vectors[:, :k].T / scale_x
         self.mean_ = X.mean(axis=0)
         self.information_xt_, self.information_ty_ = gaussian_ib_information(
             self.eigenvalues_, self.beta_
@@ -460,7 +533,12 @@ class InformationBottleneck(
             cluster memberships ``q(t|x)`` for the discrete methods.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        if self.method != "gaussian":
+            X = _encode_categories(X, self._categories)
+        X = validate_data(
+            self, X, reset=False, dtype=np.float64, ensure_all_finite=False
+        )
+        check_finite_columns(X, getattr(self, "feature_names_in_", None))
         if self.method == "gaussian":
             return (X - self.mean_) @ self.components_.T
         index = self._coder.encode(X)

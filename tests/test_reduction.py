@@ -82,3 +82,58 @@ def test_pandas_output_names():
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == ["informationbottleneck0", "informationbottleneck1"]
     assert ib.feature_names_in_.tolist() == list(X.columns)
+
+
+def test_non_finite_input_names_the_column():
+    X, y = load_wine(return_X_y=True)
+    X = X.copy()
+    X[4, 2] = np.nan
+    for method in ("gaussian", "deterministic"):
+        with pytest.raises(ValueError, match=r"NaN or infinity in column\(s\) 2\."):
+            InformationBottleneck(method=method).fit(X, y)
+
+
+def test_gaussian_needs_shrinkage_when_features_outnumber_samples():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((5, 5)), np.array([0, 1, 0, 1, 1])
+    with pytest.raises(ValueError, match="shrinkage > 0"):
+        InformationBottleneck().fit(X, y)
+    assert InformationBottleneck(shrinkage=0.1).fit(X, y).n_components_ == 1
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_gaussian_invariant_to_a_common_scale(scale):
+    X, y = load_wine(return_X_y=True)
+    ref = InformationBottleneck(beta=5.0).fit(X, y)
+    got = InformationBottleneck(beta=5.0).fit(X * scale, y)
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, rtol=1e-9)
+    np.testing.assert_allclose(got.transform(X * scale), ref.transform(X), rtol=1e-7)
+    # a continuous target at an extreme scale too
+    ib = InformationBottleneck(beta=5.0, discrete_target=False)
+    ref = ib.fit(X, y).eigenvalues_
+    np.testing.assert_allclose(ib.fit(X, y * scale).eigenvalues_, ref, rtol=1e-9)
+
+
+def test_discrete_methods_encode_categorical_frame_columns():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    colour = rng.choice(["red", "green", "blue"], size=300)
+    size = rng.integers(0, 3, size=300)
+    y = (colour == "red").astype(int) + size
+    df = pd.DataFrame({"colour": pd.Categorical(colour), "size": size})
+    codes = np.column_stack([np.unique(colour, return_inverse=True)[1], size])
+    ib = InformationBottleneck(method="deterministic", beta=20.0, random_state=0)
+    got = ib.fit(df, y).transform(df)
+    ref = InformationBottleneck(method="deterministic", beta=20.0, random_state=0)
+    np.testing.assert_array_equal(got, ref.fit(codes, y).transform(codes))
+    # a subset with fewer categories keeps the codes of fit; an unseen
+    # category gets the rule for unseen values (the largest cluster)
+    subset = df[df["colour"] != "blue"].reset_index(drop=True)
+    np.testing.assert_array_equal(ib.transform(subset), got[colour != "blue"])
+    unseen = pd.DataFrame({"colour": ["purple"], "size": [0]})
+    prior = ib.cluster_probabilities_
+    np.testing.assert_array_equal(
+        ib.transform(unseen)[0], np.eye(len(prior))[np.argmax(prior)]
+    )
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        InformationBottleneck().fit(df, y)
