@@ -36,7 +36,8 @@ from .estimators._plugin import bin_quantile, factorize
 
 __all__ = ["InformationBottleneck", "information_curve"]
 
-_DISCRETE_METHODS = ("iterative", "deterministic")
+#: Intermediate betas visited by each annealed run of the discrete methods.
+_ANNEAL_STEPS = 10
 #: beta="auto" for the discrete methods.
 _DISCRETE_AUTO_BETA = 10.0
 #: beta="auto" for the Gaussian method, as a multiple of the critical beta of
@@ -494,7 +495,7 @@ class InformationBottleneck(
             self.beta_,
             deterministic=self.method == "deterministic",
             n_init=self.n_init,
-            n_anneal=10 if self.annealing else 0,
+            n_anneal=_ANNEAL_STEPS if self.annealing else 0,
             max_iter=self.max_iter,
             tol=self.tol,
             rng=rng,
