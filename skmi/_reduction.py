@@ -12,7 +12,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from ._prepare import check_finite_columns, make_discrete_mask
+from ._prepare import MAX_AUTO_LEVELS, check_finite_columns, make_discrete_mask
 from ._validation import (
     Interval,
     StrOptions,
@@ -155,8 +155,15 @@ def _encode_categories(X, categories):
 
 
 def _auto_discrete_mask(X):
-    """Columns whose values are all integers."""
-    return np.all(X == np.round(X), axis=0)
+    """Integer-valued columns with at most ``MAX_AUTO_LEVELS`` distinct values."""
+    integral = np.all(X == np.round(X), axis=0)
+    return np.array(
+        [
+            bool(integral[j]) and np.unique(X[:, j]).size <= MAX_AUTO_LEVELS
+            for j in range(X.shape[1])
+        ],
+        dtype=bool,
+    )
 
 
 class InformationBottleneck(
@@ -224,7 +231,8 @@ class InformationBottleneck(
 
     discrete_features : "auto", bool or array-like, default="auto"
         Discrete methods only: which columns of `X` are discrete. "auto" means
-        the columns whose values are all integers. The other columns are cut
+        the columns whose values are all integers, with at most 20 distinct
+        values (the rule of the selectors). The other columns are cut
         into `n_bins` equal-frequency bins with edges learnt in ``fit``; the
         value of `X` is the joint value of all its columns. Categorical,
         object, string and boolean columns of a DataFrame are coded by their

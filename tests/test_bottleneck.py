@@ -518,6 +518,10 @@ def test_continuous_columns_are_binned():
     # declaring every column discrete gives one value per distinct row
     ib.set_params(discrete_features=True).fit(X, y)
     assert ib.encoder_.shape[0] == np.unique(X, axis=0).shape[0]
+    # an integer column with more than 20 levels is binned too
+    counts = rng.integers(0, 50, size=(400, 1))
+    ib.set_params(discrete_features="auto").fit(counts, counts[:, 0] > 25)
+    assert ib.encoder_.shape[0] == 4
 
 
 @pytest.mark.parametrize("method", ["iterative", "deterministic"])
