@@ -223,10 +223,20 @@ def count_strict(points, radius, tree=None):
     counts : ndarray of shape (n,), int64
         Each point counts itself.
     """
+    radius = np.broadcast_to(np.asarray(radius, dtype=np.float64), points.shape[:1])
     if points.shape[1] == 1:
-        x = points[:, 0]
-        return count_strict_sorted(np.sort(x), x, radius)
+        # centres in sorted order make the searches cache-friendly
+        order = np.argsort(points[:, 0])
+        xs = points[order, 0]
+        counts = np.empty(points.shape[0], dtype=np.int64)
+        counts[order] = count_strict_sorted(xs, xs, radius[order])
+        return counts
     if tree is None:
-        tree = cKDTree(points)
-    counts = tree.query_ball_point(points, below(radius), p=np.inf, return_length=True)
-    return np.asarray(counts, dtype=np.int64)
+        tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
+    # queries in the tree's own order, as in :func:`kth_distance`
+    local = tree.indices
+    counts = np.empty(points.shape[0], dtype=np.int64)
+    counts[local] = tree.query_ball_point(
+        points[local], below(radius[local]), p=np.inf, return_length=True
+    )
+    return counts
