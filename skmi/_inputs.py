@@ -26,10 +26,13 @@ __all__ = ["FitInputs", "prepare_fit", "resolve_estimator"]
 
 
 def resolve_estimator(estimator):
-    """The information estimator to use: a fresh ``KSG()`` when None."""
+    """The information estimator to use (a fresh ``KSG()`` when None), with
+    its own parameters validated."""
     from sklearn.base import clone
 
-    return KSG() if estimator is None else clone(estimator)
+    est = KSG() if estimator is None else clone(estimator)
+    est._validate_params()
+    return est
 
 
 @dataclass
