@@ -5,6 +5,7 @@ import pytest
 
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
+from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CRITERIA
 from skmi.selection._forward import _permutations, _strata
 
@@ -249,3 +250,40 @@ def test_constant_columns_have_zero_relevance_and_come_last(criterion):
     ).fit(X, y)
     assert selector.relevance_[0] == 0.0 and selector.relevance_[4] == 0.0
     assert sorted(selector.selection_order_[3:].tolist()) == [0, 4]
+
+
+@pytest.mark.parametrize("criterion", ["mim", "jmi", "cmi"])
+def test_stopping_test_level_under_conditional_independence(criterion):
+    """X2 and Y both depend on X1 only: the p-value of X2 given X1 is uniform.
+
+    The statistic (for "mim" the relevance I(X2; Y), far from zero) is
+    compared with copies of X2 permuted within the levels of X1, which keep
+    its relation with X1; the rejection rate at 5% stays near 5%.
+    """
+    from skmi.selection._forward import _CountTermsRunner, _pvalue, _Search
+
+    est = PlugIn()
+    n_runs, n_perm = 150, 19
+    pvalues = []
+    for seed in range(n_runs):
+        rng = np.random.RandomState(seed)
+        n = 200
+        x1 = rng.randint(0, 3, n)
+        y = np.where(rng.rand(n) < 0.3, rng.randint(0, 3, n), x1)
+        x2 = np.where(rng.rand(n) < 0.3, rng.randint(0, 3, n), x1)
+        X = np.column_stack([x1, x2])
+        columns = est.prepare(X, np.array([True, True]))
+        target = Variable.from_discrete(y)
+        runner = _CountTermsRunner(columns, target, None)
+        rel = runner.relevance()
+        search = _Search(runner, columns, criterion, 1.0, rel, None)
+        search.select(0)
+        search.update(np.array([1]))
+        k, score = search.best(np.array([1]))
+        pvalues.append(_pvalue(search, k, score, n, n_perm, rng))
+    pvalues = np.array(pvalues)
+    # exact level 1/20 under exchangeability; binomial sd over 150 runs: 0.018
+    assert np.mean(pvalues <= 0.05) < 0.05 + 3.5 * 0.018
+    assert abs(np.mean(pvalues) - 0.5) < 0.1
+    if criterion == "mim":
+        assert score > 0.05  # the marginal statistic is far from zero
