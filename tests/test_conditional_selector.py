@@ -128,3 +128,20 @@ def test_pipeline_and_grid_search():
     assert grid.best_params_["conditionalmutualinfoselector__n_features_to_select"] == 3
     best = grid.best_estimator_[0]
     assert sorted(best.selection_order_.tolist()) == [0, 1, 2]
+
+
+def test_sparse_discrete_input_equals_dense():
+    from scipy import sparse
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 3, size=(300, 6)) * (rng.rand(300, 6) < 0.5)
+    y = (X[:, 0] + X[:, 1]) % 2
+    dense = ConditionalMutualInfoSelector(
+        3, criterion="cmim", discrete_features=True
+    ).fit(X, y)
+    csr = ConditionalMutualInfoSelector(3, criterion="cmim").fit(
+        sparse.csr_matrix(X), y
+    )
+    np.testing.assert_array_equal(dense.selection_order_, csr.selection_order_)
+    np.testing.assert_allclose(dense.conditional_gains_, csr.conditional_gains_)
+    assert csr.transform(sparse.csr_matrix(X)).shape == (300, 3)
