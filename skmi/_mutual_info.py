@@ -8,7 +8,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_X_y
 
-from ._prepare import constant_columns, make_discrete_mask
+from ._prepare import (
+    check_finite_columns,
+    constant_columns,
+    make_discrete_mask,
+)
 from ._validation import Interval, StrOptions, validate_params
 from .estimators import KSG
 from .estimators._variables import Variable
@@ -20,7 +24,17 @@ __all__ = ["mutual_info_classif", "mutual_info_regression"]
 def _estimate_mi(
     X, y, *, discrete_features, discrete_target, n_neighbors, random_state, n_jobs
 ):
-    X, y = check_X_y(X, y, accept_sparse="csc", y_numeric=not discrete_target)
+    feature_names = getattr(X, "columns", None)
+    X, y = check_X_y(
+        X,
+        y,
+        accept_sparse="csc",
+        y_numeric=not discrete_target,
+        ensure_all_finite=False,
+    )
+    check_finite_columns(
+        X, None if feature_names is None else [str(c) for c in feature_names]
+    )
     n_samples, n_features = X.shape
     mask = make_discrete_mask(discrete_features, n_features, sparse.issparse(X))
     if sparse.issparse(X) and not mask.all():

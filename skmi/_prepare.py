@@ -331,7 +331,10 @@ def discrete_target(y, discrete_target="auto"):
 
     "auto" follows :func:`sklearn.utils.multiclass.type_of_target`: binary
     and multiclass targets (strings included) are discrete, continuous ones
-    are not; multi-output targets are rejected.
+    are not; multi-output targets are rejected. One exception: a numeric
+    target with more than ``MAX_AUTO_LEVELS`` distinct values and fewer than
+    five samples per value on average is continuous (integer-valued
+    measurements rather than class labels).
     """
     from sklearn.utils.multiclass import type_of_target
 
@@ -355,6 +358,12 @@ def discrete_target(y, discrete_target="auto"):
                 f"array of dtype {y.dtype}."
             )
         is_discrete = kind in ("binary", "multiclass")
+        if is_discrete and y.dtype.kind in "iuf":
+            # Integer-valued numbers with many rare values (prices in cents,
+            # counts) are measurements, not class labels: as classes they
+            # would be mostly singletons, which the estimators cannot use.
+            n_levels = np.unique(y).size
+            is_discrete = n_levels <= max(MAX_AUTO_LEVELS, y.shape[0] // 5)
     else:
         is_discrete = bool(discrete_target)
     if not is_discrete:

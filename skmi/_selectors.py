@@ -65,7 +65,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Whether the target is discrete. "auto" follows
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
-        is continuous.
+        is continuous; a numeric target with more than 20 distinct values and
+        fewer than five samples per value on average is continuous.
     n_permutations : int, default=0
         Number of permutations of the target for the permutation p-values.
         0 computes no permutation test.

@@ -60,22 +60,14 @@ def no_warnings(func, *args, **kwargs):
 # --------------------------------------------------------------------------
 # drop-ins
 # --------------------------------------------------------------------------
-TOO_LARGE = "Input X contains infinity or a value too large for dtype('float64')."
-
-
-@pytest.mark.parametrize(
-    "value, message",
-    [
-        (np.nan, "Input X contains NaN."),
-        (np.inf, TOO_LARGE),
-        (-np.inf, TOO_LARGE),
-    ],
-)
-def test_drop_in_non_finite_features(drop_in, value, message):
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_drop_in_non_finite_features(drop_in, value):
     func, target = drop_in
     X = data()[0]
     X[5, 1] = value
-    with pytest.raises(ValueError, match=exact(message)):
+    with pytest.raises(
+        ValueError, match=exact("Input X contains NaN or infinity in column(s) 1.")
+    ):
         func(X, target)
 
 
