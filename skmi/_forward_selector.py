@@ -83,8 +83,11 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         mask or column indices.
 
     discrete_target : "auto" or bool, default="auto"
-        Whether ``y`` is discrete; "auto" treats binary and multiclass targets
-        as discrete.
+        Whether the target is discrete. "auto" follows
+        :func:`~sklearn.utils.multiclass.type_of_target`: class labels
+        (binary or multiclass, strings included) are discrete, anything else
+        is continuous; a numeric target with more than 20 distinct values and
+        fewer than five samples per value on average is continuous.
 
     n_jobs : int, default=None
         Number of jobs to run in parallel over candidate features.

@@ -7,21 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmi import InformationBottleneck
-
-
-@parametrize_with_checks(
-    [
-        InformationBottleneck(),
-        InformationBottleneck(n_components=2, beta=3.0, shrinkage=0.1),
-        InformationBottleneck(method="iterative"),
-        InformationBottleneck(method="deterministic"),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 def test_pipeline_grid_search_over_beta():

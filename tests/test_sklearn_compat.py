@@ -27,10 +27,24 @@ ESTIMATORS = [
     MutualInfoSelector(percentile=50),
     MutualInfoSelector(threshold=0.01),
     MutualInfoSelector(k=2, n_permutations=5, random_state=0),
-    # ConditionalMutualInfoSelector (greedy forward selection)
+    # ConditionalMutualInfoSelector (greedy forward selection): the "auto"
+    # stopping test, counts, fractions, the lazy CMIM, DISR on plug-in codes
     ConditionalMutualInfoSelector(),
-    # InformationBottleneck (dimensionality reduction)
+    ConditionalMutualInfoSelector(2, criterion="mrmr"),
+    ConditionalMutualInfoSelector(0.5, criterion="cmi", estimator=KSG(n_neighbors=2)),
+    ConditionalMutualInfoSelector(criterion="cmim", estimator=PlugIn(), tol=0.01),
+    ConditionalMutualInfoSelector(
+        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=10, random_state=0
+    ),
+    ConditionalMutualInfoSelector(
+        criterion="mifs", beta=0.5, n_permutations=5, random_state=0
+    ),
+    # InformationBottleneck (dimensionality reduction): Gaussian closed form,
+    # iterative and deterministic IB
     InformationBottleneck(),
+    InformationBottleneck(n_components=2, beta=3.0, shrinkage=0.1),
+    InformationBottleneck(method="iterative"),
+    InformationBottleneck(method="deterministic"),
 ]
 
 
