@@ -86,10 +86,11 @@ def ksg_mi(x, y, k):
 def ksg_mi_1d(x, y, y_sorted, k):
     """KSG algorithm 1 for 1-D ``x`` and ``y``.
 
-    The joint k-th distances come from one k-d tree; the marginal counts are
-    searches of each sorted column with the centres in sorted order, so each
-    column is sorted once. ``y_sorted`` (``y`` sorted ascending, computed once
-    per fit) is kept for callers; the counts need ``y``'s sort order itself.
+    The joint k-th distances come from one k-d tree queried in its own point
+    order; the marginal counts are searches of each column, sorted once, with
+    the centres taken in sorted order. ``y_sorted`` (``y`` sorted ascending)
+    is part of the signature but unused: aligning the radii with the sorted
+    ``y`` needs its sort permutation, which is computed here.
     """
     n = x.shape[0]
     eps = kth_distance(np.column_stack([x, y]), k)

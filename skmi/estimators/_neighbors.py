@@ -6,7 +6,12 @@ inequality is evaluated exactly as ``d <= nextafter(r, 0)``.
 
 One-dimensional counts use ``searchsorted`` on a column sorted once, followed
 by a repair of the boundary with the true distance test, so they equal a
-brute-force count bit for bit.
+brute-force count bit for bit; centres taken in sorted order keep the searches
+cache-friendly. One-dimensional k-th distances need no tree: in a sorted block
+the neighbours of a point form a contiguous window, so the within-class
+distances of all classes are one vectorised pass over the column sorted and
+then stably partitioned by class (:func:`kth_distance_blocks`). Trees are
+queried in their own, spatially local, point order.
 """
 
 import numpy as np
