@@ -16,7 +16,8 @@ def chunks(items, n_jobs, per_worker=2):
     """
     items = list(items)
     n_chunks = max(1, min(len(items), effective_n_jobs(n_jobs) * per_worker))
-    return [list(c) for c in np.array_split(np.asarray(items, dtype=object), n_chunks) if len(c)]
+    parts = np.array_split(np.asarray(items, dtype=object), n_chunks)
+    return [list(c) for c in parts if len(c)]
 
 
 def _relevance_chunk(estimator, columns, target, conditioning):
