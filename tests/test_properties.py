@@ -119,6 +119,21 @@ def test_knn_estimator_is_symmetric_with_one_discrete_variable(seed, k, n_classe
 
 
 @SMALL
+@given(st.integers(0, 2**31 - 1), st.integers(1, 4), st.integers(2, 6))
+def test_knn_symmetric_on_tied_data_with_one_jitter_draw(seed, k, n_values):
+    """Heavy ties: the jitter is drawn once per fit (both columns together), and
+    the estimate on the prepared columns is symmetric."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, n_values, (60, 2)).astype(np.float64)
+    X[:, 1] += X[:, 0]
+    est = KSG(n_neighbors=k)
+    x, y = est.prepare(X, np.zeros(2, dtype=bool), np.random.RandomState(seed))
+    forward = est.mutual_info_prepared(x, y)
+    assert forward == pytest.approx(est.mutual_info_prepared(y, x), abs=1e-12)
+    assert np.isfinite(forward)
+
+
+@SMALL
 @given(st.integers(0, 2**31 - 1))
 def test_knn_estimator_symmetric_for_two_continuous_variables(seed):
     """With ties="mixed" no noise is drawn: KSG is symmetric in its arguments."""
