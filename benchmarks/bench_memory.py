@@ -113,9 +113,11 @@ def measure(task, n, mode, k=K):
 def phases(n):
     """Traced peak of each phase of ``mutual_info_classif`` (run in a child).
 
-    Also runs the preparation with the tie-breaking noise added in blocks of
-    rows, which draws the same numbers (a C-ordered ``standard_normal`` block
-    fills row by row) without the two full-size temporaries.
+    Also runs a leaner preparation: each column scaled on its own (O(n)
+    temporaries instead of two copies of the block) and the tie-breaking noise
+    added in blocks of rows, which draws the same numbers (a C-ordered
+    ``standard_normal`` block fills row by row) without two full-size
+    temporaries. It must give identical values.
     """
     from sklearn.utils.validation import check_X_y
 
@@ -146,8 +148,11 @@ def phases(n):
 
     def prepare_blocked(X, rng, rows=65536):
         block = np.array(X, dtype=np.float64, order="F", copy=True)
-        scale_columns(block)
-        means = JITTER * np.maximum(1.0, np.mean(np.abs(block), axis=0))
+        means = np.empty(block.shape[1])
+        for j in range(block.shape[1]):  # O(n) temporaries: one column at a time
+            column = block[:, j : j + 1]
+            scale_columns(column)
+            means[j] = JITTER * max(1.0, float(np.mean(np.abs(column))))
         for start in range(0, block.shape[0], rows):
             stop = min(start + rows, block.shape[0])
             noise = rng.standard_normal((stop - start, block.shape[1]))
@@ -172,8 +177,8 @@ def peak_profile(n):
     for name in ("validation", "prepare", "target", "relevance", "prepare_blocked"):
         print(f"  {name:<17}{out[name] / MB:>8.1f} MB"
               f"{out[name] / out['input']:>7.2f} x input")
-    print("  prepare_blocked: the noise added in blocks of 65,536 rows; identical "
-          f"values: {out['blocked_identical']}")
+    print("  prepare_blocked: columns scaled one at a time, noise added in blocks "
+          f"of 65,536 rows; identical values: {out['blocked_identical']}")
 
 
 def main(argv=None):
