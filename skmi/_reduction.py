@@ -10,9 +10,9 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import type_of_target
 
 from ._prepare import MAX_AUTO_LEVELS, check_finite_columns, make_discrete_mask
+from ._prepare import discrete_target as discrete_target_kind
 from ._validation import (
     Interval,
     StrOptions,
@@ -48,7 +48,11 @@ _GAUSSIAN_AUTO_FACTOR = 2.0
 def _is_categorical(y, discrete_target):
     if discrete_target != "auto":
         return bool(discrete_target)
-    return type_of_target(y) in ("binary", "multiclass")
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return False  # several outputs: continuous columns
+    # the selectors' rule: class labels, but not many-valued numbers
+    return discrete_target_kind(y)[1]
 
 
 def _target_codes(y, categorical, n_bins):
@@ -222,7 +226,10 @@ class InformationBottleneck(
 
     discrete_target : "auto" or bool, default="auto"
         Whether `y` is categorical. "auto" means categorical when scikit-learn
-        calls `y` "binary" or "multiclass". A categorical `y` gives the Gaussian
+        calls `y` "binary" or "multiclass", except a numeric `y` with more
+        than 20 distinct values and fewer than five samples per value on
+        average (the selectors' rule); a `y` with several columns is
+        continuous. A categorical `y` gives the Gaussian
         method the pooled within-class covariance (the directions of linear
         discriminant analysis); a continuous `y` (one or several columns) the
         covariance of the residuals of the linear regression of `X` on `y`.

@@ -124,19 +124,6 @@ def cases(*subjects, **known_defects):
     return out
 
 
-# --------------------------------------------------------------------------
-# known defects (each an xfail(strict=True) below, so its fix is noticed)
-# --------------------------------------------------------------------------
-INTEGER_TARGET_DEFECT = (
-    "InformationBottleneck's discrete_target='auto' follows type_of_target, so "
-    "an integer-valued continuous target (464 distinct values in 500 samples: "
-    "prices in cents, counts) becomes 464 classes and the Gaussian method "
-    "reports I(T;Y) = 2.30 instead of 0.91 nats, silently (the selectors treat "
-    "such a target as continuous since 110e2d4). Fix: decide with "
-    "skmi._prepare.discrete_target, as the selectors do"
-)
-
-
 def target_for(subject, X, rng):
     """A target fitting the subject, depending on the first column of ``X``."""
     signal = np.asarray(X)[:, 0] + 0.5 * rng.standard_normal(X.shape[0])
@@ -230,9 +217,7 @@ def test_single_class_carries_no_information(subject):
         assert np.isfinite(fitted.transform(X)).all()
 
 
-@pytest.mark.parametrize(
-    "subject", cases(SEL, CMI, IBG, IBG=INTEGER_TARGET_DEFECT)
-)
+@pytest.mark.parametrize("subject", cases(SEL, CMI, IBG))
 def test_integer_valued_continuous_target(subject):
     """A regression target stored as integers with many distinct values."""
     X, rng = gaussian_data(n=500)
