@@ -66,10 +66,10 @@ cluster = LocalCluster(
 client = Client(cluster)
 
 # %%
-# Data: 1,500 samples, 20 features, 4 of them informative and 4 redundant
+# Data: 1,000 samples, 20 features, 4 of them informative and 4 redundant
 # copies (linear combinations) of them.
 X, y = make_classification(
-    n_samples=1500,
+    n_samples=1000,
     n_features=20,
     n_informative=4,
     n_redundant=4,
@@ -81,7 +81,7 @@ X, y = make_classification(
 # Marginal scores with permutation p-values
 # -----------------------------------------
 # The same selector is fitted serially and on the cluster.
-params = dict(k=8, n_permutations=50, random_state=0)
+params = dict(k=8, n_permutations=30, random_state=0)
 
 start = time.perf_counter()
 serial = MutualInfoSelector(**params, n_jobs=1).fit(X, y)
