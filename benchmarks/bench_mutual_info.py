@@ -146,38 +146,38 @@ def main(argv=None):
 
     if args.jobs_check:
         n_jobs = args.n_jobs if args.n_jobs != 1 else 2
-        print(f"skmi n_jobs=1 vs n_jobs={n_jobs}, {args.features} features, "
-              f"median of {args.repeats} alternating runs")
-        print(f"{'task':<11}{'n':>8}{'n_jobs=1 s':>12}{f'n_jobs={n_jobs} s':>12}"
-              f"{'speed-up':>10}  identical")
-        ok = True
-        for task in args.tasks:
-            for n in sizes:
-                row = jobs_check(
-                    task, n, args.features, args.repeats, n_jobs, args.seed
-                )
-                ok &= row["identical"]
-                print(f"{row['task']:<11}{row['n']:>8}{row['serial']:>12.3f}"
-                      f"{row['parallel']:>12.3f}{row['speedup']:>9.2f}x  "
-                      f"{row['identical']}", flush=True)
-        return 0 if ok else 1
+        title = f"skmi n_jobs=1 vs n_jobs={n_jobs}"
+        header = (f"{'task':<11}{'n':>8}{'n_jobs=1 s':>12}"
+                  f"{f'n_jobs={n_jobs} s':>12}{'speed-up':>10}  identical")
 
-    print(f"scikit-learn vs skmi, n_jobs={args.n_jobs}, {args.features} features, "
-          f"median of {args.repeats} alternating runs")
-    print(f"{'task':<11}{'n':>8}{'sklearn s':>11}{'skmi s':>9}{'ratio':>8}"
-          f"{'cpu ratio':>11}{'max |diff|':>12}")
+        def run(task, n):
+            row = jobs_check(task, n, args.features, args.repeats, n_jobs, args.seed)
+            line = (f"{row['serial']:>12.3f}{row['parallel']:>12.3f}"
+                    f"{row['speedup']:>9.2f}x  {row['identical']}")
+            return row["identical"], line
+    else:
+        title = f"scikit-learn vs skmi, n_jobs={args.n_jobs}"
+        header = (f"{'task':<11}{'n':>8}{'sklearn s':>11}{'skmi s':>9}{'ratio':>8}"
+                  f"{'cpu ratio':>11}{'max |diff|':>12}")
+
+        def run(task, n):
+            row = compare(task, n, args.features, args.repeats, args.n_jobs, args.seed)
+            line = (f"{row['sklearn']:>11.3f}{row['skmi']:>9.3f}{row['ratio']:>7.2f}x"
+                    f"{row['cpu_ratio']:>10.2f}x{row['diff']:>12.1e}")
+            return row["diff"] <= TOLERANCE, line
+
+    print(f"{title}, {args.features} features, median of {args.repeats} "
+          "alternating runs")
+    print(header)
     ok = True
     for task in args.tasks:
         for n in sizes:
-            row = compare(task, n, args.features, args.repeats, args.n_jobs, args.seed)
-            ok &= row["diff"] <= TOLERANCE
-            print(f"{row['task']:<11}{row['n']:>8}{row['sklearn']:>11.3f}"
-                  f"{row['skmi']:>9.3f}{row['ratio']:>7.2f}x{row['cpu_ratio']:>10.2f}x"
-                  f"{row['diff']:>12.1e}", flush=True)
+            passed, line = run(task, n)
+            ok &= passed
+            print(f"{task:<11}{n:>8}{line}", flush=True)
     if not ok:
-        print(f"results differ by more than {TOLERANCE}", file=sys.stderr)
+        print("check failed: results differ", file=sys.stderr)
     return 0 if ok else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())
