@@ -45,6 +45,10 @@ _DISCRETE_AUTO_BETA = 10.0
 _GAUSSIAN_AUTO_FACTOR = 2.0
 
 
+#: private fitted state, cleared with the public fitted attributes on refit
+_FIT_STATE = ("_categories", "_curve_input", "_coder")
+
+
 def _is_categorical(y, discrete_target):
     if discrete_target != "auto":
         return bool(discrete_target)
@@ -428,6 +432,9 @@ class InformationBottleneck(
         self : object
             Fitted transformer.
         """
+        # a refit (possibly with another method) starts from a clean slate
+        for name in [a for a in vars(self) if a.endswith("_") or a in _FIT_STATE]:
+            delattr(self, name)
         if self.method != "gaussian":
             self._categories = _frame_categories(X)
             X = _encode_categories(X, self._categories)

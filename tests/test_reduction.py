@@ -124,3 +124,17 @@ def test_discrete_methods_encode_categorical_frame_columns():
     )
     with pytest.raises(ValueError, match="could not convert string to float"):
         InformationBottleneck().fit(df, y)
+
+
+def test_refit_with_another_method_leaves_no_stale_attributes():
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 4, size=(200, 2)).astype(float)
+    y = (X[:, 0] > 1).astype(int)
+    ib = InformationBottleneck(method="deterministic").fit(X, y)
+    assert hasattr(ib, "cluster_probabilities_")
+    ib.set_params(method="gaussian").fit(X, y)
+    assert not hasattr(ib, "cluster_probabilities_")
+    assert not hasattr(ib, "encoder_")
+    ib.set_params(method="iterative").fit(X, y)
+    assert not hasattr(ib, "components_")
+    assert not hasattr(ib, "eigenvalues_")
