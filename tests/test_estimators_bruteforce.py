@@ -413,10 +413,6 @@ def test_multivariate_helpers_with_duplicates_and_scales(seed):
         assert np.array_equal(count_strict(x, eps)[positive], expected[positive])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count_strict_sorted counts the copies of the centre for radius 0",
-)
 def test_count_strict_zero_radius_counts_nothing():
     # d < 0 holds for no distance, so every strict count is zero (a k-th
     # neighbour distance of zero happens with duplicated values).

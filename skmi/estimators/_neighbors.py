@@ -150,7 +150,8 @@ def count_strict_sorted(xs, x, radius):
     Returns
     -------
     counts : ndarray of shape (n,), int64
-        The centre itself is counted when it belongs to ``xs``.
+        The centre itself is counted when it belongs to ``xs`` and its
+        radius is positive.
     """
     r = below(radius)
     lo = np.searchsorted(xs, x - r, side="left")
@@ -160,7 +161,9 @@ def count_strict_sorted(xs, x, radius):
     # ``|xs[j] - x| <= r`` (monotone in j on each side of x).
     _repair_lower(xs, x, r, lo)
     _repair_upper(xs, x, r, hi)
-    return (hi - lo).astype(np.int64, copy=False)
+    # d < 0 holds for no distance: a zero radius counts nothing, not even the
+    # copies of the centre (which the repair above cannot tell apart)
+    return np.where(radius > 0, hi - lo, 0).astype(np.int64, copy=False)
 
 
 def _inside(xs, j, x, r):
