@@ -1,7 +1,7 @@
 """
-=========================================================
+==========================================================
 Marginal ranking versus JMI and mRMR on redundant features
-=========================================================
+==========================================================
 
 Ranking features by their mutual information with the target, each feature
 alone (``criterion="mim"``), keeps every copy of an informative feature: a
