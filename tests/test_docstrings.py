@@ -6,6 +6,7 @@ validated with :func:`numpydoc.validate.validate`. The error codes enforced and
 the ones ignored are listed below with the reason.
 """
 
+import ast
 import doctest
 import importlib
 import inspect
@@ -312,3 +313,24 @@ def test_documentation_page_doctests(page):
     if result.attempted == 0:
         pytest.skip(f"{page} has no doctest examples")
     assert result.failed == 0
+
+
+def _gallery_scripts():
+    return sorted(p.name for p in (ROOT / "examples").glob("plot_*.py"))
+
+
+@pytest.mark.parametrize("script", _gallery_scripts() or ["(none)"])
+def test_gallery_example_has_a_title(script):
+    # sphinx-gallery renders the module docstring; its title must be a
+    # well-formed reST title (rules at least as long as the text), or the
+    # ``sphinx-build -W`` of the documentation fails.
+    path = ROOT / "examples" / script
+    if not path.exists():
+        pytest.skip("no gallery examples")
+    docstring = ast.get_docstring(ast.parse(path.read_text()), clean=False)
+    assert docstring, f"{script} has no module docstring"
+    lines = docstring.strip().splitlines()
+    rule, title, underline = lines[0], lines[1], lines[2]
+    assert set(rule) == {"="} and underline == rule, f"{script}: title rules"
+    assert len(rule) >= len(title.rstrip()), f"{script}: title rule too short"
+    assert (ROOT / "examples" / "README.txt").exists()
