@@ -79,8 +79,20 @@ def growth(tasks, sizes, repeats):
         log_t = np.log(times)
         slope_n = np.polyfit(log_n, log_t, 1)[0]
         slope_nlogn = np.polyfit(np.log(np.asarray(sizes) * log_n), log_t, 1)[0]
+        local = np.diff(log_t) / np.diff(log_n)
         print(f"  log-log slope: d log t / d log n = {slope_n:.2f}; "
               f"d log t / d log(n log n) = {slope_nlogn:.2f}")
+        print("  local slopes d log t / d log n between consecutive sizes: "
+              + ", ".join(f"{v:.2f}" for v in local))
+
+
+def _control(n_jobs, arrays):
+    """Sorting independent arrays in threads: the parallelism the machine offers."""
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(np.sort)(a) for a in arrays
+    )
 
 
 def speedup(tasks, n, pairs):
@@ -99,9 +111,23 @@ def speedup(tasks, n, pairs):
             t1s.append(t1)
             t2s.append(t2)
             same &= bool(np.array_equal(r1, r2))
-        print(f"{name:<24}{statistics.median(t1s):>9.3f}{statistics.median(t2s):>9.3f}"
-              f"{statistics.median(ratios):>10.2f}"
-              f"{f'{min(ratios):.2f}-{max(ratios):.2f}':>14}  {same}")
+        _print_speedup(name, t1s, t2s, ratios, same)
+    # control: what two threads of plain numpy sorting gain at the same time
+    arrays = [np.random.default_rng(j).random(n) for j in range(16)]
+    ratios, t1s, t2s = [], [], []
+    for _ in range(pairs):
+        t1s.append(timed(_control, 1, arrays)[0])
+        t2s.append(timed(_control, 2, arrays)[0])
+        ratios.append(t1s[-1] / t2s[-1])
+    _print_speedup("control: np.sort x16", t1s, t2s, ratios, True)
+    print("(the control shows how much of the second core was free: about 2 on an "
+          "idle two-core machine)")
+
+
+def _print_speedup(name, t1s, t2s, ratios, same):
+    print(f"{name:<24}{statistics.median(t1s):>9.3f}{statistics.median(t2s):>9.3f}"
+          f"{statistics.median(ratios):>10.2f}"
+          f"{f'{min(ratios):.2f}-{max(ratios):.2f}':>14}  {same}")
 
 
 def main(argv=None):
