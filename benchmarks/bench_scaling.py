@@ -64,6 +64,7 @@ def growth(tasks, sizes, repeats):
           f"{repeats} runs)")
     for name in tasks:
         times = []
+        TASKS[name](*make_data(2000), 1)  # warm-up: imports and first-call costs
         print(f"\n{name}")
         print(f"{'n':>10}{'median s':>11}{'min s':>9}{'t / (n ln n), rel.':>21}")
         for n in sizes:
