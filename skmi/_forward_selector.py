@@ -127,6 +127,12 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Permutation p-value of each selected feature when it was chosen, for
         ``n_features_to_select="auto"`` without `tol`; None otherwise.
 
+    discrete_features_ : ndarray of shape (n_features_in_,), bool
+        Which features were treated as discrete.
+
+    discrete_target_ : bool
+        Whether the target was treated as discrete.
+
     estimator_ : BaseMIEstimator
         The information estimator used (a clone of `estimator`).
 
@@ -324,6 +330,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             feature_names=None if names is None else [str(v) for v in names],
         )
         self.estimator_ = fi.estimator
+        self.discrete_features_ = fi.discrete_mask
+        self.discrete_target_ = fi.target_discrete
         self.selection_order_ = result.selection_order
         self.conditional_gains_ = result.gains
         self.pvalues_ = result.pvalues

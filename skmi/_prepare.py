@@ -96,14 +96,21 @@ def column_scales(X):
 
     Columns whose standard deviation is below 10 machine epsilons (relative
     to their magnitude) count as constant and get scale 1, as in
-    scikit-learn's ``scale``.
+    scikit-learn's ``scale``. Columns are processed one at a time, so the
+    working memory is one column.
     """
-    magnitude = np.max(np.abs(X), axis=0) if X.shape[0] else np.ones(X.shape[1])
-    magnitude = np.where(magnitude > 0, magnitude, 1.0)
-    std = np.std(X / magnitude, axis=0)
-    constant = std < 10 * np.finfo(np.float64).eps
-    std = np.where(constant, 1.0, std * magnitude)
-    return std
+    scales = np.ones(X.shape[1])
+    if X.shape[0] == 0:
+        return scales
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        magnitude = np.max(np.abs(col))
+        if not magnitude > 0:
+            continue
+        std = np.std(col / magnitude)
+        if std >= 10 * np.finfo(np.float64).eps:
+            scales[j] = std * magnitude
+    return scales
 
 
 def scale_columns(X, *, center=False):
@@ -126,9 +133,11 @@ def scale_columns(X, *, center=False):
         The standard deviations divided out (1 for constant columns).
     """
     scales = column_scales(X)
-    if center:
-        X -= np.mean(X, axis=0)
-    X /= scales
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        if center:
+            col -= np.mean(col)
+        col /= scales[j]
     return X, scales
 
 
@@ -148,18 +157,29 @@ def constant_columns(X):
     X = np.asarray(X)
     if X.shape[0] == 0:
         return np.zeros(X.shape[1], dtype=bool)
-    return np.all(X == X[:1], axis=0)
+    return np.array([bool(np.all(X[:, j] == X[0, j])) for j in range(X.shape[1])])
 
 
 def add_jitter(X, rng):
     """Add ``JITTER * max(1, mean|x|)`` Gaussian noise to each column, in place.
 
-    The noise is drawn as one ``(n_samples, n_columns)`` block from ``rng``, in
-    the order scikit-learn uses, so seeded results match it.
+    The noise is drawn as one ``(n_samples, n_columns)`` block from ``rng`` in
+    row order, as scikit-learn draws it, so seeded results match; it is drawn
+    and added in blocks of rows, which consumes the random stream in the same
+    order with a bounded working memory.
     """
-    means = np.maximum(1.0, np.mean(np.abs(X), axis=0))
-    X += JITTER * means * rng.standard_normal(size=X.shape)
+    means = np.array(
+        [max(1.0, float(np.mean(np.abs(X[:, j])))) for j in range(X.shape[1])]
+    )
+    scale = JITTER * means
+    for start in range(0, X.shape[0], _JITTER_BLOCK):
+        rows = X[start : start + _JITTER_BLOCK]
+        rows += scale * rng.standard_normal(size=rows.shape)
     return X
+
+
+#: rows of noise drawn at a time by :func:`add_jitter`
+_JITTER_BLOCK = 65536
 
 
 def as_variable_array(a, name, *, discrete, n_samples=None, min_samples=1):

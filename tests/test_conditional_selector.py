@@ -125,3 +125,18 @@ def test_sparse_discrete_input_equals_dense():
     np.testing.assert_array_equal(dense.selection_order_, csr.selection_order_)
     np.testing.assert_allclose(dense.conditional_gains_, csr.conditional_gains_)
     assert csr.transform(sparse.csr_matrix(X)).shape == (300, 3)
+
+
+def test_fitted_kinds_of_features_and_target():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {
+            "x": rng.standard_normal(120),
+            "c": pd.Categorical(rng.choice(["a", "b"], 120)),
+        }
+    )
+    y = (X["x"] > 0).astype(int)
+    sel = ConditionalMutualInfoSelector(1, random_state=0).fit(X, y)
+    assert sel.discrete_features_.tolist() == [False, True]
+    assert sel.discrete_target_ is True

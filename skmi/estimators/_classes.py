@@ -123,11 +123,10 @@ class KSG(BaseMIEstimator):
         columns = [None] * X.shape[1]
         continuous = np.flatnonzero(~discrete_mask)
         if continuous.size:
-            if hasattr(X, "tocsc"):
-                block = X[:, continuous].toarray()
-            else:
-                block = np.asarray(X[:, continuous])
-            block = np.array(block, dtype=np.float64, order="F", copy=True)
+            # one copy of the continuous columns, filled column by column
+            block = np.empty((X.shape[0], continuous.size), order="F")
+            for i, j in enumerate(continuous):
+                block[:, i] = column(X, j)
             constant = constant_columns(block)
             if scale:
                 scale_columns(block, center=center)

@@ -69,7 +69,7 @@ class _EstimatorTerms:
             return _concat([], needs)
         if effective_n_jobs(self.n_jobs) == 1:
             return pair_terms(self.estimator, variables, z, self.target, needs)
-        parts = Parallel(n_jobs=self.n_jobs)(
+        parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(pair_terms)(
                 self.estimator, [variables[i] for i in part], z, self.target, needs
             )
@@ -122,7 +122,7 @@ class _CountTermsRunner:
             return _concat([], needs)
         if effective_n_jobs(self.n_jobs) == 1 or candidates.size < 8:
             return self.counts.terms(candidates, z_codes, kz, needs)
-        parts = Parallel(n_jobs=self.n_jobs)(
+        parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_count_terms_chunk)(self.counts, list(part), z_codes, kz, needs)
             for part in chunks(candidates, self.n_jobs, per_worker=1)
         )

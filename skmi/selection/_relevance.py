@@ -59,7 +59,7 @@ def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
             _relevance_chunk(estimator, columns, target, conditioning), dtype=float
         )
     parts = chunks(range(len(columns)), n_jobs)
-    results = Parallel(n_jobs=n_jobs)(
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_relevance_chunk)(
             estimator, [columns[j] for j in part], target, conditioning
         )

@@ -74,7 +74,7 @@ def permutation_pvalues(
     else:
         parts = chunks(seeds, n_jobs)
         counts = sum(
-            Parallel(n_jobs=n_jobs)(
+            Parallel(n_jobs=n_jobs, prefer="threads")(
                 delayed(_exceedances)(estimator, columns, target, observed, part)
                 for part in parts
             )
