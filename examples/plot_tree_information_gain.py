@@ -9,15 +9,18 @@ information with the class on the samples of that node.
 :func:`skmi.tree_information_gain` reports that quantity for every split, next
 to the impurity decrease the tree stored while it was grown.
 
-This example ranks the features of the breast-cancer data set in two ways:
+This example ranks the features of the breast-cancer data set in three ways:
 
 * by their **marginal** mutual information with the diagnosis,
   :func:`skmi.mutual_info_classif` (each feature alone, all samples);
+* by the order in which **JMI forward selection**,
+  :class:`skmi.ConditionalMutualInfoSelector`, picks them (each feature
+  judged together with the features already chosen);
 * by the **information gain the tree obtains from them**: for each feature,
   the sum over the nodes that split on it of the node's gain weighted by the
   share of samples reaching the node.
 
-The two rankings answer different questions, and the differences between them
+The rankings answer different questions, and the differences between them
 are the point of the example.
 """
 
@@ -32,7 +35,11 @@ import pandas as pd
 from sklearn.datasets import load_breast_cancer
 from sklearn.tree import DecisionTreeClassifier
 
-from skmi import mutual_info_classif, tree_information_gain
+from skmi import (
+    ConditionalMutualInfoSelector,
+    mutual_info_classif,
+    tree_information_gain,
+)
 
 data = load_breast_cancer()
 X, y = data.data, data.target
@@ -72,14 +79,18 @@ ranking = pd.DataFrame(
     {"marginal MI (bits)": marginal, "tree gain (bits)": tree_gain.to_numpy()},
     index=names,
 )
-# A third column, the ranking by the JMI criterion of forward selection,
-# belongs here, next to the two above.
+# The third column: the step at which JMI forward selection picks each of its
+# first ten features (empty for the others).
+jmi = ConditionalMutualInfoSelector(10, criterion="jmi", random_state=0).fit(X, y)
+jmi_step = np.full(len(names), np.nan)
+jmi_step[jmi.selection_order_] = np.arange(1, 11)
+ranking["JMI step"] = jmi_step
 ranking = ranking.sort_values("marginal MI (bits)", ascending=False)
 
 # The twelve best features by marginal MI and every feature the tree uses.
 top = np.arange(len(ranking)) < 12
-shown = ranking[top | (ranking["tree gain (bits)"] > 0)]
-print(shown.round(3).to_string())
+shown = ranking[top | (ranking["tree gain (bits)"] > 0) | ranking["JMI step"].notna()]
+print(shown.round(3).to_string(na_rep=""))
 
 _, counts = np.unique(y, return_counts=True)
 h_y = -np.sum(counts / n_samples * np.log2(counts / n_samples))
@@ -90,13 +101,18 @@ print(
 )
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 6), sharey=True)
-axes[0].barh(shown.index[::-1], shown["marginal MI (bits)"][::-1], color="tab:blue")
+fig, axes = plt.subplots(1, 3, figsize=(13, 7), sharey=True)
+labels = shown.index[::-1]
+axes[0].barh(labels, shown["marginal MI (bits)"][::-1], color="tab:blue")
 axes[0].set_title("Marginal mutual information")
-axes[1].barh(shown.index[::-1], shown["tree gain (bits)"][::-1], color="tab:orange")
-axes[1].set_title("Tree's summed information gain")
-for ax in axes:
-    ax.set_xlabel("bits")
+axes[0].set_xlabel("bits")
+steps = shown["JMI step"][::-1]
+axes[1].barh(labels, (11 - steps).fillna(0), color="tab:green")
+axes[1].set_title("JMI forward selection")
+axes[1].set_xlabel("11 - step at which JMI picks it")
+axes[2].barh(labels, shown["tree gain (bits)"][::-1], color="tab:orange")
+axes[2].set_title("Tree's summed information gain")
+axes[2].set_xlabel("bits")
 fig.tight_layout()
 plt.show()
 
