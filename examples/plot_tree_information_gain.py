@@ -127,6 +127,14 @@ plt.show()
 # splits on them; the same holds for the ``mean`` versions of the size
 # measurements. Marginal mutual information cannot see redundancy; the
 # tree, which measures every split *given* the splits above it, does.
+# JMI sees it too, in part: it scores a candidate by the average of
+# ``I(x; Y | x_j)`` over the features ``x_j`` already chosen, so after
+# ``worst perimeter`` its second pick is ``worst smoothness``, weak on its own
+# but complementary to size. Because it *averages* over the chosen features,
+# a size measurement scores well again once a non-size feature is in the set
+# (``I(worst area; Y | worst smoothness)`` is large), and later steps return
+# to size: the known weakness of JMI that CMIM (a minimum instead of an
+# average) and the full ``"cmi"`` criterion avoid.
 #
 # **Complementarity.** ``worst texture`` and ``worst smoothness`` rank low on
 # their own (about 0.17 and 0.14 bits) but earn gain in the tree: inside a
