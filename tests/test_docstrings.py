@@ -75,14 +75,7 @@ IGNORED = {
 # Known failures of docstrings owned elsewhere: {public path: {codes}}. The
 # table may only shrink: an entry that no longer fails makes the test fail,
 # so that it is removed when the docstring is fixed.
-KNOWN_FAILURES: dict[str, set[str]] = {
-    "skmi.estimators.KSG": {"SS02"},
-    "skmi.estimators.BaseMIEstimator": {"EX01"},
-    "skmi.estimators.PlugIn": {"SA03"},
-    "skmi.estimators.BaseMIEstimator.entropy_prepared": {"PR01"},
-    "skmi.estimators.BaseMIEstimator.conditional_mutual_info_prepared": {"PR01"},
-    "skmi.estimators.BaseMIEstimator.mutual_info_prepared": {"PR01", "RT01"},
-}
+KNOWN_FAILURES: dict[str, set[str]] = {}
 
 
 def _public_modules():

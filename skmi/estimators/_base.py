@@ -20,6 +20,30 @@ class BaseMIEstimator(BaseEstimator):
 
     Subclasses implement :meth:`prepare`, :meth:`entropy_prepared` and
     :meth:`conditional_mutual_info_prepared`.
+
+    See Also
+    --------
+    KSG : K-nearest-neighbour estimators.
+    PlugIn : Counting estimators with bias corrections.
+
+    Examples
+    --------
+    The selection layer prepares the columns once, then asks for many
+    quantities of the prepared variables:
+
+    >>> import numpy as np
+    >>> from skmi.estimators import PlugIn
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 25)
+    >>> y = X[:, 0] ^ X[:, 1]
+    >>> est = PlugIn()
+    >>> x1, x2, target = est.prepare(
+    ...     np.column_stack([X, y]), np.array([True, True, True])
+    ... )
+    >>> round(est.mutual_info_prepared(x1, target), 6)  # XOR: nothing alone
+    0.0
+    >>> bits = est.conditional_mutual_info_prepared(x1, target, x2) / np.log(2)
+    >>> round(float(bits), 6)
+    1.0
     """
 
     _parameter_constraints: dict = {}
@@ -55,15 +79,50 @@ class BaseMIEstimator(BaseEstimator):
         raise NotImplementedError
 
     def entropy_prepared(self, x):
-        """Entropy of a prepared :class:`Variable`, in nats."""
+        """Entropy of a prepared variable, in nats.
+
+        Parameters
+        ----------
+        x : Variable
+            A variable returned by :meth:`prepare` (or a join of several).
+
+        Returns
+        -------
+        float
+            The estimate in nats.
+        """
         raise NotImplementedError
 
     def conditional_mutual_info_prepared(self, x, y, z=None):
-        """``I(X; Y | Z)`` of prepared variables in nats (``I(X; Y)`` if z is None)."""
+        """Conditional mutual information ``I(X; Y | Z)`` of prepared variables.
+
+        Parameters
+        ----------
+        x, y : Variable
+            Variables returned by :meth:`prepare` (or joins of several).
+        z : Variable or None, default=None
+            The conditioning variable; None gives ``I(X; Y)``.
+
+        Returns
+        -------
+        float
+            The estimate in nats, not clipped at zero.
+        """
         raise NotImplementedError
 
     def mutual_info_prepared(self, x, y):
-        """``I(X; Y)`` of prepared variables, in nats."""
+        """Mutual information ``I(X; Y)`` of prepared variables.
+
+        Parameters
+        ----------
+        x, y : Variable
+            Variables returned by :meth:`prepare` (or joins of several).
+
+        Returns
+        -------
+        float
+            The estimate in nats, not clipped at zero.
+        """
         return self.conditional_mutual_info_prepared(x, y, None)
 
     # -- public methods ----------------------------------------------------

@@ -32,7 +32,7 @@ def _discrete_columns(X, discrete_mask, columns):
 
 
 class KSG(BaseMIEstimator):
-    """k-nearest-neighbour estimators of entropy and (conditional) MI.
+    """K-nearest-neighbour estimators of entropy and (conditional) MI.
 
     The member of the family is chosen from the kinds of the variables:
     Kraskov-Stögbauer-Grassberger (algorithm 1, maximum norm, strict counts)
@@ -185,7 +185,7 @@ class PlugIn(BaseMIEstimator):
 
     See Also
     --------
-    KSG : k-nearest-neighbour estimators for continuous data.
+    KSG : K-nearest-neighbour estimators for continuous data.
 
     Notes
     -----
