@@ -83,14 +83,14 @@ def ksg_mi(x, y, k):
     )
 
 
-def ksg_mi_1d(x, y, y_sorted, k):
+def ksg_mi_1d(x, y, k, y_order=None):
     """KSG algorithm 1 for 1-D ``x`` and ``y``.
 
     The joint k-th distances come from one k-d tree queried in its own point
     order; the marginal counts are searches of each column, sorted once, with
-    the centres taken in sorted order. ``y_sorted`` (``y`` sorted ascending)
-    is part of the signature but unused: aligning the radii with the sorted
-    ``y`` needs its sort permutation, which is computed here.
+    the centres taken in sorted order. ``y_order`` (``np.argsort(y)``), when
+    given, is the sort of a target computed once per fit and shared by every
+    feature.
     """
     n = x.shape[0]
     eps = kth_distance(np.column_stack([x, y]), k)
@@ -98,17 +98,19 @@ def ksg_mi_1d(x, y, y_sorted, k):
         digamma(k)
         + digamma(n)
         - _mean_digamma(_self_counts(x, eps))
-        - _mean_digamma(_self_counts(y, eps))
+        - _mean_digamma(_self_counts(y, eps, y_order))
     )
 
 
-def _self_counts(x, radius):
+def _self_counts(x, radius, order=None):
     """Strict 1-D counts around every sample (itself included), in sorted order.
 
     Only the multiset of counts matters to the estimators, so they are
-    returned in the order of ``np.argsort(x)``.
+    returned in the order of ``np.argsort(x)`` (or of ``order``, a sort
+    permutation of ``x`` computed beforehand).
     """
-    order = np.argsort(x)
+    if order is None:
+        order = np.argsort(x)
     xs = x[order]
     return count_strict_sorted(xs, xs, radius[order])
 
@@ -341,7 +343,9 @@ def _pair(x, y, k, mixed):
     if mixed:
         return gao_mi(x.continuous, y.continuous, k)
     if x.is_1d and y.is_1d:
-        return ksg_mi_1d(x.continuous[:, 0], y.continuous[:, 0], y.sorted_values, k)
+        return ksg_mi_1d(
+            x.continuous[:, 0], y.continuous[:, 0], k, y_order=y.sort_order
+        )
     return ksg_mi(x.continuous, y.continuous, k)
 
 

@@ -91,9 +91,9 @@ class Variable:
         return Variable(continuous=self.continuous, constant=self.constant)
 
     @cached_property
-    def sorted_values(self):
-        """Sorted values of a one-dimensional continuous variable."""
-        return np.sort(self.continuous[:, 0])
+    def sort_order(self):
+        """Sort permutation of a one-dimensional continuous variable."""
+        return np.argsort(self.continuous[:, 0])
 
     @cached_property
     def level_indices(self):
@@ -109,7 +109,7 @@ class Variable:
     def precompute(self):
         """Compute the cached structures now (before parallel work)."""
         if self.is_1d:
-            self.sorted_values  # noqa: B018
+            self.sort_order  # noqa: B018
         if self.codes is not None:
             self.level_indices  # noqa: B018
             self.level_counts  # noqa: B018
