@@ -1,8 +1,10 @@
 """Supervised dimensionality reduction with the information bottleneck."""
 
 from numbers import Integral, Real
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -32,7 +34,11 @@ from .bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
-from .estimators._plugin import bin_quantile, factorize
+from .estimators._plugin import (
+    bin_quantile,
+    factorize,
+    mutual_info_joint_probabilities,
+)
 
 __all__ = ["InformationBottleneck", "information_curve"]
 
@@ -246,8 +252,10 @@ class InformationBottleneck(
         values (the rule of the selectors). The other columns are cut
         into `n_bins` equal-frequency bins with edges learnt in ``fit``; the
         value of `X` is the joint value of all its columns. Categorical,
-        object, string and boolean columns of a DataFrame are coded by their
-        sorted categories seen in ``fit`` (the Gaussian method rejects them).
+        object and string columns of a DataFrame are coded by their sorted
+        categories seen in ``fit`` and are always discrete, whatever their
+        number of categories or the mask (the Gaussian method rejects them;
+        it uses boolean columns as 0/1).
 
     n_bins : int, default=10
         Number of bins for the continuous columns of `X` and `y` in the
@@ -313,6 +321,11 @@ class InformationBottleneck(
 
     information_ty_ : float
         ``I(T; Y)`` in nats, computed in the same way.
+
+    information_xy_ : float
+        Discrete methods only: the plug-in ``I(X; Y)`` in nats of the
+        (discretised) data, the limit of ``I(T; Y)`` for large `beta` and
+        enough clusters.
 
     n_iter_ : int
         Discrete methods: iterations of the kept run at `beta_`. The Gaussian
@@ -389,20 +402,20 @@ class InformationBottleneck(
 
     def __init__(
         self,
-        n_components=None,
+        n_components: int | None = None,
         *,
-        beta="auto",
-        method="gaussian",
-        shrinkage=0.0,
-        discrete_target="auto",
-        discrete_features="auto",
-        n_bins=10,
-        n_init=4,
-        annealing=True,
-        max_iter=300,
-        tol=1e-8,
-        random_state=None,
-    ):
+        beta: float | Literal["auto"] = "auto",
+        method: Literal["gaussian", "iterative", "deterministic"] = "gaussian",
+        shrinkage: float = 0.0,
+        discrete_target: Literal["auto"] | bool = "auto",
+        discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
+        n_bins: int = 10,
+        n_init: int = 4,
+        annealing: bool = True,
+        max_iter: int = 300,
+        tol: float = 1e-8,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
         self.n_components = n_components
         self.beta = beta
         self.method = method
@@ -417,7 +430,7 @@ class InformationBottleneck(
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y) -> "InformationBottleneck":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "InformationBottleneck":
         """Fit the bottleneck to `X` and `y`.
 
         Parameters
@@ -498,8 +511,16 @@ class InformationBottleneck(
 
     def _discrete_mask(self, X):
         if isinstance(self.discrete_features, str):
-            return _auto_discrete_mask(X)
-        return make_discrete_mask(self.discrete_features, X.shape[1])
+            mask = _auto_discrete_mask(X)
+        else:
+            mask = make_discrete_mask(self.discrete_features, X.shape[1])
+        # categorical, object, string and boolean columns are discrete whatever
+        # their number of categories: their codes have no order to bin
+        names = list(getattr(self, "feature_names_in_", []))
+        for name in getattr(self, "_categories", {}):
+            if name in names:
+                mask[names.index(name)] = True
+        return mask
 
     def _fit_discrete(self, X, y, categorical):
         self._coder = _ValueCoder(X, self._discrete_mask(X), self.n_bins)
@@ -526,6 +547,7 @@ class InformationBottleneck(
         self.cluster_probabilities_ = result.marginal
         self.information_xt_ = result.information_xt
         self.information_ty_ = result.information_ty
+        self.information_xy_ = mutual_info_joint_probabilities(pxy)
         self.n_iter_ = max(result.n_iter, 1)
         self._curve_input = pxy
 
@@ -541,7 +563,7 @@ class InformationBottleneck(
         row[np.argmax(prior)] = 1.0
         return row
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Project `X` onto the bottleneck representation.
 
         Parameters
@@ -589,7 +611,11 @@ class InformationBottleneck(
     prefer_skip_nested_validation=True,
 )
 def information_curve(
-    estimator, X, y, *, betas=None
+    estimator: InformationBottleneck,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    betas: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Trace the information curve ``(I(X;T), I(T;Y))`` of a bottleneck over beta.
 

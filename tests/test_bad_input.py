@@ -216,10 +216,7 @@ def test_integer_valued_continuous_target(subject):
     X, rng = gaussian_data(n=500)
     signal = X[:, 0] + 0.3 * rng.standard_normal(500)
     y = np.round(1000 * signal).astype(int)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fitted = subject.run(X, y)
-    warned = any("discrete_target" in str(w.message) for w in caught)
+    fitted = subject.run(X, y)
     continuous = subject.run(X, y, discrete_target=False)
     if subject.kind == "bottleneck":
         same = fitted.information_ty_ == pytest.approx(
@@ -227,7 +224,7 @@ def test_integer_valued_continuous_target(subject):
         )
     else:
         same = np.allclose(scores_of(fitted), scores_of(continuous), atol=1e-12)
-    assert warned or same
+    assert same
 
 
 @pytest.mark.parametrize("subject", cases())
@@ -475,6 +472,34 @@ def test_discrete_bottleneck_accepts_categorical_columns(subject):
     got = subject.run(df[["colour", "size"]], y)
     ref = subject.run(codes[:, 1:3], y)
     assert_allclose(got.transform(df[["colour", "size"]]), ref.transform(codes[:, 1:3]))
+
+
+@pytest.mark.parametrize("method", ["deterministic", "iterative"])
+def test_discrete_bottleneck_many_categories_are_not_binned(method):
+    # 30 categories (more than the 20 levels of the integer rule): the column
+    # stays discrete, so the parity of the category is fully recovered.
+    rng = np.random.RandomState(0)
+    cats = rng.randint(0, 30, 600)
+    y = cats % 2
+    df = pd.DataFrame({"c": pd.Categorical([f"k{c:02d}" for c in cats])})
+    ib = skmi.InformationBottleneck(
+        n_components=2, method=method, beta=20, random_state=0
+    ).fit(df, y)
+    assert ib.information_ty_ == pytest.approx(LN2, abs=0.01)
+    # as with a user mask that calls the column continuous
+    masked = skmi.InformationBottleneck(
+        n_components=2, method=method, beta=20, random_state=0,
+        discrete_features=[False],
+    ).fit(df, y)
+    assert masked.information_ty_ == pytest.approx(LN2, abs=0.01)
+    # a category unseen in fit follows the documented rule (the prior of the
+    # clusters for the soft method, the largest cluster for the hard one)
+    unseen = ib.transform(pd.DataFrame({"c": ["new"]}))
+    prior = ib.cluster_probabilities_
+    if method == "deterministic":
+        assert_array_equal(unseen[0], np.eye(prior.size)[np.argmax(prior)])
+    else:
+        assert_allclose(unseen[0], prior)
 
 
 @pytest.mark.parametrize("subject", cases(MIC, SEL, CMI, IBG, IBD))

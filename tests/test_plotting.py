@@ -409,7 +409,13 @@ def test_information_plane_discrete_needs_data():
     # Binary symmetric channel: trivial below beta = 1.5625 (ORACLES.md).
     np.testing.assert_allclose(display.line_.get_xdata()[:2], 0.0, atol=1e-6)
     assert display.line_.get_xdata()[2] > 0.01
-    assert display.critical_points_ is None and display.asymptote_ is None
+    assert display.critical_points_ is None
+    # the asymptote is the plug-in I(X;Y) of the sample, near the channel's
+    # 0.3680642072 nats (ORACLES.md)
+    np.testing.assert_allclose(
+        display.asymptote_.get_ydata(), ib.information_xy_
+    )
+    assert ib.information_xy_ == pytest.approx(0.3680642072, abs=0.01)
 
 
 def test_information_plane_draws_fitted_limit_and_critical_betas_when_present():
