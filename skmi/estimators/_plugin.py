@@ -27,8 +27,10 @@ __all__ = [
     "entropy_probabilities",
     "factorize",
     "joint_codes",
+    "joint_entropies",
     "mutual_info_counts",
     "mutual_info_joint_probabilities",
+    "xlogx_table",
 ]
 
 _MAX_CODE = np.iinfo(np.int64).max // 4
@@ -219,3 +221,105 @@ def bin_uniform(x, n_bins):
     codes = np.floor((x / 2 - lo / 2) / width * n_bins).astype(np.int64)
     np.clip(codes, 0, n_bins - 1, out=codes)
     return factorize(codes)
+
+
+# --------------------------------------------------------------------------
+# many joint entropies at once (the batched kernel of forward selection)
+# --------------------------------------------------------------------------
+#: largest number of bins counted by one ``np.bincount`` call
+_BINCOUNT_BUDGET = 1 << 22
+
+
+def xlogx_table(n):
+    """``c log c`` for ``c = 0..n`` (with ``0 log 0 = 0``)."""
+    c = np.arange(n + 1, dtype=np.float64)
+    c[0] = 1.0
+    return np.arange(n + 1) * np.log(c)
+
+
+def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
+    """Plug-in entropies (nats) of the codes ``c_i = base[rows[i]] + mult[i] * z``.
+
+    Parameters
+    ----------
+    base : ndarray of shape (m_all, n), int64
+        Candidate codes.
+    rows : ndarray of shape (m,)
+        The rows of ``base`` to use.
+    mult : ndarray of shape (m,), int64
+        Multiplier of ``z`` for each row (the number of levels of the row).
+    z : ndarray of shape (n,), int64
+        Codes shared by every row.
+    sizes : ndarray of shape (m,), int64
+        Upper bounds of the codes counted for each row (including the
+        factor ``ky`` when ``y`` is given).
+    xlogx : ndarray of shape (n + 1,)
+        ``c log c`` for ``c = 0..n`` (``0 log 0 = 0``).
+    y : ndarray of shape (n,), int64, default=None
+        When given, count the joint codes ``y + ky * c_i`` instead.
+    ky : int, default=1
+        Number of levels of ``y``.
+
+    Returns
+    -------
+    h : ndarray of shape (m,)
+        ``log n - sum_c c log c / n`` of each row, ``c`` its counts.
+    h_without_y : ndarray of shape (m,) or None
+        When ``y`` is given, the entropies of the codes ``c_i`` alone
+        (``y`` summed out of the same counts).
+
+    Notes
+    -----
+    The rows are offset into disjoint ranges and counted by one
+    ``np.bincount`` per group of rows; a row's sum involves only its own
+    counts, so its entropy never depends on the other rows of the group.
+    Groups hold at most ``_BINCOUNT_BUDGET`` bins and samples.
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    mult = np.asarray(mult, dtype=np.int64)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    m, n = rows.shape[0], base.shape[1]
+    h = np.empty(m)
+    hf = np.empty(m) if y is not None else None
+    log_n = np.log(n)
+    products = {}
+
+    def fill(out, i, offset):
+        k = int(mult[i])
+        if k not in products:
+            products[k] = k * z
+        np.add(base[rows[i]], products[k], out=out)
+        if y is not None:
+            out *= ky
+            out += y
+        if offset:
+            out += offset
+
+    big = sizes > max(_BINCOUNT_BUDGET, 4 * n)
+    code = np.empty(n, dtype=np.int64)
+    for i in np.flatnonzero(big):
+        fill(code, i, 0)
+        h[i] = log_n - np.sum(xlogx[np.unique(code, return_counts=True)[1]]) / n
+        if y is not None:
+            folded = np.unique(code // ky, return_counts=True)[1]
+            hf[i] = log_n - np.sum(xlogx[folded]) / n
+    small = np.flatnonzero(~big)
+    max_rows = max(1, _BINCOUNT_BUDGET // n)
+    start = 0
+    while start < small.size:
+        cum = np.cumsum(sizes[small[start : start + max_rows]])
+        stop = start + max(1, int(np.searchsorted(cum, _BINCOUNT_BUDGET, "right")))
+        group = small[start:stop]
+        offsets = np.concatenate(([0], np.cumsum(sizes[group])[:-1]))
+        flat = np.empty((group.size, n), dtype=np.int64)
+        for i, g in enumerate(group):
+            fill(flat[i], g, int(offsets[i]))
+        counts = np.bincount(
+            flat.ravel(), minlength=int(offsets[-1] + sizes[group[-1]])
+        )
+        h[group] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
+        if y is not None:
+            folded = counts.reshape(-1, ky).sum(axis=1)
+            hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
+        start = stop
+    return h, hf
