@@ -53,3 +53,16 @@ ESTIMATORS = [
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_every_public_estimator_is_checked():
+    # every public class with a fit method appears in ESTIMATORS
+    import skmi
+
+    public = {
+        name
+        for name in skmi.__all__
+        if isinstance(getattr(skmi, name), type) and hasattr(getattr(skmi, name), "fit")
+    }
+    checked = {type(est).__name__ for est in ESTIMATORS}
+    assert public == checked
