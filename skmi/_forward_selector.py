@@ -1,8 +1,11 @@
 """Greedy forward feature selection with conditional mutual information."""
 
 from numbers import Integral, Real
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
@@ -16,6 +19,7 @@ from ._validation import (
     _fit_context,
     check_is_fitted,
 )
+from .estimators import BaseMIEstimator
 from .selection._criteria import CRITERIA
 from .selection._forward import forward_select
 
@@ -245,20 +249,31 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_features_to_select="auto",
+        n_features_to_select: Literal["auto"] | int | float = "auto",
         *,
-        criterion="jmi",
-        beta=1.0,
-        estimator=None,
-        tol=None,
-        n_permutations=100,
-        alpha=0.05,
-        discrete_features="auto",
-        discrete_target="auto",
-        n_jobs=None,
-        random_state=None,
-        verbose=0,
-    ):
+        criterion: Literal[
+            "jmi",
+            "mim",
+            "mifs",
+            "mrmr",
+            "cife",
+            "jmim",
+            "cmim",
+            "icap",
+            "disr",
+            "cmi",
+        ] = "jmi",
+        beta: float = 1.0,
+        estimator: BaseMIEstimator | None = None,
+        tol: float | None = None,
+        n_permutations: int = 100,
+        alpha: float = 0.05,
+        discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
+        discrete_target: Literal["auto"] | bool = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.n_features_to_select = n_features_to_select
         self.criterion = criterion
         self.beta = beta
@@ -273,7 +288,9 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(
+        self, X: ArrayLike | sparse.spmatrix | sparse.sparray, y: ArrayLike
+    ) -> "ConditionalMutualInfoSelector":
         """Select features greedily.
 
         Parameters

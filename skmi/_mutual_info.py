@@ -1,8 +1,10 @@
 """Drop-in replacements of scikit-learn's ``mutual_info_classif/regression``."""
 
 from numbers import Integral
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -74,14 +76,14 @@ _PARAMS = {
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
 def mutual_info_regression(
-    X,
-    y,
+    X: ArrayLike | sparse.spmatrix | sparse.sparray,
+    y: ArrayLike,
     *,
-    discrete_features="auto",
-    n_neighbors=3,
-    copy=True,
-    random_state=None,
-    n_jobs=None,
+    discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
+    n_neighbors: int = 3,
+    copy: bool = True,
+    random_state: int | np.random.RandomState | None = None,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """Estimate the mutual information between each feature and a continuous target.
 
@@ -167,14 +169,14 @@ def mutual_info_regression(
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
 def mutual_info_classif(
-    X,
-    y,
+    X: ArrayLike | sparse.spmatrix | sparse.sparray,
+    y: ArrayLike,
     *,
-    discrete_features="auto",
-    n_neighbors=3,
-    copy=True,
-    random_state=None,
-    n_jobs=None,
+    discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
+    n_neighbors: int = 3,
+    copy: bool = True,
+    random_state: int | np.random.RandomState | None = None,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """Estimate the mutual information between each feature and a discrete target.
 

@@ -3,8 +3,11 @@
 import warnings
 from math import ceil
 from numbers import Integral, Real
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
@@ -192,18 +195,18 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     def __init__(
         self,
-        k=10,
+        k: int | Literal["all"] = 10,
         *,
-        percentile=None,
-        threshold=None,
-        estimator=None,
-        discrete_features="auto",
-        discrete_target="auto",
-        n_permutations=0,
-        test="auto",
-        n_jobs=None,
-        random_state=None,
-    ):
+        percentile: float | None = None,
+        threshold: float | None = None,
+        estimator: BaseMIEstimator | None = None,
+        discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
+        discrete_target: Literal["auto"] | bool = "auto",
+        n_permutations: int = 0,
+        test: Literal["auto", "permutation", "g-test"] = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
         self.k = k
         self.percentile = percentile
         self.threshold = threshold
@@ -240,7 +243,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         return "g-test" if uncorrected_plugin else None
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(
+        self, X: ArrayLike | sparse.spmatrix | sparse.sparray, y: ArrayLike
+    ) -> "MutualInfoSelector":
         """Estimate the mutual information of each feature with the target.
 
         Parameters

@@ -3,6 +3,8 @@
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
@@ -48,7 +50,11 @@ def _goes_left(X, tree_, node):
     return left
 
 
-def tree_information_gain(tree, X, y) -> dict:
+def tree_information_gain(
+    tree: DecisionTreeClassifier,
+    X: ArrayLike | sparse.spmatrix | sparse.sparray,
+    y: ArrayLike,
+) -> dict[str, np.ndarray]:
     """Information gain of every split of a fitted decision tree, in bits.
 
     For each internal node of a fitted

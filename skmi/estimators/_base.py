@@ -1,5 +1,8 @@
 """The small interface every mutual-information estimator implements."""
 
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
@@ -53,7 +56,15 @@ class BaseMIEstimator(BaseEstimator):
         return 1
 
     # -- to implement ------------------------------------------------------
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
+    def prepare(
+        self,
+        X: np.ndarray | sparse.spmatrix | sparse.sparray,
+        discrete_mask: np.ndarray,
+        random_state: int | np.random.RandomState | None = None,
+        *,
+        scale: bool = True,
+        center: bool = False,
+    ) -> list[Variable]:
         """Prepare the columns of ``X`` for the kernels.
 
         Parameters
@@ -78,7 +89,7 @@ class BaseMIEstimator(BaseEstimator):
         """
         raise NotImplementedError
 
-    def entropy_prepared(self, x):
+    def entropy_prepared(self, x: Variable) -> float:
         """Entropy of a prepared variable, in nats.
 
         Parameters
@@ -93,7 +104,9 @@ class BaseMIEstimator(BaseEstimator):
         """
         raise NotImplementedError
 
-    def conditional_mutual_info_prepared(self, x, y, z=None):
+    def conditional_mutual_info_prepared(
+        self, x: Variable, y: Variable, z: Variable | None = None
+    ) -> float:
         """Conditional mutual information ``I(X; Y | Z)`` of prepared variables.
 
         Parameters
@@ -110,7 +123,7 @@ class BaseMIEstimator(BaseEstimator):
         """
         raise NotImplementedError
 
-    def mutual_info_prepared(self, x, y):
+    def mutual_info_prepared(self, x: Variable, y: Variable) -> float:
         """Mutual information ``I(X; Y)`` of prepared variables.
 
         Parameters
@@ -148,7 +161,7 @@ class BaseMIEstimator(BaseEstimator):
             validated.append(a)
         return (prepared, validated) if return_arrays else prepared
 
-    def entropy(self, x, *, discrete: bool = False) -> float:
+    def entropy(self, x: ArrayLike, *, discrete: bool = False) -> float:
         """Estimate the entropy of ``x``, in nats.
 
         Parameters
@@ -170,7 +183,12 @@ class BaseMIEstimator(BaseEstimator):
         return float(self.entropy_prepared(xv))
 
     def mutual_info(
-        self, x, y, *, x_discrete: bool = False, y_discrete: bool = False
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        x_discrete: bool = False,
+        y_discrete: bool = False,
     ) -> float:
         """Estimate the mutual information ``I(X; Y)``, in nats.
 
@@ -191,9 +209,9 @@ class BaseMIEstimator(BaseEstimator):
 
     def conditional_mutual_info(
         self,
-        x,
-        y,
-        z,
+        x: ArrayLike,
+        y: ArrayLike,
+        z: ArrayLike,
         *,
         x_discrete: bool = False,
         y_discrete: bool = False,

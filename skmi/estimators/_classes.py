@@ -1,8 +1,11 @@
 """The public estimators: thin parameter holders over the kernels."""
 
 from numbers import Integral
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy import sparse
 
 from .._prepare import (
     add_jitter,
@@ -108,7 +111,13 @@ class KSG(BaseMIEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, n_neighbors=3, *, ties="jitter", random_state=None):
+    def __init__(
+        self,
+        n_neighbors: int = 3,
+        *,
+        ties: Literal["jitter", "mixed"] = "jitter",
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
         self.n_neighbors = n_neighbors
         self.ties = ties
         self.random_state = random_state
@@ -116,7 +125,15 @@ class KSG(BaseMIEstimator):
     def _min_samples(self):
         return self.n_neighbors + 1
 
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
+    def prepare(
+        self,
+        X: np.ndarray | sparse.spmatrix | sparse.sparray,
+        discrete_mask: np.ndarray,
+        random_state: int | np.random.RandomState | None = None,
+        *,
+        scale: bool = True,
+        center: bool = False,
+    ) -> list[Variable]:
         from sklearn.utils import check_random_state
 
         rng = check_random_state(random_state)
@@ -137,7 +154,7 @@ class KSG(BaseMIEstimator):
         _discrete_columns(X, discrete_mask, columns)
         return columns
 
-    def entropy(self, x, *, discrete: bool = False) -> float:
+    def entropy(self, x: ArrayLike, *, discrete: bool = False) -> float:
         (xv,), (a,) = self._variables(
             [("x", x, discrete)], scale=True, return_arrays=True
         )
@@ -149,10 +166,12 @@ class KSG(BaseMIEstimator):
 
     entropy.__doc__ = BaseMIEstimator.entropy.__doc__
 
-    def entropy_prepared(self, x):
+    def entropy_prepared(self, x: Variable) -> float:
         return knn_entropy(x, self.n_neighbors)
 
-    def conditional_mutual_info_prepared(self, x, y, z=None):
+    def conditional_mutual_info_prepared(
+        self, x: Variable, y: Variable, z: Variable | None = None
+    ) -> float:
         return knn_conditional_mutual_info(
             x, y, z, self.n_neighbors, mixed=self.ties == "mixed"
         )
@@ -212,12 +231,26 @@ class PlugIn(BaseMIEstimator):
         "correction": [None, StrOptions({"miller-madow", "chao-shen", "shrinkage"})],
     }
 
-    def __init__(self, n_bins=10, *, strategy="quantile", correction=None):
+    def __init__(
+        self,
+        n_bins: int = 10,
+        *,
+        strategy: Literal["quantile", "uniform"] = "quantile",
+        correction: Literal["miller-madow", "chao-shen", "shrinkage"] | None = None,
+    ) -> None:
         self.n_bins = n_bins
         self.strategy = strategy
         self.correction = correction
 
-    def prepare(self, X, discrete_mask, random_state=None, *, scale=True, center=False):
+    def prepare(
+        self,
+        X: np.ndarray | sparse.spmatrix | sparse.sparray,
+        discrete_mask: np.ndarray,
+        random_state: int | np.random.RandomState | None = None,
+        *,
+        scale: bool = True,
+        center: bool = False,
+    ) -> list[Variable]:
         columns = [None] * X.shape[1]
         binner = bin_quantile if self.strategy == "quantile" else bin_uniform
         for j in np.flatnonzero(~discrete_mask):
@@ -227,12 +260,14 @@ class PlugIn(BaseMIEstimator):
         _discrete_columns(X, discrete_mask, columns)
         return columns
 
-    def entropy_prepared(self, x):
+    def entropy_prepared(self, x: Variable) -> float:
         if x.is_empty:
             return 0.0
         return entropy_counts(x.codes, x.n_levels, self.correction)
 
-    def conditional_mutual_info_prepared(self, x, y, z=None):
+    def conditional_mutual_info_prepared(
+        self, x: Variable, y: Variable, z: Variable | None = None
+    ) -> float:
         if x.is_empty or y.is_empty:
             return 0.0
         if z is None or z.is_empty:

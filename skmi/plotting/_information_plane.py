@@ -1,11 +1,21 @@
 """The information plane of a bottleneck: I(T;Y) against I(X;T)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._reduction import information_curve
 from .._validation import check_is_fitted
 from ..bottleneck import default_betas, gaussian_curve
 from ._base import check_matplotlib_support, merged_kw, new_or_given_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._reduction import InformationBottleneck
 
 __all__ = ["InformationPlaneDisplay"]
 
@@ -94,15 +104,15 @@ class InformationPlaneDisplay:
     def __init__(
         self,
         *,
-        information_xt,
-        information_ty,
-        betas=None,
-        fitted_point=None,
-        fitted_beta=None,
-        critical_betas=None,
-        critical_points=None,
-        information_xy=None,
-    ):
+        information_xt: ArrayLike,
+        information_ty: ArrayLike,
+        betas: ArrayLike | None = None,
+        fitted_point: tuple[float, float] | None = None,
+        fitted_beta: float | None = None,
+        critical_betas: ArrayLike | None = None,
+        critical_points: ArrayLike | None = None,
+        information_xy: float | None = None,
+    ) -> None:
         self.information_xt = information_xt
         self.information_ty = information_ty
         self.betas = betas
@@ -144,14 +154,14 @@ class InformationPlaneDisplay:
 
     def plot(
         self,
-        ax=None,
+        ax: Axes | None = None,
         *,
-        line_kw=None,
-        point_kw=None,
-        critical_kw=None,
-        asymptote_kw=None,
-        legend=True,
-    ):
+        line_kw: dict[str, Any] | None = None,
+        point_kw: dict[str, Any] | None = None,
+        critical_kw: dict[str, Any] | None = None,
+        asymptote_kw: dict[str, Any] | None = None,
+        legend: bool = True,
+    ) -> InformationPlaneDisplay:
         """Draw the information plane.
 
         Parameters
@@ -266,15 +276,15 @@ class InformationPlaneDisplay:
     @classmethod
     def from_estimator(
         cls,
-        estimator,
-        X=None,
-        y=None,
+        estimator: InformationBottleneck,
+        X: ArrayLike | None = None,
+        y: ArrayLike | None = None,
         *,
-        betas=None,
-        n_betas=100,
-        ax=None,
-        **kwargs,
-    ):
+        betas: ArrayLike | None = None,
+        n_betas: int = 100,
+        ax: Axes | None = None,
+        **kwargs: Any,
+    ) -> InformationPlaneDisplay:
         """Draw the information plane of a fitted bottleneck.
 
         Parameters

@@ -1,8 +1,12 @@
 """Bar chart of the marginal mutual information of each feature."""
 
+from __future__ import annotations
+
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import check_is_fitted
 from ._base import (
@@ -14,6 +18,11 @@ from ._base import (
     merged_kw,
     new_or_given_axes,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._selectors import MutualInfoSelector
 
 __all__ = ["MutualInfoRankingDisplay"]
 
@@ -89,12 +98,12 @@ class MutualInfoRankingDisplay:
     def __init__(
         self,
         *,
-        scores,
-        feature_names=None,
-        support=None,
-        pvalues=None,
-        threshold=None,
-    ):
+        scores: ArrayLike,
+        feature_names: ArrayLike | None = None,
+        support: ArrayLike | None = None,
+        pvalues: ArrayLike | None = None,
+        threshold: float | None = None,
+    ) -> None:
         self.scores = scores
         self.feature_names = feature_names
         self.support = support
@@ -103,14 +112,14 @@ class MutualInfoRankingDisplay:
 
     def plot(
         self,
-        ax=None,
+        ax: Axes | None = None,
         *,
-        max_features=20,
-        alpha=0.05,
-        bar_kw=None,
-        significance_kw=None,
-        legend=True,
-    ):
+        max_features: int = 20,
+        alpha: float = 0.05,
+        bar_kw: dict[str, Any] | None = None,
+        significance_kw: dict[str, Any] | None = None,
+        legend: bool = True,
+    ) -> MutualInfoRankingDisplay:
         """Draw the ranking.
 
         Parameters
@@ -222,7 +231,13 @@ class MutualInfoRankingDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+    def from_estimator(
+        cls,
+        estimator: MutualInfoSelector,
+        *,
+        ax: Axes | None = None,
+        **kwargs: Any,
+    ) -> MutualInfoRankingDisplay:
         """Draw the ranking of a fitted selector.
 
         Parameters

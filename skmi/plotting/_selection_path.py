@@ -1,8 +1,12 @@
 """The steps of a greedy forward selection: score when chosen, relevance, stop."""
 
+from __future__ import annotations
+
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import check_is_fitted
 from ._base import (
@@ -13,6 +17,11 @@ from ._base import (
     merged_kw,
     new_or_given_axes,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._forward_selector import ConditionalMutualInfoSelector
 
 __all__ = ["SelectionPathDisplay"]
 
@@ -108,16 +117,16 @@ class SelectionPathDisplay:
     def __init__(
         self,
         *,
-        selection_order,
-        scores,
-        relevance=None,
-        feature_names=None,
-        pvalues=None,
-        n_selected=None,
-        criterion=None,
-        alpha=None,
-        tol=None,
-    ):
+        selection_order: ArrayLike,
+        scores: ArrayLike,
+        relevance: ArrayLike | None = None,
+        feature_names: ArrayLike | None = None,
+        pvalues: ArrayLike | None = None,
+        n_selected: int | None = None,
+        criterion: str | None = None,
+        alpha: float | None = None,
+        tol: float | None = None,
+    ) -> None:
         self.selection_order = selection_order
         self.scores = scores
         self.relevance = relevance
@@ -165,14 +174,14 @@ class SelectionPathDisplay:
 
     def plot(
         self,
-        ax=None,
+        ax: Axes | None = None,
         *,
-        line_kw=None,
-        relevance_kw=None,
-        pvalues_kw=None,
-        stop_kw=None,
-        legend=True,
-    ):
+        line_kw: dict[str, Any] | None = None,
+        relevance_kw: dict[str, Any] | None = None,
+        pvalues_kw: dict[str, Any] | None = None,
+        stop_kw: dict[str, Any] | None = None,
+        legend: bool = True,
+    ) -> SelectionPathDisplay:
         """Draw the selection path.
 
         Parameters
@@ -298,7 +307,13 @@ class SelectionPathDisplay:
         self.ax_pvalues_ = twin
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+    def from_estimator(
+        cls,
+        estimator: ConditionalMutualInfoSelector,
+        *,
+        ax: Axes | None = None,
+        **kwargs: Any,
+    ) -> SelectionPathDisplay:
         """Draw the path of a fitted forward selector.
 
         Parameters
