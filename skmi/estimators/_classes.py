@@ -209,8 +209,10 @@ class PlugIn(BaseMIEstimator):
     Notes
     -----
     The plug-in MI is biased upwards: under independence its expectation is
-    about ``(Kx - 1)(Ky - 1) / 2N``. Corrections trade this bias for variance
-    and break the exact identities.
+    about ``(Kx - 1)(Ky - 1) / 2N``. Corrections trade this bias for variance;
+    as every quantity is computed from the corrected entropies, the
+    identities between entropies and information still hold, but corrected
+    estimates can be negative.
 
     Examples
     --------
