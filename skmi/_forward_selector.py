@@ -12,7 +12,6 @@ from sklearn.feature_selection import SelectorMixin
 from ._inputs import prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
-    HasMethods,
     Interval,
     RealNotInt,
     StrOptions,
@@ -233,10 +232,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         ],
         "criterion": [StrOptions(set(CRITERIA))],
         "beta": [Interval(Real, 0, None, closed="left")],
-        "estimator": [
-            None,
-            HasMethods(["prepare", "conditional_mutual_info_prepared"]),
-        ],
+        "estimator": [None, BaseMIEstimator],
         "tol": [None, Interval(Real, None, None, closed="neither")],
         "n_permutations": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
