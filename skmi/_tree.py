@@ -9,6 +9,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 
+from ._prepare import check_finite_columns
 from ._validation import check_is_fitted, validate_data
 from .estimators._plugin import factorize, mutual_info_counts
 
@@ -50,6 +51,37 @@ def _goes_left(X, tree_, node):
     return left
 
 
+def _check_float32_range(X, feature_names):
+    """Raise a ValueError naming the columns with infinity or beyond float32.
+
+    NaN is left alone: it is a missing value the tree routes.
+    """
+    limit = np.finfo(np.float32).max
+    if sparse.issparse(X):
+        X = sparse.csc_matrix(X)
+        bad = [
+            j
+            for j in range(X.shape[1])
+            if (np.abs(X.data[X.indptr[j] : X.indptr[j + 1]]) > limit).any()
+        ]
+    else:
+        bad = np.flatnonzero((np.abs(X) > limit).any(axis=0)).tolist()
+    if not bad:
+        return
+    names = [
+        repr(feature_names[j]) if feature_names is not None else str(j)
+        for j in bad[:5]
+    ]
+    more = "" if len(bad) <= 5 else f" and {len(bad) - 5} more"
+    raise ValueError(
+        "Input X contains infinity or a value too large for float32 in column(s) "
+        + ", ".join(names)
+        + more
+        + "; the tree compares float32 values (NaN is allowed where the tree "
+        "routes missing values)."
+    )
+
+
 def tree_information_gain(
     tree: DecisionTreeClassifier,
     X: ArrayLike | sparse.spmatrix | sparse.sparray,
@@ -74,7 +106,10 @@ def tree_information_gain(
         A fitted single-output classification tree, with any criterion.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Samples to route through the tree, usually its training data. Values
-        are cast to float32, as the tree does when it predicts.
+        are cast to float32, as the tree does when it predicts. NaN is a
+        missing value, routed as the tree routes it, on dense input to a tree
+        that supports missing values; NaN in any other case, infinity and
+        values beyond the float32 range raise a ValueError naming the columns.
     y : array-like of shape (n_samples,)
         Class labels of the samples.
 
@@ -156,9 +191,17 @@ def tree_information_gain(
         X,
         reset=False,
         accept_sparse="csc",
-        dtype=np.float32,
-        ensure_all_finite="allow-nan",
+        dtype=np.float64,
+        ensure_all_finite=False,
     )
+    names = getattr(tree, "feature_names_in_", None)
+    if names is None and hasattr(X, "columns"):
+        names = list(X.columns)
+    if sparse.issparse(Xv) or not tree.__sklearn_tags__().input_tags.allow_nan:
+        # the tree routes NaN as a missing value on dense input only
+        check_finite_columns(Xv, names)
+    _check_float32_range(Xv, names)
+    Xv = Xv.astype(np.float32)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
