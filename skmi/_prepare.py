@@ -16,11 +16,17 @@ from scipy import sparse
 
 __all__ = [
     "JITTER",
+    "MAX_AUTO_LEVELS",
     "add_jitter",
     "as_variable_array",
+    "check_finite_columns",
     "column",
     "column_scales",
     "constant_columns",
+    "discrete_target",
+    "encode_categories",
+    "encode_features",
+    "fit_categories",
     "make_discrete_mask",
     "scale_columns",
 ]
@@ -257,6 +263,67 @@ def _is_dataframe(X):
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
 
+def _is_categorical(dtype):
+    """Whether a DataFrame column of this dtype holds categories, not numbers."""
+    import pandas as pd
+
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or dtype == np.dtype(object)
+        or pd.api.types.is_string_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+    )
+
+
+def fit_categories(X):
+    """Sorted categories of the non-numeric columns of a DataFrame.
+
+    Categorical, object, string and boolean columns hold categories; the
+    returned ``{column name: sorted pandas.Index}`` maps their values to
+    codes, in ``fit`` and ``transform`` alike (see :func:`encode_categories`).
+    Anything that is not a DataFrame has no categories.
+
+    Raises
+    ------
+    ValueError
+        Naming the first such column that holds missing values.
+    """
+    if not _is_dataframe(X):
+        return {}
+    import pandas as pd
+
+    categories = {}
+    for j, name in enumerate(X.columns):
+        col = X.iloc[:, j]
+        if _is_categorical(col.dtype):
+            if col.isna().any():
+                raise ValueError(
+                    f"Input X contains NaN or missing values in column {name!r}."
+                )
+            categories[name] = pd.Index(pd.unique(col.to_numpy())).sort_values()
+    return categories
+
+
+def encode_categories(X, categories):
+    """Replace the columns listed in ``categories`` by their float codes.
+
+    A value absent from a column's categories (unseen in ``fit``) gets the
+    code -1, which no value seen in ``fit`` has. A DataFrame stays a
+    DataFrame, so its feature names are kept.
+    """
+    if not categories or not _is_dataframe(X):
+        return X
+    X = X.copy()
+    for name, index in categories.items():
+        if name in X.columns:
+            if X[name].isna().any():
+                raise ValueError(
+                    f"Input X contains NaN or missing values in column {name!r}."
+                )
+            X[name] = index.get_indexer(X[name].to_numpy()).astype(np.float64)
+    return X
+
+
 def encode_features(X):
     """Encode non-numeric DataFrame columns and detect discrete columns.
 
@@ -282,30 +349,19 @@ def encode_features(X):
     if _is_dataframe(X):
         import pandas as pd
 
-        encoded = {}
-        mask = np.zeros(X.shape[1], dtype=bool)
-        for j, name in enumerate(X.columns):
-            col = X.iloc[:, j]
-            dtype = col.dtype
-            if isinstance(dtype, pd.CategoricalDtype) or dtype is np.dtype(object) or (
-                pd.api.types.is_string_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-            ):
-                if col.isna().any():
-                    raise ValueError(
-                        f"Input X contains NaN or missing values in column {name!r}."
-                    )
-                codes, _ = pd.factorize(col, sort=True)
-                encoded[name] = codes.astype(np.float64)
-                mask[j] = True
-            else:
-                mask[j] = pd.api.types.is_integer_dtype(dtype) and (
-                    col.nunique() <= MAX_AUTO_LEVELS
+        categories = fit_categories(X)
+        mask = np.array(
+            [
+                name in categories
+                or (
+                    pd.api.types.is_integer_dtype(X.iloc[:, j].dtype)
+                    and X.iloc[:, j].nunique() <= MAX_AUTO_LEVELS
                 )
-        if encoded:
-            X = X.copy()
-            for name, codes in encoded.items():
-                X[name] = codes
-        return X, mask
+                for j, name in enumerate(X.columns)
+            ],
+            dtype=bool,
+        )
+        return encode_categories(X, categories), mask
     a = np.asarray(X) if not hasattr(X, "dtype") else X
     if getattr(a, "ndim", 0) != 2:
         return X, None

@@ -13,7 +13,13 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 
-from ._prepare import MAX_AUTO_LEVELS, check_finite_columns, make_discrete_mask
+from ._prepare import (
+    MAX_AUTO_LEVELS,
+    check_finite_columns,
+    encode_categories,
+    fit_categories,
+    make_discrete_mask,
+)
 from ._prepare import discrete_target as discrete_target_kind
 from ._validation import (
     Interval,
@@ -122,50 +128,6 @@ def _magnitude(a):
     """Largest absolute value of ``a`` (1 for an all-zero array)."""
     top = float(np.max(np.abs(a))) if a.size else 0.0
     return top if top > 0 else 1.0
-
-
-def _frame_categories(X):
-    """Sorted categories of the non-numeric columns of a DataFrame.
-
-    Categorical, object, string and boolean columns are discrete; their values
-    are mapped to codes by these categories in ``fit`` and ``transform``
-    alike (a value unseen in ``fit`` gets a code no value of ``fit`` has).
-    """
-    if not (hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")):
-        return {}
-    import pandas as pd
-
-    categories = {}
-    for j, name in enumerate(X.columns):
-        col = X.iloc[:, j]
-        dtype = col.dtype
-        if (
-            isinstance(dtype, pd.CategoricalDtype)
-            or dtype == np.dtype(object)
-            or pd.api.types.is_string_dtype(dtype)
-            or pd.api.types.is_bool_dtype(dtype)
-        ):
-            if col.isna().any():
-                raise ValueError(
-                    f"Input X contains NaN or missing values in column {name!r}."
-                )
-            categories[name] = pd.Index(pd.unique(col.to_numpy())).sort_values()
-    return categories
-
-
-def _encode_categories(X, categories):
-    """Replace the columns listed in ``categories`` by their codes."""
-    if not categories or not hasattr(X, "columns"):
-        return X
-    X = X.copy()
-    for name, index in categories.items():
-        if name in X.columns:
-            if X[name].isna().any():
-                raise ValueError(
-                    f"Input X contains NaN or missing values in column {name!r}."
-                )
-            X[name] = index.get_indexer(X[name].to_numpy()).astype(np.float64)
-    return X
 
 
 def _auto_discrete_mask(X):
@@ -449,8 +411,8 @@ class InformationBottleneck(
         for name in [a for a in vars(self) if a.endswith("_") or a in _FIT_STATE]:
             delattr(self, name)
         if self.method != "gaussian":
-            self._categories = _frame_categories(X)
-            X = _encode_categories(X, self._categories)
+            self._categories = fit_categories(X)
+            X = encode_categories(X, self._categories)
         X, y = validate_data(
             self,
             X,
@@ -579,7 +541,7 @@ class InformationBottleneck(
         """
         check_is_fitted(self)
         if self.method != "gaussian":
-            X = _encode_categories(X, self._categories)
+            X = encode_categories(X, self._categories)
         X = validate_data(
             self, X, reset=False, dtype=np.float64, ensure_all_finite=False
         )
