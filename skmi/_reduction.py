@@ -211,7 +211,9 @@ class InformationBottleneck(
     discrete_features : "auto", bool or array-like, default="auto"
         Discrete methods only: which columns of `X` are discrete. "auto" means
         the columns whose values are all integers, with at most 20 distinct
-        values (the rule of the selectors). The other columns are cut
+        values, whatever their dtype (the selectors read the dtype; here the
+        values decide, since every column must become discrete). The other
+        columns are cut
         into `n_bins` equal-frequency bins with edges learnt in ``fit``; the
         value of `X` is the joint value of all its columns. Categorical,
         object and string columns of a DataFrame are coded by their sorted
