@@ -28,6 +28,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax with the pages: no network needed
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
@@ -80,7 +81,15 @@ html_theme_options = {
     "show_prev_next": False,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"], "index": [], "changelog": []}
+html_sidebars = {
+    "**": ["sidebar-nav-bs"],
+    # single pages without a section to navigate
+    "index": [],
+    "changelog": [],
+    "user_guide": [],
+    "getting_started": [],
+    "glossary": [],
+}
 html_show_sourcelink = False
 
 
