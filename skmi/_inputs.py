@@ -114,9 +114,5 @@ def prepare_fit(
         )
     rng = check_random_state(random_state)
     columns = est.prepare(X, mask, rng)
-    if y_discrete:
-        target = Variable.from_discrete(y)
-    else:
-        target = est.prepare(y.reshape(-1, 1), np.zeros(1, dtype=bool), rng)[0]
-    target.precompute()
+    target = est.prepare_target(y, y_discrete, rng)
     return FitInputs(X, y, columns, target, mask, y_discrete, est, rng)

@@ -12,12 +12,10 @@ from sklearn.utils.validation import check_X_y
 
 from ._prepare import (
     check_finite_columns,
-    constant_columns,
     make_discrete_mask,
 )
 from ._validation import Interval, StrOptions, validate_params
 from .estimators import KSG
-from .estimators._variables import Variable
 from .selection._relevance import relevance
 
 __all__ = ["mutual_info_classif", "mutual_info_regression"]
@@ -52,14 +50,9 @@ def _estimate_mi(
     rng = check_random_state(random_state)
     estimator = KSG(n_neighbors=n_neighbors)
     columns = estimator.prepare(X, mask, rng)
-    if discrete_target:
-        target = Variable.from_discrete(y)
-    else:
-        target = estimator.prepare(y.reshape(-1, 1), np.zeros(1, dtype=bool), rng)[0]
+    target = estimator.prepare_target(y, discrete_target, rng)
+    # constant columns and targets score exactly 0 in the estimator itself
     mi = relevance(estimator, columns, target, n_jobs=n_jobs)
-    mi[constant_columns(X)] = 0.0
-    if not discrete_target and np.all(y == y[0]):
-        mi[:] = 0.0
     return np.maximum(mi, 0.0)
 
 

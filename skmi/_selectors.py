@@ -12,7 +12,6 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import prepare_fit
-from ._prepare import constant_columns
 from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._relevance import relevance
@@ -293,34 +292,22 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-        # Features that can carry no information: constant columns, or every
-        # column when the target is constant. They score exactly 0.
-        if np.all(fi.y == fi.y[0]):
-            informative = np.zeros(n_features, dtype=bool)
-        else:
-            informative = ~constant_columns(fi.X)
-        columns = [c for c, keep in zip(fi.columns, informative, strict=True) if keep]
-        raw = np.zeros(n_features)
-        raw[informative] = relevance(
-            fi.estimator, columns, fi.target, n_jobs=self.n_jobs
-        )
+        # constant features (or a constant target) score exactly 0 in the
+        # estimator, and their tests give the p-value 1
+        raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
         pvalues = None
-        if test is not None:
-            pvalues = np.ones(n_features)
-            if test == "permutation":
-                pvalues[informative] = permutation_pvalues(
-                    fi.estimator,
-                    columns,
-                    fi.target,
-                    raw[informative],
-                    n_permutations=self.n_permutations,
-                    rng=fi.rng,
-                    n_jobs=self.n_jobs,
-                )
-            else:
-                pvalues[informative] = g_test_pvalues(
-                    columns, fi.target, raw[informative]
-                )
+        if test == "permutation":
+            pvalues = permutation_pvalues(
+                fi.estimator,
+                fi.columns,
+                fi.target,
+                raw,
+                n_permutations=self.n_permutations,
+                rng=fi.rng,
+                n_jobs=self.n_jobs,
+            )
+        elif test is not None:
+            pvalues = g_test_pvalues(fi.columns, fi.target, raw)
         self.scores_ = np.maximum(raw, 0.0)
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask

@@ -1,18 +1,20 @@
 """The small interface every mutual-information estimator implements."""
 
+from abc import ABCMeta, abstractmethod
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, make_discrete_mask
+from .._prepare import as_variable_array, column, make_discrete_mask
 from ._variables import Variable
 
 __all__ = ["BaseMIEstimator"]
 
 
-class BaseMIEstimator(BaseEstimator):
+class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
     """Base class of the information estimators of :mod:`skmi.estimators`.
 
     An estimator is a holder of hyper-parameters with three public methods
@@ -21,7 +23,8 @@ class BaseMIEstimator(BaseEstimator):
     numerical kernel. The selection layer calls :meth:`prepare` once per fit
     and then the ``*_prepared`` methods on the prepared variables.
 
-    Subclasses implement :meth:`prepare`, :meth:`entropy_prepared` and
+    Subclasses implement the preparation of continuous columns
+    (``_prepare_continuous``), :meth:`entropy_prepared` and
     :meth:`conditional_mutual_info_prepared`.
 
     See Also
@@ -55,7 +58,7 @@ class BaseMIEstimator(BaseEstimator):
     def _min_samples(self):
         return 1
 
-    # -- to implement ------------------------------------------------------
+    # -- preparation -------------------------------------------------------
     def prepare(
         self,
         X: np.ndarray | sparse.spmatrix | sparse.sparray,
@@ -66,6 +69,10 @@ class BaseMIEstimator(BaseEstimator):
         center: bool = False,
     ) -> list[Variable]:
         """Prepare the columns of ``X`` for the kernels.
+
+        Discrete columns become dense integer codes; the continuous ones are
+        prepared together by the estimator (scaled and jittered for k-NN,
+        binned for plug-in).
 
         Parameters
         ----------
@@ -87,8 +94,51 @@ class BaseMIEstimator(BaseEstimator):
         columns : list of Variable
             One prepared variable per column.
         """
-        raise NotImplementedError
+        columns = [None] * X.shape[1]
+        continuous = np.flatnonzero(~np.asarray(discrete_mask, dtype=bool))
+        if continuous.size:
+            prepared = self._prepare_continuous(
+                X, continuous, check_random_state(random_state), scale, center
+            )
+            for j, variable in zip(continuous, prepared, strict=True):
+                columns[j] = variable
+        for j in np.flatnonzero(discrete_mask):
+            columns[j] = Variable.from_discrete(column(X, j))
+        return columns
 
+    def prepare_target(
+        self,
+        y: np.ndarray,
+        discrete: bool,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> Variable:
+        """Prepare a 1-D target, with its cached structures computed.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Validated target.
+        discrete : bool
+            Whether the target is discrete.
+        random_state : None, int or numpy.random.RandomState
+            Source of the tie-breaking noise; it is drawn after that of the
+            features, in scikit-learn's order.
+
+        Returns
+        -------
+        Variable
+            The prepared target.
+        """
+        y = np.asarray(y)
+        mask = np.array([bool(discrete)])
+        return self.prepare(y.reshape(-1, 1), mask, random_state)[0].precompute()
+
+    @abstractmethod
+    def _prepare_continuous(self, X, columns, rng, scale, center):
+        """Prepared variables of the continuous ``columns`` of ``X``, in order."""
+
+    # -- kernels ------------------------------------------------------------
+    @abstractmethod
     def entropy_prepared(self, x: Variable) -> float:
         """Entropy of a prepared variable, in nats.
 
@@ -102,8 +152,8 @@ class BaseMIEstimator(BaseEstimator):
         float
             The estimate in nats.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def conditional_mutual_info_prepared(
         self, x: Variable, y: Variable, z: Variable | None = None
     ) -> float:
@@ -121,7 +171,6 @@ class BaseMIEstimator(BaseEstimator):
         float
             The estimate in nats, not clipped at zero.
         """
-        raise NotImplementedError
 
     def mutual_info_prepared(self, x: Variable, y: Variable) -> float:
         """Mutual information ``I(X; Y)`` of prepared variables.

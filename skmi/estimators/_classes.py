@@ -5,7 +5,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import sparse
 
 from .._prepare import (
     add_jitter,
@@ -27,11 +26,6 @@ from ._plugin import (
 from ._variables import Variable
 
 __all__ = ["KSG", "PlugIn"]
-
-
-def _discrete_columns(X, discrete_mask, columns):
-    for j in np.flatnonzero(discrete_mask):
-        columns[j] = Variable.from_discrete(column(X, j))
 
 
 class KSG(BaseMIEstimator):
@@ -125,34 +119,20 @@ class KSG(BaseMIEstimator):
     def _min_samples(self):
         return self.n_neighbors + 1
 
-    def prepare(
-        self,
-        X: np.ndarray | sparse.spmatrix | sparse.sparray,
-        discrete_mask: np.ndarray,
-        random_state: int | np.random.RandomState | None = None,
-        *,
-        scale: bool = True,
-        center: bool = False,
-    ) -> list[Variable]:
-        from sklearn.utils import check_random_state
-
-        rng = check_random_state(random_state)
-        columns = [None] * X.shape[1]
-        continuous = np.flatnonzero(~discrete_mask)
-        if continuous.size:
-            # one copy of the continuous columns, filled column by column
-            block = np.empty((X.shape[0], continuous.size), order="F")
-            for i, j in enumerate(continuous):
-                block[:, i] = column(X, j)
-            constant = constant_columns(block)
-            if scale:
-                scale_columns(block, center=center)
-            if self.ties == "jitter":
-                add_jitter(block, rng)
-            for i, j in enumerate(continuous):
-                columns[j] = Variable(block[:, i : i + 1], constant=constant[i])
-        _discrete_columns(X, discrete_mask, columns)
-        return columns
+    def _prepare_continuous(self, X, columns, rng, scale, center):
+        # one copy of the continuous columns, filled column by column
+        block = np.empty((X.shape[0], columns.size), order="F")
+        for i, j in enumerate(columns):
+            block[:, i] = column(X, j)
+        constant = constant_columns(block)
+        if scale:
+            scale_columns(block, center=center)
+        if self.ties == "jitter":
+            add_jitter(block, rng)
+        return [
+            Variable(block[:, i : i + 1], constant=constant[i])
+            for i in range(columns.size)
+        ]
 
     def entropy(self, x: ArrayLike, *, discrete: bool = False) -> float:
         (xv,), (a,) = self._variables(
@@ -244,23 +224,13 @@ class PlugIn(BaseMIEstimator):
         self.strategy = strategy
         self.correction = correction
 
-    def prepare(
-        self,
-        X: np.ndarray | sparse.spmatrix | sparse.sparray,
-        discrete_mask: np.ndarray,
-        random_state: int | np.random.RandomState | None = None,
-        *,
-        scale: bool = True,
-        center: bool = False,
-    ) -> list[Variable]:
-        columns = [None] * X.shape[1]
+    def _prepare_continuous(self, X, columns, rng, scale, center):
         binner = bin_quantile if self.strategy == "quantile" else bin_uniform
-        for j in np.flatnonzero(~discrete_mask):
-            x = np.asarray(column(X, j), dtype=np.float64)
-            codes, n_levels = binner(x, self.n_bins)
-            columns[j] = Variable(codes=codes, n_levels=n_levels)
-        _discrete_columns(X, discrete_mask, columns)
-        return columns
+        prepared = []
+        for j in columns:
+            codes, n_levels = binner(np.asarray(column(X, j), np.float64), self.n_bins)
+            prepared.append(Variable(codes=codes, n_levels=n_levels))
+        return prepared
 
     def entropy_prepared(self, x: Variable) -> float:
         if x.is_empty:

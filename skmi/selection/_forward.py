@@ -425,7 +425,6 @@ def forward_select(
     deferred = np.zeros(n_columns, dtype=bool)
     if constant is not None:
         deferred |= constant
-        rel[constant] = 0.0
     search = _Search(runner, columns, criterion, beta, rel, n_jobs)
     duplicates = _Duplicates(columns, raw)
     auto = isinstance(n_features_to_select, str)

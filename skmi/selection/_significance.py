@@ -8,7 +8,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._relevance import chunks
+from ._relevance import chunks, relevance
 
 __all__ = ["g_test_pvalues", "permutation_pvalues"]
 
@@ -22,13 +22,7 @@ def _exceedances(estimator, columns, target, observed, seeds):
     n_samples = target.n_samples
     for seed in seeds:
         order = np.random.RandomState(seed).permutation(n_samples)
-        permuted = target.take(order).precompute()
-        null = np.fromiter(
-            (estimator.mutual_info_prepared(x, permuted) for x in columns),
-            dtype=float,
-            count=len(columns),
-        )
-        counts += null >= observed
+        counts += relevance(estimator, columns, target.take(order)) >= observed
     return counts
 
 
