@@ -32,6 +32,17 @@ def _k(value):
     return k
 
 
+def _n_bins(value):
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer or 'auto', got {value!r}"
+        ) from None
+
+
 def _non_negative(value):
     n = int(value)
     if n < 0:
@@ -54,9 +65,10 @@ _SELECTION_OPTIONS = [
     ("--n-neighbors", 3, dict(
         type=int, metavar="N", help="neighbours of the ksg estimator (default: 3)"
     )),
-    ("--n-bins", 10, dict(
-        type=int, metavar="N",
-        help="bins per continuous column of the plugin estimator (default: 10)",
+    ("--n-bins", "auto", dict(
+        type=_n_bins, metavar="N",
+        help="bins per continuous column of the plugin estimator, or 'auto' to "
+        "follow the number of samples (default: auto)",
     )),
     ("--permutations", 0, dict(
         type=_non_negative, metavar="N",

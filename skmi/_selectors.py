@@ -15,7 +15,12 @@ from ._inputs import prepare_fit
 from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._relevance import relevance
-from .selection._significance import g_test_pvalues, permutation_pvalues
+from .selection._significance import (
+    FALLBACK_PERMUTATIONS,
+    adjust_pvalues,
+    g_test_pvalues,
+    permutation_pvalues,
+)
 
 __all__ = ["MutualInfoSelector"]
 
@@ -25,7 +30,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     Each feature is scored by its estimated mutual information with the
     target, ``I(X_k; Y)`` in nats, and the best ``k`` features (or a
-    percentile of them, or those above a threshold) are kept. Unlike
+    percentile of them, or those above a threshold, or those significant
+    after a correction for multiple testing) are kept. Unlike
     ``SelectKBest(mutual_info_classif)``, the information estimator is a
     parameter that can be tuned, discrete columns and targets are detected
     from their types, permutation or G-test p-values are available, and the
@@ -40,14 +46,27 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         (useful in a grid search). A `k` larger than the number of features
         keeps every feature with a warning, as :class:`SelectKBest
         <sklearn.feature_selection.SelectKBest>` does. Ignored when
-        `percentile` or `threshold` is given.
+        `percentile`, `threshold` or `alpha` is given.
     percentile : float in (0, 100], default=None
         If given, keep the top ``ceil(percentile / 100 * n_features)``
         features instead of `k` (at least one feature).
     threshold : float, default=None
         If given, keep the features whose score is at least `threshold`
-        nats instead of the top `k`. Only one of `percentile` and `threshold`
-        may be given.
+        nats instead of the top `k`. Only one of `percentile`, `threshold`
+        and `alpha` may be given.
+    alpha : float in (0, 1], default=None
+        If given, keep the features whose p-value, adjusted for testing
+        every feature with `correction`, is at most `alpha`, instead of the
+        top `k` (as :class:`~sklearn.feature_selection.SelectFdr` and
+        :class:`~sklearn.feature_selection.SelectFwe` do). Requires a test
+        (see `test`): ``n_permutations >= 1``, or an uncorrected
+        :class:`~skmi.estimators.PlugIn` estimator. No feature is kept when
+        none is significant.
+    correction : {"fdr_bh", "bonferroni"}, default="fdr_bh"
+        Correction for multiple testing used with `alpha`.
+        "fdr_bh" (Benjamini-Hochberg) bounds the expected share of false
+        discoveries among the kept features by `alpha`; "bonferroni" bounds
+        the probability of keeping any independent feature by `alpha`.
     estimator : KSG or PlugIn instance, default=None
         The information estimator from :mod:`skmi.estimators`. None means
         ``KSG()``: k-nearest-neighbour estimates for continuous columns
@@ -139,11 +158,23 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     estimate against the ``b``-th permutation of the target; it is valid at
     every sample size but never below ``1 / (1 + n_permutations)``. The
     permutations are drawn from `random_state` before any parallel work. The
-    G-test is asymptotic: ``2 N I`` is compared with a chi-square
-    distribution with ``(Kx - 1)(Ky - 1)`` degrees of freedom, ``Kx`` and
-    ``Ky`` the numbers of occupied levels (or bins) of the feature and the
-    target; it is unreliable when many cells of the table are nearly empty.
-    Constant features get the p-value 1.
+    G-test is asymptotic: ``G = 2 N I`` divided by Williams' factor ``q`` is
+    compared with a chi-square distribution with ``(Kx - 1)(Ky - 1)``
+    degrees of freedom, ``Kx`` and ``Ky`` the numbers of occupied levels (or
+    bins) of the feature and the target. Where the table has too many small
+    expected counts for that approximation (Cochran's rule: any expected
+    count below 1, or more than 20 % below 5), the feature's p-value is a
+    permutation p-value of the same statistic, with `n_permutations`
+    permutations (999 when `n_permutations` is 0), and a warning names the
+    features concerned. Constant features get the p-value 1.
+
+    **Multiple testing.** With `alpha`, the kept features are those whose
+    adjusted p-value is at most `alpha`: ``min(1, m p)`` for "bonferroni",
+    and the Benjamini-Hochberg step-up values for "fdr_bh" (``m`` the number
+    of features). As permutation p-values are never below
+    ``1 / (1 + n_permutations)``, a Bonferroni selection needs
+    ``n_permutations`` of at least about ``m / alpha``; a warning says so when
+    no feature could be kept.
 
     References
     ----------
@@ -154,6 +185,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     .. [3] B. Phipson and G. K. Smyth, "Permutation p-values should never be
        zero", Statistical Applications in Genetics and Molecular Biology
        9(1), 2010.
+    .. [4] D. A. Williams, "Improved likelihood ratio tests for complete
+       contingency tables", Biometrika 63(1), 1976.
+    .. [5] Y. Benjamini and Y. Hochberg, "Controlling the false discovery
+       rate: a practical and powerful approach to multiple testing", Journal
+       of the Royal Statistical Society B 57(1), 1995.
 
     Examples
     --------
@@ -176,13 +212,15 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     >>> from skmi.estimators import PlugIn
     >>> selector = MutualInfoSelector(k=2, estimator=PlugIn(n_bins=4)).fit(X, y)
     >>> selector.pvalues_.round(2)
-    array([0.  , 0.  , 0.87, 0.94, 0.06, 0.91])
+    array([0.  , 0.  , 0.88, 0.95, 0.06, 0.91])
     """
 
     _parameter_constraints: dict = {
         "k": [StrOptions({"all"}), Interval(Integral, 0, None, closed="left")],
         "percentile": [None, Interval(Real, 0, 100, closed="right")],
         "threshold": [None, Interval(Real, None, None, closed="neither")],
+        "alpha": [None, Interval(Real, 0, 1, closed="right")],
+        "correction": [StrOptions({"fdr_bh", "bonferroni"})],
         "estimator": [None, BaseMIEstimator],
         "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
         "discrete_target": [StrOptions({"auto"}), "boolean"],
@@ -198,6 +236,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         *,
         percentile: float | None = None,
         threshold: float | None = None,
+        alpha: float | None = None,
+        correction: Literal["fdr_bh", "bonferroni"] = "fdr_bh",
         estimator: BaseMIEstimator | None = None,
         discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
         discrete_target: Literal["auto"] | bool = "auto",
@@ -209,6 +249,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.k = k
         self.percentile = percentile
         self.threshold = threshold
+        self.alpha = alpha
+        self.correction = correction
         self.estimator = estimator
         self.discrete_features = discrete_features
         self.discrete_target = discrete_target
@@ -261,15 +303,28 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self : object
             The fitted selector.
         """
-        if self.percentile is not None and self.threshold is not None:
+        rules = {
+            name: getattr(self, name)
+            for name in ("percentile", "threshold", "alpha")
+            if getattr(self, name) is not None
+        }
+        if len(rules) > 1:
+            given = " and ".join(f"{k}={v!r}" for k, v in rules.items())
             raise ValueError(
-                "Only one of percentile and threshold may be given; got "
-                f"percentile={self.percentile!r} and threshold={self.threshold!r}."
+                "Only one of percentile, threshold and alpha may be given; got "
+                f"{given}."
             )
         if self.estimator is not None:
             # the estimator's own parameters (not checked by _fit_context)
             self.estimator._validate_params()
         test = self._resolve_test(self.estimator)
+        if self.alpha is not None and test is None:
+            raise ValueError(
+                f"alpha={self.alpha!r} selects features by their p-values, and "
+                "this selector computes none: pass n_permutations >= 1 (a "
+                "permutation test, with any estimator) or "
+                "estimator=PlugIn(correction=None) (a G-test)."
+            )
         fi = prepare_fit(
             self,
             X,
@@ -280,12 +335,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             random_state=self.random_state,
         )
         n_features = fi.X.shape[1]
-        if (
-            self.percentile is None
-            and self.threshold is None
-            and self.k != "all"
-            and self.k > n_features
-        ):
+        if not rules and self.k != "all" and self.k > n_features:
             warnings.warn(
                 f"k={self.k} is greater than n_features={n_features}. All the "
                 "features will be returned.",
@@ -307,13 +357,56 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 n_jobs=self.n_jobs,
             )
         elif test is not None:
-            pvalues = g_test_pvalues(fi.columns, fi.target, raw)
+            pvalues, permuted = g_test_pvalues(
+                fi.columns,
+                fi.target,
+                raw,
+                rng=fi.rng,
+                n_permutations=self.n_permutations,
+                n_jobs=self.n_jobs,
+            )
+            if permuted.any():
+                self._warn_sparse_tables(np.flatnonzero(permuted), n_features)
+        if self.alpha is not None:
+            self._warn_unattainable(test, n_features)
         self.scores_ = np.maximum(raw, 0.0)
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
         self.estimator_ = fi.estimator
         return self
+
+    def _warn_sparse_tables(self, columns, n_features):
+        names = getattr(self, "feature_names_in_", None)
+        shown = [str(names[j]) if names is not None else int(j) for j in columns]
+        more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+        n_perm = self.n_permutations or FALLBACK_PERMUTATIONS
+        warnings.warn(
+            f"The G-test is unreliable for {len(shown)} of {n_features} features "
+            "(too many small expected counts in their tables with the target): "
+            f"{shown[:10]}{more}. Their p-values are permutation p-values "
+            f"({n_perm} permutations of the target). Fewer bins "
+            "(PlugIn(n_bins=...)) make the tables denser.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+    def _warn_unattainable(self, test, n_features):
+        if test != "permutation":
+            return
+        smallest = 1.0 / (1.0 + self.n_permutations)
+        if self.correction == "bonferroni":
+            smallest *= n_features
+        if smallest > self.alpha:
+            factor = n_features if self.correction == "bonferroni" else 1
+            needed = ceil(factor / self.alpha)
+            warnings.warn(
+                f"No feature can be selected at alpha={self.alpha!r}: with "
+                f"n_permutations={self.n_permutations} the smallest adjusted "
+                f"p-value is {smallest:.3g}. Use n_permutations >= {needed}.",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _ranking(self):
         """Feature indices from the highest score to the lowest (ties by index)."""
@@ -323,6 +416,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         check_is_fitted(self)
         n_features = self.scores_.shape[0]
         mask = np.zeros(n_features, dtype=bool)
+        if self.alpha is not None:
+            if self.pvalues_ is None:
+                raise ValueError(
+                    f"alpha={self.alpha!r} needs p-values, and none were "
+                    "computed in fit: refit with n_permutations >= 1 or "
+                    "estimator=PlugIn(correction=None)."
+                )
+            return adjust_pvalues(self.pvalues_, self.correction) <= self.alpha
         if self.threshold is not None:
             mask[self.scores_ >= self.threshold] = True
             return mask

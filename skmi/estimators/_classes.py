@@ -170,8 +170,12 @@ class PlugIn(BaseMIEstimator):
 
     Parameters
     ----------
-    n_bins : int, default=10
-        Number of bins for each continuous column.
+    n_bins : int or "auto", default="auto"
+        Number of bins for each continuous column. "auto" follows the number
+        of samples ``n``: the largest ``b`` with ``5 b**3 <= n`` (at least
+        2), so that a three-way table of binned columns, such as the table
+        of ``I(X_k; Y | X_j)`` in forward selection, holds at least five
+        samples per cell on average (see Notes).
     strategy : {"quantile", "uniform"}, default="quantile"
         Equal-frequency bins (invariant to strictly increasing transforms)
         or equal-width bins over the range of the column.
@@ -194,6 +198,20 @@ class PlugIn(BaseMIEstimator):
     identities between entropies and information still hold, but corrected
     estimates can be negative.
 
+    Fine bins lose less information but leave the cells of the joint tables
+    nearly empty, which inflates the bias above and drowns the differences
+    between features. The "auto" number of bins extends the rule of
+    Cellucci et al. (2005), five expected samples per cell of the
+    ``b x b`` table of one pair, ``b = (n / 5)^(1/2)``, to the three-way
+    tables of forward selection: ``b = floor((n / 5)^(1/3))``, e.g. 3 bins
+    for 150 samples, 5 for 1,000, 12 for 10,000 and 27 for 100,000.
+
+    References
+    ----------
+    .. [1] C. J. Cellucci, A. M. Albano and P. E. Rapp, "Statistical
+       validation of mutual information calculations: comparison of
+       alternative numerical algorithms", Phys. Rev. E 71, 066208, 2005.
+
     Examples
     --------
     >>> import numpy as np
@@ -208,14 +226,14 @@ class PlugIn(BaseMIEstimator):
     """
 
     _parameter_constraints: dict = {
-        "n_bins": [Interval(Integral, 2, None, closed="left")],
+        "n_bins": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "strategy": [StrOptions({"quantile", "uniform"})],
         "correction": [None, StrOptions({"miller-madow", "chao-shen", "shrinkage"})],
     }
 
     def __init__(
         self,
-        n_bins: int = 10,
+        n_bins: int | Literal["auto"] = "auto",
         *,
         strategy: Literal["quantile", "uniform"] = "quantile",
         correction: Literal["miller-madow", "chao-shen", "shrinkage"] | None = None,
@@ -224,11 +242,27 @@ class PlugIn(BaseMIEstimator):
         self.strategy = strategy
         self.correction = correction
 
+    #: smallest average number of samples per cell of a three-way table
+    _SAMPLES_PER_CELL = 5
+
+    def _n_bins(self, n_samples):
+        """The number of bins for ``n_samples`` samples (see `n_bins`)."""
+        if self.n_bins != "auto":
+            return self.n_bins
+        # the largest b with 5 b^3 <= n, in integers
+        b = int(round((n_samples / self._SAMPLES_PER_CELL) ** (1 / 3)))
+        while b > 2 and self._SAMPLES_PER_CELL * b**3 > n_samples:
+            b -= 1
+        while self._SAMPLES_PER_CELL * (b + 1) ** 3 <= n_samples:
+            b += 1
+        return max(2, b)
+
     def _prepare_continuous(self, X, columns, rng, scale, center):
         binner = bin_quantile if self.strategy == "quantile" else bin_uniform
+        n_bins = self._n_bins(X.shape[0])
         prepared = []
         for j in columns:
-            codes, n_levels = binner(np.asarray(column(X, j), np.float64), self.n_bins)
+            codes, n_levels = binner(np.asarray(column(X, j), np.float64), n_bins)
             prepared.append(Variable(codes=codes, n_levels=n_levels))
         return prepared
 
@@ -241,6 +275,9 @@ class PlugIn(BaseMIEstimator):
         self, x: Variable, y: Variable, z: Variable | None = None
     ) -> float:
         if x.is_empty or y.is_empty:
+            return 0.0
+        if x.n_levels == 1 or y.n_levels == 1:
+            # a constant carries no information (exactly, whatever the rounding)
             return 0.0
         if z is None or z.is_empty:
             return mutual_info_counts(
