@@ -184,7 +184,11 @@ def sparse_tables(row_totals, column_totals):
 
 
 def _permuted_plugin_relevance(codes, levels, target, order):
-    return CountTerms(codes[:, order], levels, target).relevance(slice(None))
+    # I(X; Y[order]) = I(X[order^-1]; Y): the permutations of the target
+    # that permutation_pvalues uses, applied to the columns
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(order.size)
+    return CountTerms(codes[:, inverse], levels, target).relevance(slice(None))
 
 
 def g_test_pvalues(
