@@ -213,6 +213,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     >>> selector = MutualInfoSelector(k=2, estimator=PlugIn(n_bins=4)).fit(X, y)
     >>> selector.pvalues_.round(2)
     array([0.  , 0.  , 0.88, 0.95, 0.06, 0.91])
+
+    With `alpha`, the features significant after a Benjamini-Hochberg
+    correction are kept, however many they are:
+
+    >>> selector = MutualInfoSelector(alpha=0.05, estimator=PlugIn(n_bins=4))
+    >>> selector.fit(X, y).get_support(indices=True)
+    array([0, 1])
     """
 
     _parameter_constraints: dict = {
