@@ -365,6 +365,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             )
         elif test is not None:
             pvalues, permuted = g_test_pvalues(
+                fi.estimator,
                 fi.columns,
                 fi.target,
                 raw,

@@ -171,7 +171,7 @@ def test_fallback_permutation_pvalues_are_uniform():
     est = PlugIn(n_bins=10)
     columns, target, raw = _prepared(X, y, est)
     p, permuted = g_test_pvalues(
-        columns, target, raw, rng=np.random.RandomState(0), n_permutations=99
+        est, columns, target, raw, rng=np.random.RandomState(0), n_permutations=99
     )
     assert permuted.all()
     n = p.size
@@ -194,12 +194,12 @@ def test_fallback_only_for_the_sparse_columns_and_seeded():
     est = PlugIn()
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
-        columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
+        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
     )
     np.testing.assert_array_equal(permuted, [False, True, True])
     assert p[2] == pytest.approx(1 / 50)  # no permutation reaches the observed
     again, _ = g_test_pvalues(
-        columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
+        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
     )
     np.testing.assert_array_equal(p, again)
     # the same permutations through the estimator give the same p-values
@@ -230,10 +230,14 @@ def test_constant_column_or_target_keeps_pvalue_one_without_permutations():
     X = np.column_stack([np.zeros(50), rng.randint(0, 30, 50)])
     est = PlugIn()
     columns, target, raw = _prepared(X, rng.randint(0, 5, 50), est, discrete=True)
-    p, permuted = g_test_pvalues(columns, target, raw, rng=np.random.RandomState(0))
+    p, permuted = g_test_pvalues(
+        est, columns, target, raw, rng=np.random.RandomState(0)
+    )
     assert p[0] == 1.0 and not permuted[0] and permuted[1]
     columns, target, raw = _prepared(X, np.zeros(50), est, discrete=True)
-    p, permuted = g_test_pvalues(columns, target, raw, rng=np.random.RandomState(0))
+    p, permuted = g_test_pvalues(
+        est, columns, target, raw, rng=np.random.RandomState(0)
+    )
     np.testing.assert_array_equal(p, 1.0)
     assert not permuted.any()
 
@@ -292,7 +296,7 @@ def test_exhaustive_small_permutation_test_is_exact():
     values = np.array(values)
     exact = np.mean(values >= raw[0] - 1e-12)
     p, permuted = g_test_pvalues(
-        columns, target, raw, rng=np.random.RandomState(1), n_permutations=4999
+        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=4999
     )
     assert permuted[0]
     assert p[0] == pytest.approx(exact, abs=0.03)

@@ -21,7 +21,6 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._criteria import CountTerms
 from ._relevance import chunks, relevance
 
 __all__ = [
@@ -183,16 +182,8 @@ def sparse_tables(row_totals, column_totals):
     return out
 
 
-def _permuted_plugin_relevance(codes, levels, target, order):
-    # I(X; Y[order]) = I(X[order^-1]; Y): the permutations of the target
-    # that permutation_pvalues uses, applied to the columns
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(order.size)
-    return CountTerms(codes[:, inverse], levels, target).relevance(slice(None))
-
-
 def g_test_pvalues(
-    columns, target, observed, *, rng, n_permutations=None, n_jobs=None
+    estimator, columns, target, observed, *, rng, n_permutations=None, n_jobs=None
 ):
     """G-test p-values of plug-in MI estimates, with a permutation fallback.
 
@@ -202,12 +193,15 @@ def g_test_pvalues(
     Williams' factor ``q`` (:func:`williams_q`), is compared with the
     chi-square distribution with ``(r - 1)(c - 1)`` degrees of freedom.
     Where Cochran's rule rejects this approximation (:func:`sparse_tables`),
-    the p-value is a permutation p-value of the same statistic instead. A
+    the p-value is a permutation p-value of the same statistic instead
+    (:func:`permutation_pvalues`, on those columns only). A
     column or target with a single level has no degrees of freedom and gets
     the p-value 1.
 
     Parameters
     ----------
+    estimator : PlugIn
+        An uncorrected plug-in estimator (for the permutations).
     columns : list of Variable
         Prepared discrete columns (integer codes).
     target : Variable
@@ -253,19 +247,14 @@ def g_test_pvalues(
         pvalues[asymptotic] = chi2.sf(g / q, dof)
     fallback = index[sparse]
     if fallback.size:
-        codes = np.vstack([columns[j].codes for j in fallback])
-        levels = np.array([columns[j].n_levels for j in fallback])
-        # the observed statistic through the same arithmetic as the permuted
-        # ones, so that a permutation giving the observed table counts
-        identity = np.arange(target.n_samples)
-        statistic = partial(_permuted_plugin_relevance, codes, levels, target)
-        pvalues[fallback] = _monte_carlo_pvalues(
-            statistic,
-            statistic(identity),
-            target.n_samples,
-            FALLBACK_PERMUTATIONS if not n_permutations else n_permutations,
-            rng,
-            n_jobs,
+        pvalues[fallback] = permutation_pvalues(
+            estimator,
+            [columns[j] for j in fallback],
+            target,
+            observed[fallback],
+            n_permutations=n_permutations or FALLBACK_PERMUTATIONS,
+            rng=rng,
+            n_jobs=n_jobs,
         )
         permuted[fallback] = True
     return pvalues, permuted
