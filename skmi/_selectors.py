@@ -164,9 +164,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     bins) of the feature and the target. Where the table has too many small
     expected counts for that approximation (Cochran's rule: any expected
     count below 1, or more than 20 % below 5), the feature's p-value is a
-    permutation p-value of the same statistic, with `n_permutations`
-    permutations (999 when `n_permutations` is 0), and a warning names the
-    features concerned. Constant features get the p-value 1.
+    permutation p-value of the same statistic, and a warning names the
+    features concerned. These permutations stop early (Besag and Clifford,
+    1991): once 10 permutations reach the feature's statistic, at the
+    ``l``-th permutation, its p-value is ``10 / l``; otherwise it is
+    ``(1 + g) / (1 + B)`` after ``B`` permutations, ``g`` the number that
+    reached it. ``B`` is `n_permutations`, or when it is 0, 999 or, with
+    `alpha`, ``ceil(n_features / alpha)`` if larger, so that a strong
+    feature can pass the correction. Constant features get the p-value 1.
 
     **Multiple testing.** With `alpha`, the kept features are those whose
     adjusted p-value is at most `alpha`: ``min(1, m p)`` for "bonferroni",
@@ -187,7 +192,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
        9(1), 2010.
     .. [4] D. A. Williams, "Improved likelihood ratio tests for complete
        contingency tables", Biometrika 63(1), 1976.
-    .. [5] Y. Benjamini and Y. Hochberg, "Controlling the false discovery
+    .. [5] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+       Biometrika 78(2), 1991.
+    .. [6] Y. Benjamini and Y. Hochberg, "Controlling the false discovery
        rate: a practical and powerful approach to multiple testing", Journal
        of the Royal Statistical Society B 57(1), 1995.
 
@@ -364,19 +371,21 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 n_jobs=self.n_jobs,
             )
         elif test is not None:
+            n_fallback = self._fallback_permutations(n_features)
             pvalues, permuted = g_test_pvalues(
                 fi.estimator,
                 fi.columns,
                 fi.target,
                 raw,
                 rng=fi.rng,
-                n_permutations=self.n_permutations,
+                n_permutations=n_fallback,
                 n_jobs=self.n_jobs,
             )
             if permuted.any():
-                self._warn_sparse_tables(np.flatnonzero(permuted), n_features)
-        if self.alpha is not None:
-            self._warn_unattainable(test, n_features)
+                self._warn_sparse_tables(permuted, n_fallback)
+                self._warn_unattainable(n_fallback, n_features)
+        if test == "permutation":
+            self._warn_unattainable(self.n_permutations, n_features)
         self.scores_ = np.maximum(raw, 0.0)
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask
@@ -384,34 +393,43 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.estimator_ = fi.estimator
         return self
 
-    def _warn_sparse_tables(self, columns, n_features):
+    def _fallback_permutations(self, n_features):
+        """Largest number of permutations of the G-test's fallback."""
+        if self.n_permutations:
+            return self.n_permutations
+        if self.alpha is None:
+            return FALLBACK_PERMUTATIONS
+        # enough for the smallest p-value to pass Bonferroni at alpha
+        return max(FALLBACK_PERMUTATIONS, ceil(n_features / self.alpha))
+
+    def _warn_sparse_tables(self, permuted, n_permutations):
+        columns = np.flatnonzero(permuted)
         names = getattr(self, "feature_names_in_", None)
         shown = [str(names[j]) if names is not None else int(j) for j in columns]
         more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
-        n_perm = self.n_permutations or FALLBACK_PERMUTATIONS
         warnings.warn(
-            f"The G-test is unreliable for {len(shown)} of {n_features} features "
-            "(too many small expected counts in their tables with the target): "
-            f"{shown[:10]}{more}. Their p-values are permutation p-values "
-            f"({n_perm} permutations of the target). Fewer bins "
-            "(PlugIn(n_bins=...)) make the tables denser.",
+            f"The G-test is unreliable for {len(shown)} of {permuted.size} "
+            "features (too many small expected counts in their tables with the "
+            f"target): {shown[:10]}{more}. Their p-values are permutation "
+            f"p-values (at most {n_permutations} permutations of the target). "
+            "Fewer bins (PlugIn(n_bins=...)) make the tables denser.",
             UserWarning,
             stacklevel=4,
         )
 
-    def _warn_unattainable(self, test, n_features):
-        if test != "permutation":
+    def _warn_unattainable(self, n_permutations, n_features):
+        """Warn when no permutation p-value can pass the correction at alpha."""
+        if self.alpha is None:
             return
-        smallest = 1.0 / (1.0 + self.n_permutations)
-        if self.correction == "bonferroni":
-            smallest *= n_features
+        factor = n_features if self.correction == "bonferroni" else 1
+        smallest = factor / (1.0 + n_permutations)
         if smallest > self.alpha:
-            factor = n_features if self.correction == "bonferroni" else 1
             needed = ceil(factor / self.alpha)
             warnings.warn(
-                f"No feature can be selected at alpha={self.alpha!r}: with "
-                f"n_permutations={self.n_permutations} the smallest adjusted "
-                f"p-value is {smallest:.3g}. Use n_permutations >= {needed}.",
+                f"No feature tested by permutations can be selected at "
+                f"alpha={self.alpha!r}: with {n_permutations} permutations the "
+                f"smallest adjusted p-value is {smallest:.3g}. Use "
+                f"n_permutations >= {needed}.",
                 UserWarning,
                 stacklevel=4,
             )

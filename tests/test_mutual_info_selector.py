@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from skmi import MutualInfoSelector, mutual_info_classif, mutual_info_regression
 from skmi.estimators import KSG, PlugIn
+from skmi.selection._significance import adjust_pvalues
 
 
 def _tied_data(seed, n=120, d=6):
@@ -416,6 +417,28 @@ def test_alpha_warns_when_permutations_cannot_reach_it(
     with pytest.warns(UserWarning, match=f"Use n_permutations >= {needed}"):
         selector.fit(X, y)
     assert not selector.get_support().any()
+
+
+def test_alpha_with_the_g_test_fallback_can_select_strong_features():
+    # 50 classes, 1,000 rows: the G-test falls back to permutations, and
+    # with 100 features Bonferroni needs a p-value of at most 0.05 / 100
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 50, 1000)
+    X = rng.standard_normal((1000, 100))
+    X[:, :3] += (y[:, None] % 5) * 0.5
+    selector = MutualInfoSelector(
+        alpha=0.05, correction="bonferroni", estimator=PlugIn(), random_state=0
+    )
+    with pytest.warns(UserWarning, match="at most 2000 permutations"):
+        selector.fit(X, y)
+    assert set(selector.get_support(indices=True)) >= {0, 1, 2}
+    assert selector.get_support().sum() <= 5
+    # with the 999 permutations of the default, no feature could pass
+    selector.set_params(alpha=None, n_permutations=999, test="g-test")
+    with pytest.warns(UserWarning, match="at most 999 permutations"):
+        pvalues = selector.fit(X, y).pvalues_
+    assert pvalues[:3].max() == pytest.approx(1 / 1000)
+    assert np.all(adjust_pvalues(pvalues, "bonferroni") > 0.05)
 
 
 def test_nothing_significant_selects_no_feature():

@@ -15,6 +15,7 @@ from skmi.selection._relevance import relevance
 from skmi.selection._significance import (
     adjust_pvalues,
     g_test_pvalues,
+    permutation_pvalues,
     sparse_tables,
     williams_q,
 )
@@ -133,9 +134,12 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     with pytest.warns(UserWarning, match="G-test is unreliable for 300 of 300"):
         selector.fit(X, y)
     assert 0.02 <= _share_below(selector.pvalues_) <= 0.08
-    # the permutation p-values are multiples of 1 / 200
-    scaled = selector.pvalues_ * 200
-    np.testing.assert_allclose(scaled, np.round(scaled))
+    # sequential p-values: 10 / l for the columns that stopped early, else
+    # multiples of 1 / 200
+    p = selector.pvalues_
+    stopped = np.isclose(10 / p, np.round(10 / p)) & (p > 10 / 200)
+    assert stopped.mean() > 0.8
+    np.testing.assert_allclose(p[~stopped] * 200, np.round(p[~stopped] * 200))
     # the uncorrected chi-square p-values of the same data are invalid
     est = PlugIn()
     columns, target, raw = _prepared(X, y, est)
@@ -180,7 +184,19 @@ def test_fallback_permutation_pvalues_are_uniform():
         assert low <= np.sum(p <= level) <= high
 
 
-def test_fallback_only_for_the_sparse_columns_and_seeded():
+def _besag_clifford_brute_force(est, column, target, observed, seeds, h):
+    """The sequential p-value of one column, one permutation at a time."""
+    count = 0
+    for i, seed in enumerate(seeds, start=1):
+        order = np.random.RandomState(seed).permutation(target.n_samples)
+        count += relevance(est, [column], target.take(order))[0] >= observed
+        if count == h:
+            return h / i
+    return (1 + count) / (1 + len(seeds))
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_fallback_only_for_the_sparse_columns_and_sequential(n_jobs):
     rng = np.random.RandomState(0)
     n = 200
     y = rng.randint(0, 4, n)
@@ -189,27 +205,44 @@ def test_fallback_only_for_the_sparse_columns_and_seeded():
             rng.randint(0, 2, n),  # 2 x 4 table, expected 25: chi-square
             rng.randint(0, 40, n),  # 40 x 4 table, expected 1.25: permutations
             y * 10 + rng.randint(0, 10, n),  # dependent, sparse
+            rng.randint(0, 30, n),
+            rng.randint(0, 60, n),
         ]
     )
     est = PlugIn()
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
-        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
+        est, columns, target, raw, rng=np.random.RandomState(1),
+        n_permutations=300, n_jobs=n_jobs,
     )
-    np.testing.assert_array_equal(permuted, [False, True, True])
-    assert p[2] == pytest.approx(1 / 50)  # no permutation reaches the observed
-    again, _ = g_test_pvalues(
-        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=49
-    )
-    np.testing.assert_array_equal(p, again)
-    # the same permutations through the estimator give the same p-values
-    from skmi.selection._significance import permutation_pvalues
+    np.testing.assert_array_equal(permuted, [False, True, True, True, True])
+    assert p[2] == pytest.approx(1 / 301)  # no permutation reaches the observed
+    # the same seeds, one permutation at a time, stopped at 10 exceedances
+    seeds = np.random.RandomState(1).randint(np.iinfo(np.int32).max, size=300)
+    for j in (1, 2, 3, 4):
+        expected = _besag_clifford_brute_force(
+            est, columns[j], target, raw[j], seeds, 10
+        )
+        assert p[j] == pytest.approx(expected, rel=1e-12)
+    assert np.sum(p[[1, 3, 4]] > 10 / 300) >= 2  # some stopped early
 
-    reference = permutation_pvalues(
-        est, [columns[j] for j in (1, 2)], target, raw[1:],
-        n_permutations=49, rng=np.random.RandomState(1),
+
+@pytest.mark.slow
+def test_sequential_pvalues_are_valid_under_independence():
+    # P(p <= a) <= a for the stopped p-values, over many null columns
+    rng = np.random.RandomState(5)
+    X = rng.randint(0, 25, size=(150, 400))
+    y = rng.randint(0, 6, 150)
+    est = PlugIn()
+    columns, target, raw = _prepared(X, y, est, discrete=True)
+    p, permuted = g_test_pvalues(
+        est, columns, target, raw, rng=np.random.RandomState(0), n_permutations=999
     )
-    np.testing.assert_allclose(p[1:], reference, rtol=0, atol=1e-12)
+    assert permuted.all()
+    for level in (0.05, 0.1, 0.25, 0.5):
+        high = binom.ppf(0.9995, p.size, level)
+        low = binom.ppf(0.0005, p.size, level * 0.6)
+        assert low <= np.sum(p <= level) <= high
 
 
 def test_selector_warning_names_the_sparse_features():
@@ -221,7 +254,8 @@ def test_selector_warning_names_the_sparse_features():
         {"coarse": rng.randint(0, 2, n), "fine": rng.randint(0, 40, n)}
     ).astype("category")
     y = rng.randint(0, 4, n)
-    with pytest.warns(UserWarning, match=r"1 of 2 features.*\['fine'\].*999 perm"):
+    match = r"1 of 2 features.*\['fine'\].*at most 999 perm"
+    with pytest.warns(UserWarning, match=match):
         MutualInfoSelector(k="all", estimator=PlugIn(), random_state=0).fit(frame, y)
 
 
@@ -284,7 +318,8 @@ def test_bh_rejections_equal_the_step_up_procedure(seed):
 
 
 def test_exhaustive_small_permutation_test_is_exact():
-    # with every permutation of 7 samples, P(p <= a) <= a under independence
+    # the Monte Carlo p-value estimates the exact one, the share of all the
+    # permutations of 7 samples that reach the observed statistic
     rng = np.random.RandomState(0)
     x = rng.randint(0, 3, 7)
     y = rng.randint(0, 2, 7)
@@ -295,8 +330,7 @@ def test_exhaustive_small_permutation_test_is_exact():
         values.append(relevance(est, columns, target.take(np.array(perm)))[0])
     values = np.array(values)
     exact = np.mean(values >= raw[0] - 1e-12)
-    p, permuted = g_test_pvalues(
+    p = permutation_pvalues(
         est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=4999
     )
-    assert permuted[0]
     assert p[0] == pytest.approx(exact, abs=0.03)
