@@ -90,13 +90,17 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         fewer than five samples per value on average is continuous.
     n_permutations : int, default=0
         Number of permutations of the target for the permutation p-values.
-        0 computes no permutation test.
+        0 computes no permutation test. With ``test="g-test"``, the largest
+        number of permutations for the features whose table is too sparse
+        for the chi-square approximation.
     test : {"auto", "permutation", "g-test"}, default="auto"
         The significance test behind `pvalues_`. "permutation" uses
         `n_permutations` permutations of the target (any estimator).
-        "g-test" uses the chi-square distribution of ``2 N I`` (only for
-        a :class:`~skmi.estimators.PlugIn` estimator without bias
-        correction). "auto" means "permutation" when `n_permutations` > 0,
+        "g-test" uses the chi-square distribution of ``2 N I`` with
+        Williams' correction, and permutations where the feature's table
+        with the target is too sparse for it (see Notes); only for a
+        :class:`~skmi.estimators.PlugIn` estimator without bias
+        correction. "auto" means "permutation" when `n_permutations` > 0,
         else "g-test" when the estimator is an uncorrected ``PlugIn``, else
         no p-values.
     n_jobs : int, default=None
