@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: stored entries handled at once (bounds the working memory of a chunk)
-CHUNK_ENTRIES = 1 << 21
+CHUNK_ENTRIES = 1 << 18
 
 
 def sparse_levels(data, indptr):
