@@ -304,6 +304,13 @@ class SparseColumns(Sequence):
         lo, hi = self.X.indptr[j], self.X.indptr[j + 1]
         return self.X.data[lo:hi], self.X.indices[lo:hi]
 
+    def level_counts(self, j):
+        """Sorted counts of the occupied levels of column ``j`` (O(entries))."""
+        data, _ = self.entries(int(j))
+        _, counts = np.unique(data[data != 0], return_counts=True)
+        n_zero = self.n_samples - int(counts.sum())
+        return np.sort(np.r_[counts, n_zero] if n_zero else counts)
+
     def __getitem__(self, j):
         if isinstance(j, slice):
             return [self[i] for i in range(*j.indices(len(self)))]

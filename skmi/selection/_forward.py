@@ -19,6 +19,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
 from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
 from ._relevance import _counts_sparse, chunks, relevance
@@ -168,6 +169,9 @@ class _Duplicates:
         self.keys = [self._key(j) for j in range(len(columns))]
 
     def _key(self, j):
+        if isinstance(self.columns, SparseColumns):
+            counts = self.columns.level_counts(j)
+            return ("d", counts.size, hash(counts.tobytes()))
         c = self.columns[j]
         if c.is_discrete:
             return ("d", c.n_levels, hash(np.sort(c.level_counts).tobytes()))
