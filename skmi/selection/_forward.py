@@ -19,9 +19,11 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
 from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
-from ._relevance import chunks, relevance
+from ._relevance import _counts_sparse, chunks, relevance
+from ._sparse_terms import SparseCountRunner
 
 __all__ = ["ForwardResult", "forward_select"]
 
@@ -167,6 +169,9 @@ class _Duplicates:
         self.keys = [self._key(j) for j in range(len(columns))]
 
     def _key(self, j):
+        if isinstance(self.columns, SparseColumns):
+            counts = self.columns.level_counts(j)
+            return ("d", counts.size, hash(counts.tobytes()))
         c = self.columns[j]
         if c.is_discrete:
             return ("d", c.n_levels, hash(np.sort(c.level_counts).tobytes()))
@@ -415,7 +420,9 @@ def forward_select(
             "columns and target as discrete, or choose another criterion."
         )
     target.precompute()
-    if _counts_apply(estimator, columns, target):
+    if _counts_sparse(estimator, columns, target, None):
+        runner = SparseCountRunner(estimator, columns, target, n_jobs)
+    elif _counts_apply(estimator, columns, target):
         runner = _CountTermsRunner(columns, target, n_jobs)
     else:
         for c in columns:
