@@ -304,6 +304,10 @@ class SparseColumns(Sequence):
         lo, hi = self.X.indptr[j], self.X.indptr[j + 1]
         return self.X.data[lo:hi], self.X.indices[lo:hi]
 
+    def subset(self, index):
+        """The columns ``index`` (a sequence of column numbers), still sparse."""
+        return SparseColumns(self.X[:, np.asarray(index, dtype=np.intp)])
+
     def level_counts(self, j):
         """Sorted counts of the occupied levels of column ``j`` (O(entries))."""
         data, _ = self.entries(int(j))

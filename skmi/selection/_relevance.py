@@ -6,7 +6,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._sparse import SparseColumns
 
-__all__ = ["chunks", "relevance"]
+__all__ = ["chunks", "relevance", "subset"]
 
 
 def chunks(items, n_jobs, per_worker=2):
@@ -20,6 +20,24 @@ def chunks(items, n_jobs, per_worker=2):
     n_chunks = max(1, min(len(items), effective_n_jobs(n_jobs) * per_worker))
     parts = np.array_split(np.asarray(items, dtype=object), n_chunks)
     return [list(c) for c in parts if len(c)]
+
+
+def subset(columns, index):
+    """The prepared columns ``index``; sparse columns stay sparse."""
+    if isinstance(columns, SparseColumns):
+        return columns.subset(index)
+    return [columns[j] for j in index]
+
+
+def level_totals(columns, j):
+    """Counts of the occupied levels of the discrete column ``j`` (any order)."""
+    if isinstance(columns, SparseColumns):
+        return columns.level_counts(j)
+    codes = columns[j].codes
+    if codes is None:
+        return np.ones(1, dtype=np.int64)
+    counts = np.bincount(codes)
+    return counts[counts > 0]
 
 
 def _counts_sparse(estimator, columns, target, conditioning):

@@ -23,7 +23,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._relevance import chunks, relevance
+from ._relevance import chunks, level_totals, relevance, subset
 
 __all__ = [
     "adjust_pvalues",
@@ -32,6 +32,9 @@ __all__ = [
     "sparse_tables",
     "williams_q",
 ]
+
+#: relative tolerance within which a permuted statistic ties the observed one
+_TIES = 1e-12
 
 #: Permutation seeds are drawn in ``[0, _MAX_SEED)``.
 _MAX_SEED = np.iinfo(np.int32).max
@@ -59,9 +62,12 @@ _BLOCK = 64
 def _hits(statistic, observed, n_samples, seeds):
     """``statistic(order_b) >= observed`` for each seed, one row per seed."""
     rows = np.zeros((len(seeds), observed.shape[0]), dtype=bool)
+    # a permuted table equal to the observed one up to the order of its cells
+    # gives the same statistic but for rounding: such ties count as reached
+    reached = observed - _TIES * (1.0 + np.abs(observed))
     for i, seed in enumerate(seeds):
         order = np.random.RandomState(seed).permutation(n_samples)
-        rows[i] = statistic(order) >= observed
+        rows[i] = statistic(order) >= reached
     return rows
 
 
@@ -126,7 +132,7 @@ def _permuted_relevance(estimator, columns, target, order):
 
 
 def _relevance_of(estimator, columns, target, index):
-    return partial(_permuted_relevance, estimator, [columns[j] for j in index], target)
+    return partial(_permuted_relevance, estimator, subset(columns, index), target)
 
 
 def permutation_pvalues(
@@ -298,10 +304,7 @@ def g_test_pvalues(
     permuted = np.zeros(n_columns, dtype=bool)
     c_tot = np.bincount(target.codes) if target.codes is not None else np.ones(1)
     c_tot = c_tot[c_tot > 0]
-    r_tots = []
-    for x in columns:
-        r_tot = np.bincount(x.codes) if x.codes is not None else np.ones(1)
-        r_tots.append(r_tot[r_tot > 0])
+    r_tots = [level_totals(columns, j) for j in range(n_columns)]
     testable = np.array([r.size > 1 and c_tot.size > 1 for r in r_tots], dtype=bool)
     index = np.flatnonzero(testable)
     if index.size == 0:
@@ -317,7 +320,7 @@ def g_test_pvalues(
     if fallback.size:
         pvalues[fallback] = permutation_pvalues(
             estimator,
-            [columns[j] for j in fallback],
+            subset(columns, fallback),
             target,
             observed[fallback],
             n_permutations=n_permutations or FALLBACK_PERMUTATIONS,
