@@ -7,10 +7,12 @@ import io
 import json
 import lzma
 import os
+import re
 import subprocess
 import sys
 import tarfile
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -554,7 +556,7 @@ def test_random_state_is_used(csv_path, capsys):
     pvalues = [{r["feature"]: r["pvalue"] for r in rep["features"]} for rep in (a, b)]
     assert pvalues[0] != pvalues[1]  # other permutations
     X = frame.drop(columns=["label"])
-    selector = MutualInfoSelector(n_permutations=99, random_state=2).fit(
+    selector = MutualInfoSelector(k="all", n_permutations=99, random_state=2).fit(
         X, frame["label"]
     )
     assert pvalues[1] == dict(zip(X.columns, selector.pvalues_, strict=True))
@@ -659,3 +661,15 @@ def test_id_like_threshold_is_half_the_rows(n_levels, flagged):
     assert id_like_columns(frame, [True, False]) == (["code"] if flagged else [])
     # a continuous column is never ID-like
     assert id_like_columns(frame, [False, False]) == []
+
+
+def test_json_report_matches_the_documented_schema(messy_csv, capsys):
+    """Every field of the report is documented in docs/cli.rst, and vice versa."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "cli.rst").read_text()
+    schema = page.split("The JSON report", 1)[1]
+    documented = set(re.findall(r'^\s+"(\w+)":', schema, flags=re.MULTILINE))
+    path, _, _ = messy_csv
+    report, _ = _report(capsys, ["rank", str(path), "--target", "churn"])
+    assert documented == set(report) | set(report["features"][0])
+    assert report["id_like_columns"] == ["customer_id"]
+    assert report["date_columns"] == ["joined"]
