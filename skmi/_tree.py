@@ -83,37 +83,36 @@ def _class_codes(tree, y):
     """Codes of `y` in ``tree.classes_`` (extra labels after them), and their number."""
     classes = np.asarray(tree.classes_)
     labels, codes = np.unique(y, return_inverse=True)
-    known = np.isin(labels, classes)
-    if known.all() and labels.dtype.kind == classes.dtype.kind:
-        return np.searchsorted(classes, labels)[codes], classes.shape[0], True
-    return codes, labels.shape[0], False
+    if labels.dtype.kind == classes.dtype.kind and np.isin(labels, classes).all():
+        return np.searchsorted(classes, labels)[codes], classes.shape[0]
+    return codes, labels.shape[0]
 
 
-def _check_training_weights(tree_, nodes, n_samples, counts, same_classes):
+def _check_training_weights(tree_, nodes, n_samples, counts):
     """Refuse weights other than the tree's on what looks like its training data.
 
     When every node is reached by as many (positively weighted) samples as
-    during fit, the given samples are taken for the training data: their
-    weighted class counts in each child must then be those the tree stored
-    (``tree_.value`` times ``tree_.weighted_n_node_samples``).
+    during fit, `X` is taken for the training data: the weight reaching each
+    child must then be what the tree stored in ``weighted_n_node_samples``.
     """
-    if not same_classes or not np.array_equal(n_samples, tree_.n_node_samples[nodes]):
+    if not np.array_equal(n_samples, tree_.n_node_samples[nodes]):
         return
-    for i, node in enumerate(nodes):
-        for side, child in enumerate(
-            (tree_.children_left[node], tree_.children_right[node])
-        ):
-            stored = tree_.value[child, 0] * tree_.weighted_n_node_samples[child]
-            if not np.allclose(counts[i][side], stored, rtol=1e-7, atol=1e-9):
-                raise ValueError(
-                    "X and y look like the tree's training data (as many samples "
-                    "reach every node as during fit) but their weighted class "
-                    f"counts differ from the tree's at node {int(node)} (given "
-                    f"{np.round(counts[i][side], 6).tolist()}, tree "
-                    f"{np.round(stored, 6).tolist()}): pass the sample_weight "
-                    "the tree was fitted with (the tree's class_weight is "
-                    "applied here)."
-                )
+    children = np.column_stack(
+        [tree_.children_left[nodes], tree_.children_right[nodes]]
+    )
+    given = counts.sum(axis=2)
+    stored = tree_.weighted_n_node_samples[children]
+    bad = ~np.isclose(given, stored, rtol=1e-9, atol=0.0)
+    if bad.any():
+        i, side = np.argwhere(bad)[0]
+        raise ValueError(
+            "X looks like the tree's training data (as many samples reach every "
+            "node as during fit), but the weight reaching node "
+            f"{int(children[i, side])} differs from the tree's (given "
+            f"{given[i, side]:.6g}, tree {stored[i, side]:.6g}): pass the "
+            "sample_weight and the target the tree was fitted with (the tree's "
+            "class_weight is applied here)."
+        )
 
 
 def _check_float32_range(X, feature_names):
@@ -181,10 +180,11 @@ def tree_information_gain(
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the samples, as passed to the tree's ``fit``. None weighs
         every sample 1. The tree's ``class_weight`` multiplies them, as in
-        ``fit`` (``"balanced"`` computes the class weights from `y`). When `X` and `y` are the training data (the same number of
-        samples reaches every node), weighted class counts other than those
-        the tree stored raise a ValueError: pass the weights the tree was
-        fitted with.
+        ``fit`` (``"balanced"`` computes the class weights from `y`). When `X`
+        is the training data (the same number of samples reaches every
+        node), a weight reaching a node other than the tree's
+        ``weighted_n_node_samples`` raises a ValueError: pass the weights the
+        tree was fitted with.
 
     Returns
     -------
@@ -293,7 +293,7 @@ def tree_information_gain(
     check_consistent_length(Xv, y)
 
     weights = _sample_weights(tree, y, sample_weight)
-    y_codes, n_classes, same_classes = _class_codes(tree, y)
+    y_codes, n_classes = _class_codes(tree, y)
     # The tree's own validation of X (missing values, feature names) applies.
     path = tree.decision_path(X).tocsc()
     tree_ = tree.tree_
@@ -322,7 +322,7 @@ def tree_information_gain(
             weighted_n_samples[i] = counts[i].sum()
             nats = mutual_info_joint_probabilities(counts[i] / weighted_n_samples[i])
             mutual_info[i] = nats / math.log(2)
-    _check_training_weights(tree_, internal, n_samples, counts, same_classes)
+    _check_training_weights(tree_, internal, n_samples, counts)
 
     features = tree_.feature[internal].astype(np.int64)
     all_names = getattr(tree, "feature_names_in_", None)

@@ -217,9 +217,7 @@ def test_sparse_and_dataframe_inputs_match_dense():
     for key in KEYS:
         if key != "feature_name":
             np.testing.assert_array_equal(from_frame[key], dense[key])
-    assert from_frame["feature_name"].tolist() == [
-        "abcd"[j] for j in dense["feature"]
-    ]
+    assert from_frame["feature_name"].tolist() == ["abcd"[j] for j in dense["feature"]]
 
 
 def test_missing_values_follow_the_tree():
@@ -320,14 +318,19 @@ def test_training_data_without_the_tree_weights_is_refused():
     sample_weight = rng.uniform(0.5, 2.0, size=len(y))
     tree = DecisionTreeClassifier(criterion="entropy", max_depth=3, random_state=0)
     tree.fit(X, y, sample_weight=sample_weight)
-    with pytest.raises(ValueError, match="pass the sample_weight the tree was fitted"):
+    with pytest.raises(ValueError, match="pass the sample_weight and the target"):
         tree_information_gain(tree, X, y)
-    with pytest.raises(ValueError, match="weighted class counts differ"):
+    with pytest.raises(ValueError, match="differs from the tree's"):
         tree_information_gain(tree, X, y, sample_weight=sample_weight[::-1])
     # an unweighted tree with weights given: refused alike
     plain = DecisionTreeClassifier(criterion="entropy", max_depth=3).fit(X, y)
-    with pytest.raises(ValueError, match="weighted class counts differ"):
+    with pytest.raises(ValueError, match="differs from the tree's"):
         tree_information_gain(plain, X, y, sample_weight=sample_weight)
+    # the training X with another target is not refused by an unweighted tree
+    flipped = tree_information_gain(plain, X, 1 - y)
+    np.testing.assert_allclose(
+        flipped["mutual_info"], tree_information_gain(plain, X, y)["mutual_info"]
+    )
     # other data than the training data: the given weights are used as given
     held = tree_information_gain(tree, X[:200], y[:200])
     weighted = tree_information_gain(
@@ -429,3 +432,33 @@ def test_weighted_gains_sum_to_leaf_information(held_out):
         for leaf in np.unique(leaves)
     )
     assert total == pytest.approx(_bits_entropy(y[rows]) - conditional, abs=1e-12)
+
+
+def test_integer_weights_are_repeated_samples():
+    # ORACLES.md "Decision trees": x = 0..9, y = [0,0,0,1,0,1,1,1,2,2]; weights
+    # 1..10 count each sample that many times.
+    X = np.arange(10).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 0, 1, 1, 1, 2, 2])
+    weights = np.arange(1, 11)
+    tree = DecisionTreeClassifier(criterion="entropy", max_depth=2, random_state=0)
+    tree.fit(X, y, sample_weight=weights)
+    gain = tree_information_gain(tree, X, y, sample_weight=weights)
+    repeated = tree_information_gain(
+        tree, np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(
+        gain["mutual_info"], repeated["mutual_info"], rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        gain["weighted_n_samples"], repeated["n_samples"].astype(float)
+    )
+    np.testing.assert_allclose(
+        gain["mutual_info"], gain["impurity_decrease"], rtol=0, atol=1e-12
+    )
+    # uniform weights change nothing: the oracle's 0.7219280949 bits at x <= 7.5
+    flat = DecisionTreeClassifier(criterion="entropy", max_depth=1).fit(
+        X, y, sample_weight=np.full(10, 2.5)
+    )
+    one = tree_information_gain(flat, X, y, sample_weight=np.full(10, 2.5))
+    assert one["threshold"][0] == 7.5
+    assert one["mutual_info"][0] == pytest.approx(0.7219280949, abs=1e-10)
