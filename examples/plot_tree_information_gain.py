@@ -148,8 +148,8 @@ plt.show()
 # the class (the data-processing inequality), as the root shows:
 root = gain.iloc[0]
 print(
-    f"root split on {root['feature']}: {root['mutual_info']:.3f} bits; "
-    f"marginal MI of the feature: {ranking.loc[root['feature']].iloc[0]:.3f} bits"
+    f"root split on {root['feature_name']}: {root['mutual_info']:.3f} bits; "
+    f"marginal MI of the feature: {ranking.loc[root['feature_name']].iloc[0]:.3f} bits"
 )
 
 # %%
