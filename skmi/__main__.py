@@ -216,7 +216,7 @@ def _check_input_path(path):
     if _URL.match(path):
         raise UsageError(
             f"{path!r} looks like a URL; only local files are read (download it "
-            "first)"
+            "first; write ./ before a local name that holds a colon)"
         )
 
 

@@ -673,3 +673,15 @@ def test_json_report_matches_the_documented_schema(messy_csv, capsys):
     assert documented == set(report) | set(report["features"][0])
     assert report["id_like_columns"] == ["customer_id"]
     assert report["date_columns"] == ["joined"]
+
+
+def test_a_local_name_with_a_colon_reads_with_dot_slash(
+    csv_path, tmp_path, capsys, monkeypatch
+):
+    path, frame = csv_path
+    monkeypatch.chdir(tmp_path)
+    frame.to_csv("run:3.csv", index=False)
+    assert main(["rank", "run:3.csv", "--target", "label"]) == 2
+    assert "write ./ before a local name" in capsys.readouterr().err
+    report, _ = _report(capsys, ["rank", "./run:3.csv", "--target", "label"])
+    assert report["source"] == "./run:3.csv" and report["n_samples"] == 200
