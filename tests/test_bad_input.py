@@ -82,7 +82,10 @@ class Subject:
         if self.kind == "selector":
             return selector_values(fitted)
         if self.kind == "tree":
-            return np.concatenate([np.asarray(v, dtype=float) for v in fitted.values()])
+            return np.concatenate(
+                [np.asarray(v, dtype=float) for k, v in fitted.items()
+                 if k != "feature_name"]
+            )
         if self.kind == "curve":
             return np.concatenate(fitted)
         return np.asarray(fitted.transform(X))
@@ -179,7 +182,7 @@ def gaussian_data(n=80, p=3, seed=0):
 
 def assert_single_leaf(gain):
     """The documented result for a tree without a split: empty arrays."""
-    assert len(gain) == 6 and all(v.shape == (0,) for v in gain.values())
+    assert len(gain) == 8 and all(v.shape == (0,) for v in gain.values())
 
 
 def _mutual_info_bits(a, b):
