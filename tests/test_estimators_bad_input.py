@@ -424,9 +424,10 @@ def test_ksg_all_tied_column_is_finite_without_warnings():
     # the ties come from 4 levels: the information cannot exceed ln 4 by much
     assert no_warnings(est.mutual_info, tied, np.sort(y)) < np.log(4) + 0.2
     mixed = KSG(ties="mixed")
-    # treated as atoms by Gao et al.'s estimator: every sample has 9 others at
-    # distance 0 in x, y and (x, y), so I = psi(9) + ln 40 - 2 ln 10
-    expected = digamma(9) + np.log(N) - 2 * np.log(10)
+    # treated as atoms by Gao et al.'s estimator: every sample has 10 samples
+    # (itself included) at distance 0 in x, y and (x, y), so
+    # I = psi(10) + ln 40 - 2 psi(10) = ln 4 - (psi(10) - ln 10), close to ln 4
+    expected = np.log(N) - digamma(10)
     assert no_warnings(mixed.mutual_info, tied, tied) == pytest.approx(
         expected, abs=1e-12
     )

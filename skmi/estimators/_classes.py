@@ -51,9 +51,12 @@ class KSG(BaseMIEstimator):
         (after scaling it to unit variance) so the k-NN estimators see no
         ties. "mixed" adds no noise and treats repeated values as atoms with
         the estimator of Gao et al. (2017) for variables that mix discrete and
-        continuous values. Gao's estimator has a larger finite-sample bias
-        than KSG at small ``k`` (about -0.03 nats on Gaussians at ``k = 3``):
-        use ``n_neighbors`` of 10 or more with it.
+        continuous values, as in the authors' reference code. On tie-free
+        data it equals KSG (or Ross) up to ``log N - psi(N)``, about
+        ``1 / 2N``; near atoms it is biased at finite ``N`` (measured at
+        ``N = 2000``, ``k = 5``: +0.05 nats on a continuous column with 30%
+        zeros against an independent one, -0.2 on the authors' mixture of a
+        Gaussian and a binary channel, whose truth is 1.29).
     random_state : int, RandomState instance or None, default=None
         Determines the random numbers used for the tie-breaking noise.
         Pass an int for reproducible results across multiple calls.

@@ -59,9 +59,13 @@ __all__ = [
 ]
 
 
-def _count_le(points, radius):
-    """Non-strict counts ``d <= radius`` (each point counts itself)."""
-    return count_strict(points, np.nextafter(radius, np.inf))
+def _count_equal(points):
+    """Number of samples at distance 0 from each sample (itself included).
+
+    ``d < r`` with ``r`` the smallest positive float is ``d == 0``.
+    """
+    radius = np.full(points.shape[0], np.nextafter(0.0, 1.0))
+    return count_strict(points, radius)
 
 
 # --------------------------------------------------------------------------
@@ -244,32 +248,49 @@ def _label_dtype(n_levels):
 
 
 def gao_mi(x, y, k):
-    """Gao et al. [4]_, algorithm 1, for continuous-discrete mixtures.
+    """Gao et al. [4]_, algorithm 1 as in the authors' reference code.
 
-    ``I = <psi(k~_i) + log N - log(n_x + 1) - log(n_y + 1)>`` with ``rho_i`` the
-    joint k-th neighbour distance, ``k~_i`` the number of samples at joint
-    distance 0 when ``rho_i = 0`` (else ``k``), and non-strict marginal counts.
+    ``I = log N + <psi(k~_i) - psi(n_x,i) - psi(n_y,i)>`` with ``rho_i`` the
+    max-norm distance to the ``k``-th neighbour in the joint space. Where
+    ``rho_i > 0``, ``k~_i = k`` and ``n_x,i``, ``n_y,i`` count the samples
+    strictly closer than ``rho_i`` in each marginal space; where
+    ``rho_i = 0`` (an atom), ``k~_i``, ``n_x,i`` and ``n_y,i`` count the
+    samples at distance 0 in the joint and marginal spaces. Every count
+    includes the sample itself. (The paper prints ``log(n + 1)`` of counts
+    that include the boundary; the reference code, whose digamma form is
+    unbiased on continuous data, is what is implemented.)
     """
     n = x.shape[0]
     xy = np.hstack([x, y])
     rho = kth_distance(xy, k)
-    k_tilde = np.full(n, float(k))
+    k_tilde = np.full(n, k, dtype=np.int64)
+    nx = count_strict(x, rho)
+    ny = count_strict(y, rho)
     atoms = rho == 0
     if atoms.any():
-        k_tilde[atoms] = (_count_le(xy, np.zeros(n)) - 1)[atoms]
-    nx = _count_le(x, rho) - 1
-    ny = _count_le(y, rho) - 1
+        k_tilde[atoms] = _count_equal(xy)[atoms]
+        nx[atoms] = _count_equal(x)[atoms]
+        ny[atoms] = _count_equal(y)[atoms]
     return float(
-        np.mean(digamma(k_tilde) + np.log(n) - np.log(nx + 1) - np.log(ny + 1))
+        np.log(n) + _mean_digamma(k_tilde) - _mean_digamma(nx) - _mean_digamma(ny)
     )
 
 
 def gao_mi_discrete(x, level_indices, k):
-    """Gao et al. [4]_ with a discrete ``y`` (classes infinitely far apart)."""
+    """Gao et al. [4]_ (reference code) with a discrete ``y``.
+
+    The levels of ``y`` are infinitely far apart, so ``rho_i`` is the
+    distance to the ``k``-th neighbour within the sample's class
+    (``k = min(k, N_c - 1)``), ``n_y,i`` is the class size ``N_c`` and
+    ``n_x,i`` counts the samples of any class strictly within ``rho_i`` (at
+    distance 0 when ``rho_i = 0``), the sample itself included. On tie-free
+    data this is Ross's estimate with ``log N`` for ``psi(N)``. Samples
+    alone in their class are left out, as in Ross's estimator.
+    """
     n = x.shape[0]
     k_all, sizes, keep = _ross_terms(level_indices, n, k)
     rho = np.zeros(n)
-    k_tilde = k_all.astype(np.float64)
+    k_tilde = k_all.copy()
     for idx in level_indices:
         if idx.size > 1:
             xc = x[idx]
@@ -277,16 +298,20 @@ def gao_mi_discrete(x, level_indices, k):
             rho[idx] = r
             atoms = r == 0
             if atoms.any():
-                k_tilde[idx[atoms]] = (_count_le(xc, np.zeros(idx.size)) - 1)[atoms]
+                k_tilde[idx[atoms]] = _count_equal(xc)[atoms]
     if not keep.all():
         x, rho, k_tilde, sizes = x[keep], rho[keep], k_tilde[keep], sizes[keep]
     if x.shape[0] == 0:
         return 0.0
-    nx = _count_le(x, rho) - 1
+    nx = count_strict(x, rho)
+    atoms = rho == 0
+    if atoms.any():
+        nx[atoms] = _count_equal(x)[atoms]
     return float(
-        np.mean(
-            digamma(k_tilde) + np.log(x.shape[0]) - np.log(nx + 1) - np.log(sizes)
-        )
+        np.log(x.shape[0])
+        + _mean_digamma(k_tilde)
+        - _mean_digamma(sizes)
+        - _mean_digamma(nx)
     )
 
 
