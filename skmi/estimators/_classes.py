@@ -34,7 +34,8 @@ class KSG(BaseMIEstimator):
     The member of the family is chosen from the kinds of the variables:
     Kraskov-Stögbauer-Grassberger (algorithm 1, maximum norm, strict counts)
     for two continuous variables, Ross for a continuous and a discrete one,
-    Frenzel-Pompe for a continuous conditioning variable, the exact
+    Frenzel-Pompe for a continuous conditioning variable (with the neighbours
+    taken within each class when the other variable is discrete), the exact
     ``p(z)``-weighted average for a discrete conditioning variable, plug-in
     counts when everything is discrete, and Kozachenko-Leonenko for entropy.
 
