@@ -79,15 +79,27 @@ def test_drop_in_non_finite_target():
 
 
 @pytest.mark.parametrize("n_samples, n_neighbors", [(1, 3), (3, 3), (5, 5)])
-def test_drop_in_too_few_samples(drop_in, n_samples, n_neighbors):
-    func, target = drop_in
-    X = data()[0]
+def test_drop_in_too_few_samples(n_samples, n_neighbors):
+    # KSG on two continuous variables needs n_neighbors + 1 samples; Ross's
+    # estimator caps the neighbours per class, as scikit-learn does.
+    X, y, _ = data()
     message = (
         f"n_neighbors={n_neighbors} requires at least n_neighbors + 1 = "
         f"{n_neighbors + 1} samples; got n_samples={n_samples}."
     )
     with pytest.raises(ValueError, match=exact(message)):
-        func(X[:n_samples], target[:n_samples], n_neighbors=n_neighbors)
+        mutual_info_regression(X[:n_samples], y[:n_samples], n_neighbors=n_neighbors)
+
+
+@pytest.mark.parametrize("n_samples", [1, 3])
+def test_drop_in_only_singleton_classes(n_samples):
+    X = data()[0][:n_samples]
+    message = (
+        "Every class of y has a single sample: no neighbour within a class "
+        "to estimate the information of a continuous feature."
+    )
+    with pytest.raises(ValueError, match=exact(message)):
+        mutual_info_classif(X, np.arange(n_samples))
 
 
 def test_drop_in_few_samples_all_discrete_is_plug_in():
@@ -176,7 +188,7 @@ def test_drop_in_mismatched_lengths(drop_in):
 def test_drop_in_non_numeric_features(drop_in):
     func, target = drop_in
     X = np.array([["a", "b", "c"]] * N)
-    with pytest.raises(ValueError, match="dtype='numeric' is not compatible"):
+    with pytest.raises(ValueError, match="column\\(s\\) 0, 1, 2 hold non-numeric"):
         func(X, target)
 
 
