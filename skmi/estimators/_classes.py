@@ -182,9 +182,15 @@ class PlugIn(BaseMIEstimator):
     correction : {None, "miller-madow", "chao-shen", "shrinkage"}, default=None
         Bias correction applied to every entropy: Miller-Madow
         (``+ (m - 1) / 2N``), Chao-Shen (coverage-adjusted) or James-Stein
-        shrinkage towards the uniform distribution (Hausser and Strimmer).
-        Without correction the estimates satisfy the identities of
-        information theory exactly and ``2N I`` is the G-test statistic.
+        shrinkage towards the uniform distribution (Hausser and Strimmer's
+        entropy estimator). Without correction the estimates satisfy the
+        identities of information theory exactly and ``2N I`` is the G-test
+        statistic. With "shrinkage" the information is
+        ``H(X) + H(Y) - H(X, Y)`` of three separately shrunk distributions
+        (each with its own shrinkage intensity): it is not Hausser and
+        Strimmer's ``mi.shrink``, which shrinks the joint table once and
+        takes the information of that table (never negative, and with
+        marginals that are those of the shrunk table).
 
     See Also
     --------
