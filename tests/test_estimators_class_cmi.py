@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from scipy.special import digamma
 from scipy.stats import norm
+from test_estimators_bruteforce import as2d, distances, level_indices
 
 from skmi.estimators import KSG
 from skmi.estimators._ksg import ClassConditioning, ross_cmi, ross_mi
@@ -25,16 +26,6 @@ SEEDS = [0, 1, 2]
 # --------------------------------------------------------------------------
 # brute force from the definition
 # --------------------------------------------------------------------------
-def as2d(a):
-    a = np.asarray(a, dtype=np.float64)
-    return a[:, None] if a.ndim == 1 else a
-
-
-def distances(*blocks):
-    a = np.hstack([as2d(b) for b in blocks])
-    return np.max(np.abs(a[:, None, :] - a[None, :, :]), axis=2)
-
-
 def bf_class_cmi(x, z, labels, k):
     """Frenzel-Pompe with the classes infinitely far apart, from distances."""
     _, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
@@ -51,10 +42,6 @@ def bf_class_cmi(x, z, labels, k):
     n_z = (d_z < eps[:, None]).sum(axis=1)
     n_yz = ((d_z < eps[:, None]) & same).sum(axis=1)
     return np.mean(digamma(k_i) - digamma(n_xz) - digamma(n_yz) + digamma(n_z))
-
-
-def level_indices(labels):
-    return [np.flatnonzero(labels == v) for v in np.unique(labels)]
 
 
 def labelled(seed, n, dx, dz):
