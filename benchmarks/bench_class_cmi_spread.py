@@ -1,4 +1,4 @@
-"""Spread of I(X; Y | Z) estimates with a discrete Y, over many samples.
+"""Spread and time of I(X; Y | Z) estimates with a discrete Y.
 
 Compares skmi's class-conditional Frenzel-Pompe estimate with the difference
 of two Ross estimates I(X, Z; Y) - I(Z; Y) on the same samples, and with
@@ -7,9 +7,15 @@ ennemi's conditional estimator when ennemi is installed. Data: y ~ Bernoulli(1/2
 I(X; Z | Y) - I(X; Z) = 0.2656183 - 0.1646077 = 0.1010106 nats.
 
     python benchmarks/bench_class_cmi_spread.py --n 400 --k 3 --seeds 300
+    python benchmarks/bench_class_cmi_spread.py --time 100000 --repeats 7
+
+With ``--time n`` it times both estimates instead on one sample of size n
+(one continuous candidate, one continuous conditioning column, 3 classes),
+alternating runs, and prints the median of the per-pair time ratios.
 """
 
 import argparse
+import time
 
 import numpy as np
 
@@ -29,12 +35,52 @@ def sample(n, seed, r=(0.8, 0.2)):
     return x, y, z
 
 
+def difference_of_ross(x, z, levels, k):
+    xz = np.column_stack([x, z])
+    return ross_mi(xz, levels, k) - ross_mi(xz[:, 1:], levels, k)
+
+
+def class_conditional(x, z, levels, k):
+    return ross_cmi(x[:, None], z[:, None], levels, k)
+
+
+def timing(n, k, repeats):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, n)
+    z = rng.standard_normal(n) + y
+    x = z + rng.standard_normal(n)
+    levels = Variable.from_discrete(y).level_indices
+    ratios, times = [], {"class-conditional": [], "difference of Ross": []}
+    for _ in range(repeats):
+        pair = []
+        for name, f in (
+            ("difference of Ross", difference_of_ross),
+            ("class-conditional", class_conditional),
+        ):
+            start = time.perf_counter()
+            f(x, z, levels, k)
+            pair.append(time.perf_counter() - start)
+            times[name].append(pair[-1])
+        ratios.append(pair[1] / pair[0])
+    for name, t in times.items():
+        print(f"{name:>20}: median {np.median(t):.3f} s")
+    print(
+        f"n={n} k={k}: class-conditional / difference of Ross, median ratio "
+        f"{np.median(ratios):.2f}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--seeds", type=int, default=300)
+    parser.add_argument("--time", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
+    if args.time:
+        timing(args.time, args.k, args.repeats)
+        return
     try:
         import ennemi
     except ImportError:
@@ -43,13 +89,8 @@ def main():
     for seed in range(args.seeds):
         x, y, z = sample(args.n, seed)
         levels = Variable.from_discrete(y).level_indices
-        xz = np.column_stack([x, z])
-        results["class-conditional"].append(
-            ross_cmi(x[:, None], z[:, None], levels, args.k)
-        )
-        results["difference of Ross"].append(
-            ross_mi(xz, levels, args.k) - ross_mi(xz[:, 1:], levels, args.k)
-        )
+        results["class-conditional"].append(class_conditional(x, z, levels, args.k))
+        results["difference of Ross"].append(difference_of_ross(x, z, levels, args.k))
         if ennemi is not None:
             value = ennemi.estimate_mi(
                 y, x, cond=z, k=args.k, discrete_y=True, preprocess=False
