@@ -44,19 +44,27 @@ def _check_numeric_columns(X):
         return
     if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a data frame
         names = [repr(str(c)) for c in X.columns]
-        columns = [
-            X.iloc[:, j] if hasattr(X, "iloc") else X[:, j] for j in range(len(names))
-        ]
+        kinds = [getattr(dtype, "kind", "O") for dtype in X.dtypes]
+
+        def values(j):
+            return X.iloc[:, j] if hasattr(X, "iloc") else X[:, j]
+
     else:
         a = np.asarray(X)
         if a.ndim != 2 or a.dtype.kind in "biuf":
             return
         names = [str(j) for j in range(a.shape[1])]
-        columns = list(a.T)
+        kinds = [a.dtype.kind] * a.shape[1]
+
+        def values(j):
+            return a[:, j]
+
     bad = []
-    for name, values in zip(names, columns, strict=True):
+    for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        if kind in "biuf":
+            continue
         try:
-            np.asarray(values, dtype=np.float64)
+            np.asarray(values(j), dtype=np.float64)
         except (TypeError, ValueError):
             bad.append(name)
     if bad:
