@@ -7,7 +7,10 @@ distances, straight from the definitions in the papers:
 * Ross (2014), eq. 2, for a continuous and a discrete variable;
 * Frenzel and Pompe (2007), eq. 8, for conditional MI;
 * Kozachenko-Leonenko entropy in the maximum norm (Kraskov et al., eq. 20);
-* Gao, Kannan, Oh and Viswanath (2017), algorithm 1, for mixtures.
+* Gao, Kannan, Oh and Viswanath (2017), algorithm 1, for mixtures, in the
+  form of the authors' reference code (digamma of strict counts that include
+  the sample itself), not the paper's printed ``log(n + 1)`` of
+  boundary-inclusive counts.
 
 Floating-point distances are computed as ``|a - b|`` per coordinate, the
 only exact definition a kernel can match bit for bit; on tie-free data the
@@ -130,13 +133,22 @@ def bf_kl_entropy(x, k):
 
 
 def bf_gao(dxy, dx, dy, k):
-    """Gao et al. algorithm 1 on distance matrices (k may vary per sample)."""
+    """Gao et al.'s algorithm as in the authors' reference code (k may vary).
+
+    ``rho`` is the distance to the k-th other sample in the joint space. Where
+    ``rho > 0``: ``k~ = k`` and ``n_x``, ``n_y`` count the samples strictly
+    closer than ``rho`` in each marginal; where ``rho = 0``: ``k~``, ``n_x``
+    and ``n_y`` count the samples at distance 0. Every count includes the
+    sample itself; the estimate is ``<psi(k~) + log N - psi(n_x) - psi(n_y)>``.
+    """
     n = dxy.shape[0]
     rho = kth(dxy, k)
-    k_tilde = np.where(rho == 0, at_most(dxy, np.zeros(n)), k).astype(float)
-    nx = at_most(dx, rho)
-    ny = at_most(dy, rho)
-    return np.mean(digamma(k_tilde) + np.log(n) - np.log(nx + 1) - np.log(ny + 1))
+    atom = rho == 0
+    zero = np.zeros(n)
+    k_tilde = np.where(atom, at_most(dxy, zero) + 1, k)
+    nx = np.where(atom, at_most(dx, zero), strict(dx, rho)) + 1
+    ny = np.where(atom, at_most(dy, zero), strict(dy, rho)) + 1
+    return np.mean(digamma(k_tilde) + np.log(n) - digamma(nx) - digamma(ny))
 
 
 def bf_gao_discrete(x, labels, k):
@@ -194,6 +206,25 @@ def test_reference_helpers_on_a_hand_example():
     assert bf_ross(x, labels, 1) == pytest.approx(expected, abs=1e-14)
 
 
+def test_gao_reference_on_a_hand_example():
+    # x = [0, 0, 1, 3], y = [0, 0, 2, 7], k = 1. The first two samples coincide:
+    # rho = 0 and k~ = n_x = n_y = 2. Sample 3 has rho = 2: x = 0, 0, 1 lie
+    # strictly within 2 of x = 1, only y = 2 itself within 2 of y = 2.
+    # Sample 4 has rho = 5: every x, and only y = 7 itself.
+    x = np.array([0.0, 0.0, 1.0, 3.0])
+    y = np.array([0.0, 0.0, 2.0, 7.0])
+    terms = [
+        digamma(2) - 2 * digamma(2),
+        digamma(2) - 2 * digamma(2),
+        digamma(1) - digamma(3) - digamma(1),
+        digamma(1) - digamma(4) - digamma(1),
+    ]
+    expected = np.log(4) + np.mean(terms)
+    got = bf_gao(distances(x, y), distances(x), distances(y), 1)
+    assert got == pytest.approx(expected, abs=1e-14)
+    assert expected == pytest.approx(np.log(4) + np.euler_gamma - 4 / 3, abs=1e-14)
+
+
 # --------------------------------------------------------------------------
 # kernels against the references
 # --------------------------------------------------------------------------
@@ -212,9 +243,7 @@ def test_ksg_mi_1d(seed, k):
     x, y = x[:, 0], y[:, 0]
     expected = bf_ksg(x, y, k)
     assert ksg_mi_1d(x, y, k) == pytest.approx(expected, abs=TOL)
-    assert ksg_mi_1d(x, y, k, y_order=np.argsort(y)) == pytest.approx(
-        expected, abs=TOL
-    )
+    assert ksg_mi_1d(x, y, k, y_order=np.argsort(y)) == pytest.approx(expected, abs=TOL)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -304,6 +333,21 @@ def test_gao_mi_discrete(seed, k, d):
     x[atoms] = np.round(x[atoms])  # repeated values within and across classes
     expected = bf_gao_discrete(x, labels, k)
     got = gao_mi_discrete(x, level_indices(labels), k)
+    assert got == pytest.approx(expected, abs=TOL)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("k", [1, 3])
+def test_gao_without_ties_is_ksg_and_ross_with_log_n(seed, k):
+    # On tie-free data the reference code's estimator is KSG (and, with a
+    # discrete y, Ross) with log N in place of psi(N).
+    x, y = correlated(seed, 300, 1, 1)
+    shift = np.log(300) - digamma(300)
+    assert gao_mi(x, y, k) == pytest.approx(ksg_mi(x, y, k) + shift, abs=TOL)
+    x, labels = labelled(seed, 300, 2)
+    kept = 300 - 1  # the singleton class is left out by both
+    got = gao_mi_discrete(x, level_indices(labels), k)
+    expected = ross_mi(x, level_indices(labels), k) + np.log(kept) - digamma(kept)
     assert got == pytest.approx(expected, abs=TOL)
 
 
@@ -475,15 +519,11 @@ def test_ksg_with_marginal_ties_and_exact_invariance(points, k, shift, power):
     expected = bf_ksg(x, y, k)
     got = ksg_mi(x, y, k)
     assert got == pytest.approx(expected, abs=TOL)
-    assert ksg_mi_1d(x[:, 0], y[:, 0], k) == pytest.approx(
-        expected, abs=TOL
-    )
+    assert ksg_mi_1d(x[:, 0], y[:, 0], k) == pytest.approx(expected, abs=TOL)
     scale = 2.0**power
     x2, y2 = (x + shift) * scale, (y - 3 * shift) * scale
     assert ksg_mi(x2, y2, k) == got
-    assert ksg_mi_1d(x2[:, 0], y2[:, 0], k) == pytest.approx(
-        got, abs=TOL
-    )
+    assert ksg_mi_1d(x2[:, 0], y2[:, 0], k) == pytest.approx(got, abs=TOL)
 
 
 @settings(max_examples=60, deadline=None)

@@ -34,7 +34,8 @@ class KSG(BaseMIEstimator):
     The member of the family is chosen from the kinds of the variables:
     Kraskov-Stögbauer-Grassberger (algorithm 1, maximum norm, strict counts)
     for two continuous variables, Ross for a continuous and a discrete one,
-    Frenzel-Pompe for a continuous conditioning variable, the exact
+    Frenzel-Pompe for a continuous conditioning variable (with the neighbours
+    taken within each class when the other variable is discrete), the exact
     ``p(z)``-weighted average for a discrete conditioning variable, plug-in
     counts when everything is discrete, and Kozachenko-Leonenko for entropy.
 
@@ -51,9 +52,12 @@ class KSG(BaseMIEstimator):
         (after scaling it to unit variance) so the k-NN estimators see no
         ties. "mixed" adds no noise and treats repeated values as atoms with
         the estimator of Gao et al. (2017) for variables that mix discrete and
-        continuous values. Gao's estimator has a larger finite-sample bias
-        than KSG at small ``k`` (about -0.03 nats on Gaussians at ``k = 3``):
-        use ``n_neighbors`` of 10 or more with it.
+        continuous values, as in the authors' reference code. On tie-free
+        data it equals KSG (or Ross) up to ``log N - psi(N)``, about
+        ``1 / 2N``; near atoms it is biased at finite ``N`` (measured at
+        ``N = 2000``, ``k = 5``: +0.05 nats on a continuous column with 30%
+        zeros against an independent one, -0.2 on the authors' mixture of a
+        Gaussian and a binary channel, whose truth is 1.29).
     random_state : int, RandomState instance or None, default=None
         Determines the random numbers used for the tie-breaking noise.
         Pass an int for reproducible results across multiple calls.
@@ -182,9 +186,15 @@ class PlugIn(BaseMIEstimator):
     correction : {None, "miller-madow", "chao-shen", "shrinkage"}, default=None
         Bias correction applied to every entropy: Miller-Madow
         (``+ (m - 1) / 2N``), Chao-Shen (coverage-adjusted) or James-Stein
-        shrinkage towards the uniform distribution (Hausser and Strimmer).
-        Without correction the estimates satisfy the identities of
-        information theory exactly and ``2N I`` is the G-test statistic.
+        shrinkage towards the uniform distribution (Hausser and Strimmer's
+        entropy estimator). Without correction the estimates satisfy the
+        identities of information theory exactly and ``2N I`` is the G-test
+        statistic. With "shrinkage" the information is
+        ``H(X) + H(Y) - H(X, Y)`` of three separately shrunk distributions
+        (each with its own shrinkage intensity): it is not Hausser and
+        Strimmer's ``mi.shrink``, which shrinks the joint table once and
+        takes the information of that table (never negative, and with
+        marginals that are those of the shrunk table).
 
     See Also
     --------
