@@ -220,7 +220,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
         uncorrected_plugin = (
-            isinstance(estimator, PlugIn) and estimator.correction is None
+            isinstance(estimator, PlugIn)
+            and estimator.correction is None
+            and estimator.adjust is None
         )
         if self.test == "permutation":
             if self.n_permutations == 0:
@@ -232,9 +234,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if self.test == "g-test":
             if not uncorrected_plugin:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None): the "
-                    "G statistic 2 N I is chi-square distributed only for "
-                    f"uncorrected plug-in estimates; got estimator={estimator!r}."
+                    "test='g-test' requires estimator=PlugIn(correction=None, "
+                    "adjust=None): the G statistic 2 N I is chi-square "
+                    "distributed only for uncorrected plug-in estimates; got "
+                    f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:

@@ -17,6 +17,7 @@ from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
 from ._ksg import knn_conditional_mutual_info, knn_entropy
 from ._plugin import (
+    adjusted_mutual_info_counts,
     bin_quantile,
     bin_uniform,
     conditional_mutual_info_counts,
@@ -54,6 +55,16 @@ class KSG(BaseMIEstimator):
         continuous values. Gao's estimator has a larger finite-sample bias
         than KSG at small ``k`` (about -0.03 nats on Gaussians at ``k = 3``):
         use ``n_neighbors`` of 10 or more with it.
+    adjust : {"chance"} or None, default="chance"
+        Adjustment of the plug-in counts used when both variables (and the
+        conditioning variable) are discrete. "chance" subtracts the exact
+        expectation of the plug-in information under independence with the
+        observed margins (see :class:`PlugIn`), so a discrete column with
+        one level per sample, such as an identifier, scores zero instead of
+        ``H(Y)``; None keeps the raw plug-in counts (as scikit-learn's
+        ``mutual_info_classif`` does). The k-NN members of the family need
+        no such adjustment: their estimates are already centred near zero
+        under independence.
     random_state : int, RandomState instance or None, default=None
         Determines the random numbers used for the tie-breaking noise.
         Pass an int for reproducible results across multiple calls.
@@ -102,6 +113,7 @@ class KSG(BaseMIEstimator):
     _parameter_constraints: dict = {
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "ties": [StrOptions({"jitter", "mixed"})],
+        "adjust": [None, StrOptions({"chance"})],
         "random_state": ["random_state"],
     }
 
@@ -110,10 +122,12 @@ class KSG(BaseMIEstimator):
         n_neighbors: int = 3,
         *,
         ties: Literal["jitter", "mixed"] = "jitter",
+        adjust: Literal["chance"] | None = "chance",
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.ties = ties
+        self.adjust = adjust
         self.random_state = random_state
 
     def _min_samples(self):
@@ -153,7 +167,12 @@ class KSG(BaseMIEstimator):
         self, x: Variable, y: Variable, z: Variable | None = None
     ) -> float:
         return knn_conditional_mutual_info(
-            x, y, z, self.n_neighbors, mixed=self.ties == "mixed"
+            x,
+            y,
+            z,
+            self.n_neighbors,
+            mixed=self.ties == "mixed",
+            chance=self.adjust == "chance",
         )
 
 
@@ -181,6 +200,15 @@ class PlugIn(BaseMIEstimator):
         shrinkage towards the uniform distribution (Hausser and Strimmer).
         Without correction the estimates satisfy the identities of
         information theory exactly and ``2N I`` is the G-test statistic.
+    adjust : {"chance"} or None, default=None
+        "chance" subtracts from every (conditional) mutual information its
+        exact expectation under independence with the observed margins (the
+        hypergeometric expectation behind the adjusted mutual information of
+        Vinh et al.; within each level of the conditioning variable for
+        conditional information): information adjusted for chance, in nats,
+        zero on average under independence and exactly zero for a variable
+        with one level per sample (an identifier). Entropies are unchanged.
+        Requires ``correction=None``.
 
     See Also
     --------
@@ -192,7 +220,18 @@ class PlugIn(BaseMIEstimator):
     about ``(Kx - 1)(Ky - 1) / 2N``. Corrections trade this bias for variance;
     as every quantity is computed from the corrected entropies, the
     identities between entropies and information still hold, but corrected
-    estimates can be negative.
+    estimates can be negative. ``adjust="chance"`` removes the bias under
+    independence exactly instead: the expectation of the plug-in
+    information over all tables with the observed margins [1]_ grows with the
+    numbers of levels and reaches ``H(Y)`` for a variable with one level per
+    sample, so the adjusted estimate ranks such variables last rather than
+    first. Adjusted estimates can be negative.
+
+    References
+    ----------
+    .. [1] N. X. Vinh, J. Epps and J. Bailey, "Information theoretic measures
+       for clusterings comparison: variants, properties, normalization and
+       correction for chance", JMLR 11, 2010.
 
     Examples
     --------
@@ -205,12 +244,23 @@ class PlugIn(BaseMIEstimator):
     0.1308
     >>> round(est.entropy(x, discrete=True), 4)  # ln 2
     0.6931
+
+    An identifier (one level per sample) is fully "informative" by counting,
+    and carries nothing once adjusted for chance:
+
+    >>> ids = np.arange(8)
+    >>> round(est.mutual_info(ids, y, x_discrete=True, y_discrete=True), 4)
+    0.6931
+    >>> adjusted = PlugIn(adjust="chance")
+    >>> round(abs(adjusted.mutual_info(ids, y, x_discrete=True, y_discrete=True)), 4)
+    0.0
     """
 
     _parameter_constraints: dict = {
         "n_bins": [Interval(Integral, 2, None, closed="left")],
         "strategy": [StrOptions({"quantile", "uniform"})],
         "correction": [None, StrOptions({"miller-madow", "chao-shen", "shrinkage"})],
+        "adjust": [None, StrOptions({"chance"})],
     }
 
     def __init__(
@@ -219,10 +269,21 @@ class PlugIn(BaseMIEstimator):
         *,
         strategy: Literal["quantile", "uniform"] = "quantile",
         correction: Literal["miller-madow", "chao-shen", "shrinkage"] | None = None,
+        adjust: Literal["chance"] | None = None,
     ) -> None:
         self.n_bins = n_bins
         self.strategy = strategy
         self.correction = correction
+        self.adjust = adjust
+
+    def _validate_params(self):
+        super()._validate_params()
+        if self.adjust is not None and self.correction is not None:
+            raise ValueError(
+                f"adjust={self.adjust!r} subtracts the expectation of the "
+                "uncorrected plug-in information: it requires correction=None; "
+                f"got correction={self.correction!r}."
+            )
 
     def _prepare_continuous(self, X, columns, rng, scale, center):
         binner = bin_quantile if self.strategy == "quantile" else bin_uniform
@@ -242,6 +303,11 @@ class PlugIn(BaseMIEstimator):
     ) -> float:
         if x.is_empty or y.is_empty:
             return 0.0
+        if self.adjust == "chance":
+            zc, kz = (None, 1) if z is None or z.is_empty else (z.codes, z.n_levels)
+            return adjusted_mutual_info_counts(
+                x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
+            )
         if z is None or z.is_empty:
             return mutual_info_counts(
                 x.codes, x.n_levels, y.codes, y.n_levels, self.correction
