@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
     Interval,
@@ -20,12 +20,14 @@ from ._validation import (
 )
 from .estimators import BaseMIEstimator
 from .selection._criteria import CRITERIA
-from .selection._forward import forward_select
+from .selection._forward import ForwardResult, forward_select
 
 __all__ = ["ConditionalMutualInfoSelector"]
 
 
-class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
+class ConditionalMutualInfoSelector(
+    DefaultEstimatorMixin, SelectorMixin, BaseEstimator
+):
     """Greedy forward feature selection with conditional mutual information.
 
     Starting from the empty set, each step adds the candidate feature ``X_k``
@@ -342,6 +344,15 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             verbose=self.verbose,
             feature_names=None if names is None else [str(v) for v in names],
         )
+        if fi.target_constant:
+            # nothing to learn: no feature is selected (prepare_fit warned)
+            result = ForwardResult(
+                np.zeros(0, dtype=np.intp),
+                np.zeros(0),
+                None,
+                np.zeros(n_features),
+                "constant target",
+            )
         self.estimator_ = fi.estimator
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete

@@ -11,7 +11,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._relevance import relevance
@@ -20,7 +20,7 @@ from .selection._significance import g_test_pvalues, permutation_pvalues
 __all__ = ["MutualInfoSelector"]
 
 
-class MutualInfoSelector(SelectorMixin, BaseEstimator):
+class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
     """Select the features with the highest mutual information with the target.
 
     Each feature is scored by its estimated mutual information with the
@@ -312,6 +312,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         elif test is not None:
             pvalues = g_test_pvalues(fi.columns, fi.target, raw)
         self.scores_ = np.maximum(raw, 0.0)
+        self._constant = fi.constant
+        self._nothing_to_select = fi.target_constant
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
@@ -319,13 +321,17 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         return self
 
     def _ranking(self):
-        """Feature indices from the highest score to the lowest (ties by index)."""
-        return np.argsort(-self.scores_, kind="stable")
+        """Feature indices from the highest score to the lowest (ties: the
+        non-constant features first, then by index)."""
+        index = np.arange(self.scores_.shape[0])
+        return np.lexsort((index, self._constant, -self.scores_))
 
     def _get_support_mask(self):
         check_is_fitted(self)
         n_features = self.scores_.shape[0]
         mask = np.zeros(n_features, dtype=bool)
+        if self._nothing_to_select:
+            return mask
         if self.threshold is not None:
             mask[self.scores_ >= self.threshold] = True
             return mask
