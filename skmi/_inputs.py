@@ -118,8 +118,8 @@ def _column_names(owner, indices, limit=10):
 
 
 def _warn(message):
-    # prepare_fit <- fit <- the fit context wrapper <- the caller
-    warnings.warn(message, UserWarning, stacklevel=4)
+    # _warn <- prepare_fit <- fit <- the fit context wrapper <- the caller
+    warnings.warn(message, UserWarning, stacklevel=5)
 
 
 def prepare_fit(
