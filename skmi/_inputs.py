@@ -204,21 +204,30 @@ def prepare_fit(
     id_like = id_like_columns(columns, mask)
     fi = FitInputs(X, y, columns, target, mask, y_discrete, est, rng, constant, id_like)
     if constant.any():
+        which = np.flatnonzero(constant)
+        subject = "Features" if which.size > 1 else "Feature"
+        verb = "are" if which.size > 1 else "is"
         _warn(
-            f"Features {_column_names(owner, np.flatnonzero(constant))} are "
-            "constant: they carry no information and are ranked after every "
-            "other feature."
+            f"{subject} {_column_names(owner, which)} {verb} constant: they carry "
+            "no information and are ranked after every other feature."
         )
     if id_like.size:
-        adjusted = getattr(est, "adjust", None) == "chance"
-        advice = (
-            "Their counted information is adjusted for chance (an identifier "
-            "scores zero); consider dropping them."
-            if adjusted
-            else "Their plug-in information with a discrete target is mostly "
-            "chance: use an estimator with adjust='chance' (the default KSG() "
-            "adjusts) or drop them."
-        )
+        if isinstance(est, KSG) and not y_discrete:
+            advice = (
+                "Against a continuous target their k-NN estimates (within "
+                "groups of few samples) are centred near zero but noisy; "
+                "consider dropping them."
+            )
+        elif getattr(est, "adjust", None) == "chance":
+            advice = (
+                "Their counted information is adjusted for chance (an "
+                "identifier scores zero); consider dropping them."
+            )
+        else:
+            advice = (
+                "Their plug-in information is mostly chance: use an estimator "
+                "with adjust='chance' (the default KSG() adjusts) or drop them."
+            )
         _warn(
             f"Discrete features {_column_names(owner, id_like)} have more "
             f"distinct values than half the number of samples ({n_samples}); "

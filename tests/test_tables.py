@@ -163,10 +163,26 @@ def test_continuous_target_identifier_never_ranks_first():
         assert scores[0] == 0.0
         assert abs(scores[1]) < 0.2 < scores[2]
         # 150 pairs in 300 samples: not more than half, only 'id' is named
-        assert any("Discrete features 'id' have" in m for m in messages)
-    assert ConditionalMutualInfoSelector(n_features_to_select=1, random_state=0).fit(
-        X, y
-    ).selection_order_.tolist() == [2]
+        named = [m for m in messages if "Discrete features 'id' have" in m]
+        assert len(named) == 1 and "continuous target" in named[0]
+    first = ConditionalMutualInfoSelector(n_features_to_select=1, random_state=0)
+    fit_recording(first, X, y)
+    assert first.selection_order_.tolist() == [2]
+
+
+def test_identifier_advice_follows_the_estimator():
+    X, y = customer_table(0, n=100)
+    selector = MutualInfoSelector(estimator=PlugIn(), random_state=0)
+    (message,) = [m for m in fit_recording(selector, X, y) if "identifiers" in m]
+    assert "use an estimator with adjust='chance'" in message
+    # the raw plug-in information of an identifier is H(Y)
+    assert selector.scores_[0] == pytest.approx(
+        PlugIn().entropy(y, discrete=True), rel=1e-12
+    )
+    selector = MutualInfoSelector(estimator=PlugIn(adjust="chance"))
+    (message,) = [m for m in fit_recording(selector, X, y) if "identifiers" in m]
+    assert "adjusted for chance" in message
+    assert selector.scores_[0] == pytest.approx(0, abs=1e-10)
 
 
 # --------------------------------------------------------------------------
