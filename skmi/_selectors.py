@@ -53,14 +53,16 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         ``KSG()``: k-nearest-neighbour estimates for continuous columns
         (Kraskov et al., or Ross's against a discrete target) and plug-in
         counts for discrete columns against a discrete target. The
-        hyper-parameters of an estimator passed here can be tuned in a grid
-        search, e.g. as ``estimator__n_neighbors`` with ``estimator=KSG()``
-        (None has no parameters to tune).
+        hyper-parameters of the estimator can be tuned in a grid search, e.g.
+        as ``estimator__n_neighbors`` (with None, this first sets
+        ``estimator=KSG()``). The estimator's ``random_state``, when set,
+        replaces `random_state` as the source of the random numbers.
     discrete_features : "auto", bool or array-like, default="auto"
-        Which features are discrete. "auto" decides from the dtypes: sparse
-        input, boolean, categorical, object and string columns, and integer
-        columns with at most 20 distinct values are discrete; floating-point
-        columns are continuous. A bool applies to all features; an array is
+        Which features are discrete. "auto" reads the columns: strings,
+        categoricals, booleans, integer columns with at most 20 distinct
+        values and sparse columns of integers are discrete; floating-point,
+        datetime and other sparse columns are continuous (see
+        :ref:`column_types`). A bool applies to all features; an array is
         a boolean mask of shape (n_features,) or the indices of the discrete
         features.
     discrete_target : "auto" or bool, default="auto"
@@ -68,7 +70,8 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
         is continuous; a numeric target with more than 20 distinct values and
-        fewer than five samples per value on average is continuous.
+        fewer than five samples per value on average is continuous (with a
+        warning when its values are integers).
     n_permutations : int, default=0
         Number of permutations of the target for the permutation p-values.
         0 computes no permutation test.
@@ -253,9 +256,9 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples. DataFrames may hold categorical, object,
-            string and boolean columns (treated as discrete when
-            `discrete_features` is "auto"). Sparse input must be discrete.
+            Training samples: arrays, sparse matrices, pandas or polars
+            DataFrames (with columns of the kinds listed in
+            :ref:`column_types`).
         y : array-like of shape (n_samples,)
             Target: class labels (numbers or strings) or real numbers.
 
