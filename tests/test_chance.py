@@ -189,3 +189,24 @@ def test_adjust_requires_the_uncorrected_plugin():
     est = PlugIn(adjust="chance", correction="miller-madow")
     with pytest.raises(ValueError, match="adjust='chance' .* requires correction=None"):
         est.mutual_info([0, 1, 0, 1], [0, 1, 1, 0], **DISCRETE)
+
+
+@pytest.mark.parametrize(
+    "n, pa, pb", [(4000, 0.5, 0.5), (20000, 0.3, 0.9), (999, 0.01, 0.6)]
+)
+def test_large_margins_match_the_full_hypergeometric_sum(n, pa, pb):
+    # the kernel sums over a window of the support where the probabilities
+    # are not negligible; scipy's pmf over the whole support is the reference
+    from scipy.stats import hypergeom
+
+    a1, b1 = int(pa * n), int(pb * n)
+    x = np.r_[np.zeros(a1, int), np.ones(n - a1, int)]
+    y = np.r_[np.zeros(b1, int), np.ones(n - b1, int)]
+    reference = 0.0
+    for a in (a1, n - a1):
+        for b in (b1, n - b1):
+            m = np.arange(max(1, a + b - n), min(a, b) + 1)
+            p = hypergeom.pmf(m, n, a, b)
+            reference += np.sum(p * m / n * np.log(n * m / (a * b)))
+    got = expected_mutual_info_counts(x, 2, y, 2)
+    assert got == pytest.approx(reference, rel=1e-9)

@@ -330,6 +330,8 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
 # --------------------------------------------------------------------------
 #: largest number of hypergeometric terms evaluated at once
 _EXPECTATION_BUDGET = 1 << 20
+#: log-probabilities below this are taken as zero
+_LOG_NEGLIGIBLE = -600.0
 
 
 def _log_factorials(n):
@@ -346,11 +348,18 @@ def _expected_cells(a, b, n, weight, log_fact):
     total ``b_c`` and grand total ``n_c`` contributes, under independence
     with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
     support ``max(1, a + b - n) <= m <= min(a, b)`` of the hypergeometric
-    law [4]_ (eq. 24a). The terms of all cells are evaluated as flat arrays,
-    in blocks of at most ``_EXPECTATION_BUDGET`` terms.
+    law [4]_ (eq. 24a), restricted to where the probabilities are not
+    negligible. The terms of all cells are evaluated as flat arrays, in
+    blocks of at most ``_EXPECTATION_BUDGET`` terms.
     """
-    lo = np.maximum(1, a + b - n)
-    sizes = np.maximum(np.minimum(a, b) - lo + 1, 0)
+    # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
+    # d = 20 sqrt(min(a, b)) the probabilities are below exp(-800), nothing
+    # at double precision, so the sum runs over that window of the support
+    mean = a * b / n
+    half = np.ceil(20.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
+    hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
+    sizes = np.maximum(hi - lo + 1, 0)
     keep = sizes > 0
     a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
     # log of the part of P(m) that does not depend on m
@@ -379,8 +388,14 @@ def _expected_cells(a, b, n, weight, log_fact):
             - log_fact[bc - m]
             - log_fact[nc - ac - bc + m]
         )
-        term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * np.exp(log_p)
-        total += float(np.dot(weight[cell], term))
+        # probabilities below exp(-600) add nothing at double precision, and
+        # left as subnormal numbers they would slow every later operation
+        prob = np.zeros_like(log_p)
+        np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
+        term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * prob
+        # (a sum of products, not np.dot: BLAS threads cost more than they
+        # save on vectors of this size)
+        total += float(np.sum(weight[cell] * term))
         start = stop
     return total
 
