@@ -540,7 +540,7 @@ def _pandas_column(name, col):
             "convert it with .dt.to_timestamp() (a date, read as a number) or "
             ".astype(str) (categories).",
         )
-    if isinstance(dtype, pd.CategoricalDtype) or (
+    if isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)) or (
         arrow is not None and _arrow_is_dictionary(arrow)
     ):
         return _with_missing(name, col.to_numpy(dtype=object), missing), "category"
