@@ -425,3 +425,61 @@ def test_default_and_explicit_ksg_agree():
         default = MutualInfoSelector(random_state=0).fit(X, y)
         explicit = MutualInfoSelector(estimator=KSG(), random_state=0).fit(X, y)
     assert_array_equal(default.scores_, explicit.scores_)
+
+
+def test_other_column_kinds():
+    rng = np.random.default_rng(0)
+    n = 200
+    seconds = rng.integers(0, 10**6, n)
+    levels = rng.integers(0, 4, n)
+    y = (seconds > 5 * 10**5).astype(int)
+    frame = pd.DataFrame(
+        {
+            "wait": pd.to_timedelta(seconds, unit="s"),
+            "ints": pd.Series(levels.tolist(), dtype=object),
+            "floats": pd.Series((levels + 0.5).tolist(), dtype=object),
+            "flag": pd.array(levels > 1, dtype="boolean"),
+        }
+    )
+    selector = MutualInfoSelector(k=1, random_state=0).fit(frame, y)
+    assert_array_equal(selector.discrete_features_, [False, True, False, True])
+    as_numbers = MutualInfoSelector(k=1, random_state=0).fit(
+        np.column_stack([seconds, levels, levels + 0.5, levels > 1]).astype(float),
+        y,
+    )
+    np.testing.assert_allclose(selector.scores_[0], as_numbers.scores_[0], rtol=1e-12)
+    # numpy datetime and timedelta arrays are numbers too
+    stamps = (np.datetime64("2020-01-01") + seconds.astype("timedelta64[s]"))[:, None]
+    for X in (stamps, seconds.astype("timedelta64[s]")[:, None]):
+        got = MutualInfoSelector(k=1, random_state=0).fit(X, y)
+        assert not got.discrete_features_.any()
+        np.testing.assert_allclose(got.scores_, as_numbers.scores_[:1], rtol=1e-12)
+
+
+def test_object_arrays_of_arbitrary_objects_keep_the_usual_type_error():
+    X = np.empty((20, 2), dtype=object)
+    X[:, 0] = np.arange(20.0)
+    X[:, 1] = [{"a": 1}] * 20
+    with pytest.raises(TypeError):
+        MutualInfoSelector().fit(X, np.arange(20) % 2)
+    X[:, 1] = ["a", None] * 10
+    with pytest.raises(ValueError, match="missing values in column 1"):
+        MutualInfoSelector().fit(X, np.arange(20) % 2)
+
+
+def test_polars_durations_and_booleans():
+    pl = pytest.importorskip("polars")
+    rng = np.random.default_rng(0)
+    seconds = rng.integers(0, 10**6, 200)
+    y = (seconds > 5 * 10**5).astype(int)
+    frame = pl.DataFrame(
+        {
+            "wait": pl.Series(seconds * 1000).cast(pl.Duration("ms")),
+            "flag": seconds % 2 == 0,
+            "f32": pl.Series(rng.standard_normal(200).astype(np.float32)),
+        }
+    )
+    selector = MutualInfoSelector(k=1, random_state=0).fit(frame, y)
+    assert_array_equal(selector.discrete_features_, [False, True, False])
+    assert selector.feature_names_in_.tolist() == ["wait", "flag", "f32"]
+    assert selector.get_feature_names_out().tolist() == ["wait"]
