@@ -409,16 +409,14 @@ def _n_rows(X):
 
 def _label(name):
     """How a column is named in messages."""
-    return (
-        f"column {name}"
-        if isinstance(name, (int, np.integer))
-        else (f"column {name!r}")
-    )
+    if isinstance(name, (int, np.integer)):
+        return f"column {name}"
+    return f"column {name!r}"
 
 
 def _sparse_integer_columns(X):
     """Columns of a sparse matrix whose stored values are all integers."""
-    X = sparse.csc_matrix(X) if not sparse.isspmatrix_csc(X) else X
+    X = X.tocsc()
     data = np.asarray(X.data)
     if data.dtype.kind in "iub":
         return np.ones(X.shape[1], dtype=bool)

@@ -37,7 +37,8 @@ class KSG(BaseMIEstimator):
     for two continuous variables, Ross for a continuous and a discrete one,
     Frenzel-Pompe for a continuous conditioning variable, the exact
     ``p(z)``-weighted average for a discrete conditioning variable, plug-in
-    counts when everything is discrete, and Kozachenko-Leonenko for entropy.
+    counts (adjusted for chance by default) when everything is discrete, and
+    Kozachenko-Leonenko for entropy.
 
     Read more in the :ref:`User Guide <estimators>`.
 
