@@ -134,7 +134,9 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     **Ranking.** Features are ranked by decreasing score; equal scores
     (for instance several clipped to zero) are ranked by increasing column
-    index, so among tied features the leftmost are kept.
+    index, so among tied features the leftmost are kept, except that
+    constant features (named in a warning) come after all the others. A
+    target with a single value selects no feature, with a warning.
 
     **p-values.** Tests use the unclipped estimates, which are more
     informative than the clipped ones near zero. The permutation p-value is
