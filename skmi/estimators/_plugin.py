@@ -334,11 +334,19 @@ _EXPECTATION_BUDGET = 1 << 20
 _LOG_NEGLIGIBLE = -600.0
 
 
-def _log_factorials(n):
-    """``log k!`` for ``k = 0..n``."""
-    from scipy.special import gammaln
+_LOG_FACTORIALS = np.zeros(1)
 
-    return gammaln(np.arange(n + 1, dtype=np.float64) + 1.0)
+
+def _log_factorials(n):
+    """``log k!`` for ``k = 0..n`` (at least), from a table kept between calls."""
+    global _LOG_FACTORIALS
+    table = _LOG_FACTORIALS
+    if table.shape[0] <= n:
+        from scipy.special import gammaln
+
+        table = gammaln(np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64) + 1)
+        _LOG_FACTORIALS = table
+    return table
 
 
 def _expected_cells(a, b, n, weight, log_fact):
@@ -407,8 +415,13 @@ def _margin_groups(strata, codes, n_levels):
     by stratum.
     """
     n = codes.shape[0]
-    pair, _ = joint_codes([codes, strata], [n_levels, int(strata.max()) + 1])
-    occupied, totals = np.unique(pair, return_counts=True)
+    pair, size = joint_codes([codes, strata], [n_levels, int(strata.max()) + 1])
+    if size <= max(4 * n, 1 << 20):
+        totals = np.bincount(pair, minlength=size)
+        occupied = np.flatnonzero(totals)
+        totals = totals[occupied]
+    else:
+        occupied, totals = np.unique(pair, return_counts=True)
     key = (occupied // n_levels) * (n + 1) + totals
     unique_key, multiplicity = np.unique(key, return_counts=True)
     return unique_key // (n + 1), unique_key % (n + 1), multiplicity
