@@ -118,8 +118,50 @@ def _column_names(owner, indices, limit=10):
 
 
 def _warn(message):
-    # _warn <- prepare_fit <- fit <- the fit context wrapper <- the caller
-    warnings.warn(message, UserWarning, stacklevel=5)
+    # _warn <- _warn_about_columns <- prepare_fit <- fit <- the fit context
+    # wrapper <- the caller
+    warnings.warn(message, UserWarning, stacklevel=6)
+
+
+def _warn_about_columns(owner, fi):
+    """Warn, naming them, about constant and identifier-like columns and about
+    a target with a single value."""
+    n_samples = fi.X.shape[0]
+    if fi.constant.any():
+        which = np.flatnonzero(fi.constant)
+        subject = "Features" if which.size > 1 else "Feature"
+        verb = "are" if which.size > 1 else "is"
+        _warn(
+            f"{subject} {_column_names(owner, which)} {verb} constant: no "
+            "information, ranked after every other feature."
+        )
+    if fi.id_like.size:
+        if isinstance(fi.estimator, KSG) and not fi.target_discrete:
+            advice = (
+                "Against a continuous target their k-NN estimates (within "
+                "groups of few samples) are centred near zero but noisy; "
+                "consider dropping them."
+            )
+        elif getattr(fi.estimator, "adjust", None) == "chance":
+            advice = (
+                "Their counted information is adjusted for chance (an "
+                "identifier scores zero); consider dropping them."
+            )
+        else:
+            advice = (
+                "Their plug-in information is mostly chance: use an estimator "
+                "with adjust='chance' (the default KSG() adjusts) or drop them."
+            )
+        _warn(
+            f"Discrete features {_column_names(owner, fi.id_like)} have more "
+            f"distinct values than half the number of samples ({n_samples}); "
+            f"they look like identifiers or free text. {advice}"
+        )
+    if fi.target_constant:
+        _warn(
+            "The target y holds a single value: no feature carries information "
+            "about it and no feature is selected."
+        )
 
 
 def prepare_fit(
@@ -203,39 +245,5 @@ def prepare_fit(
     constant = np.array([c.is_constant for c in columns], dtype=bool)
     id_like = id_like_columns(columns, mask)
     fi = FitInputs(X, y, columns, target, mask, y_discrete, est, rng, constant, id_like)
-    if constant.any():
-        which = np.flatnonzero(constant)
-        subject = "Features" if which.size > 1 else "Feature"
-        verb = "are" if which.size > 1 else "is"
-        _warn(
-            f"{subject} {_column_names(owner, which)} {verb} constant: they carry "
-            "no information and are ranked after every other feature."
-        )
-    if id_like.size:
-        if isinstance(est, KSG) and not y_discrete:
-            advice = (
-                "Against a continuous target their k-NN estimates (within "
-                "groups of few samples) are centred near zero but noisy; "
-                "consider dropping them."
-            )
-        elif getattr(est, "adjust", None) == "chance":
-            advice = (
-                "Their counted information is adjusted for chance (an "
-                "identifier scores zero); consider dropping them."
-            )
-        else:
-            advice = (
-                "Their plug-in information is mostly chance: use an estimator "
-                "with adjust='chance' (the default KSG() adjusts) or drop them."
-            )
-        _warn(
-            f"Discrete features {_column_names(owner, id_like)} have more "
-            f"distinct values than half the number of samples ({n_samples}); "
-            f"they look like identifiers or free text. {advice}"
-        )
-    if fi.target_constant:
-        _warn(
-            "The target y holds a single value: no feature carries information "
-            "about it and no feature is selected."
-        )
+    _warn_about_columns(owner, fi)
     return fi
