@@ -658,6 +658,11 @@ def discrete_target(y, discrete_target="auto"):
             "Multi-output targets are not supported: y must be 1-D, got shape "
             f"{y.shape}. Select features for each output separately."
         )
+    if y.dtype == object and _missing_objects(y).any():
+        raise ValueError(
+            "Input y contains missing values (None or NaN): drop those samples "
+            "or give them a class of their own."
+        )
     kind = type_of_target(y, input_name="y")
     if kind in ("multilabel-indicator",) or kind.endswith("multioutput"):
         raise ValueError(

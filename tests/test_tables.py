@@ -339,6 +339,14 @@ def test_many_small_integer_classes_warn_and_are_continuous():
     assert_array_equal(told.scores_, as_strings.scores_)
 
 
+def test_missing_labels_are_a_clear_error():
+    X = np.random.default_rng(0).random((30, 2))
+    y = pd.Series(["a", None, "b"] * 10)
+    for make in (MutualInfoSelector, ConditionalMutualInfoSelector):
+        with pytest.raises(ValueError, match="Input y contains missing values"):
+            make().fit(X, y)
+
+
 def test_one_class_target_selects_nothing():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 3))
