@@ -361,7 +361,10 @@ def encode_features(X):
     """
     if sparse.issparse(X):
         return X, _sparse_integer_columns(X)
-    columns = _frame_columns(X)
+    try:
+        columns = _frame_columns(X)
+    except _UnreadableColumn as exc:
+        raise ValueError(str(exc)) from None
     if columns is None:
         a = np.asarray(X) if not hasattr(X, "dtype") else X
         if getattr(a, "ndim", 0) != 2:

@@ -273,8 +273,9 @@ def _period_frame():
 @pytest.mark.parametrize("make", [MutualInfoSelector, ConditionalMutualInfoSelector])
 def test_unsupported_columns_are_named(frame, match, make):
     y = np.arange(12) % 2
-    with pytest.raises(ValueError, match=re.escape(match)):
+    with pytest.raises(ValueError, match=re.escape(match)) as info:
         make().fit(frame, y)
+    assert type(info.value) is ValueError
 
 
 def test_polars_unsupported_and_missing_columns_are_named():
