@@ -408,7 +408,7 @@ def test_all_columns_constant(subject):
     rng = np.random.default_rng(0)
     y = target_for(subject, rng.standard_normal((n, 1)), rng)
     if subject.kind == "selector":
-        with pytest.warns(UserWarning, match="y holds a single value"):
+        with pytest.warns(UserWarning, match="Features 0, 1, 2 are constant"):
             fitted = subject.run(X, y)
     else:
         fitted = subject.run(X, y)
