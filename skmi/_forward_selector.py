@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
     Interval,
@@ -20,12 +20,14 @@ from ._validation import (
 )
 from .estimators import BaseMIEstimator
 from .selection._criteria import CRITERIA
-from .selection._forward import forward_select
+from .selection._forward import ForwardResult, forward_select
 
 __all__ = ["ConditionalMutualInfoSelector"]
 
 
-class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
+class ConditionalMutualInfoSelector(
+    DefaultEstimatorMixin, SelectorMixin, BaseEstimator
+):
     """Greedy forward feature selection with conditional mutual information.
 
     Starting from the empty set, each step adds the candidate feature ``X_k``
@@ -61,7 +63,10 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Information estimator that computes every term, e.g.
         :class:`~skmi.estimators.KSG` or :class:`~skmi.estimators.PlugIn`.
         None means ``KSG()`` (k-nearest neighbours for continuous columns,
-        plug-in counts when the variables involved are all discrete).
+        plug-in counts adjusted for chance when the variables involved are
+        all discrete); ``estimator__n_neighbors`` can be tuned with None too.
+        The estimator's ``random_state``, when set, replaces `random_state`
+        as the source of the random numbers.
 
     tol : float, default=None
         With ``n_features_to_select="auto"``: stop when the best candidate's
@@ -80,17 +85,18 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         p-value exceeds `alpha`.
 
     discrete_features : "auto", bool or array-like, default="auto"
-        Which features are discrete: "auto" detects them from the dtypes
-        (categorical, object, boolean and few-valued integer columns; sparse
-        input is all discrete), a bool applies to all, an array is a boolean
-        mask or column indices.
+        Which features are discrete: "auto" reads the columns (strings,
+        categoricals, booleans, integer columns with at most 20 distinct
+        values and sparse columns of integers; see :ref:`column_types`), a
+        bool applies to all, an array is a boolean mask or column indices.
 
     discrete_target : "auto" or bool, default="auto"
         Whether the target is discrete. "auto" follows
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
         is continuous; a numeric target with more than 20 distinct values and
-        fewer than five samples per value on average is continuous.
+        fewer than five samples per value on average is continuous (with a
+        warning when its values are integers).
 
     n_jobs : int, default=None
         Number of jobs to run in parallel over candidate features.
@@ -292,8 +298,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples. Sparse input is accepted when every column is
-            discrete.
+            Training samples: arrays, sparse matrices, pandas or polars
+            DataFrames (see :ref:`column_types`).
 
         y : array-like of shape (n_samples,)
             Target values: class labels or real numbers.
@@ -342,6 +348,15 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             verbose=self.verbose,
             feature_names=None if names is None else [str(v) for v in names],
         )
+        if fi.target_constant:
+            # nothing to learn: no feature is selected (prepare_fit warned)
+            result = ForwardResult(
+                np.zeros(0, dtype=np.intp),
+                np.zeros(0),
+                None,
+                np.zeros(n_features),
+                "constant target",
+            )
         self.estimator_ = fi.estimator
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete

@@ -112,7 +112,8 @@ def _estimate_mi(
             f"{n_neighbors + 1} samples; got n_samples={n_samples}."
         )
     rng = check_random_state(random_state)
-    estimator = KSG(n_neighbors=n_neighbors)
+    # raw plug-in counts for discrete pairs, as in scikit-learn
+    estimator = KSG(n_neighbors=n_neighbors, adjust=None)
     columns = estimator.prepare(X, mask, rng)
     target = estimator.prepare_target(y, discrete_target, rng)
     # constant columns and targets score exactly 0 in the estimator itself

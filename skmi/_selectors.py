@@ -11,7 +11,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._relevance import relevance
@@ -25,7 +25,7 @@ from .selection._significance import (
 __all__ = ["MutualInfoSelector"]
 
 
-class MutualInfoSelector(SelectorMixin, BaseEstimator):
+class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
     """Select the features with the highest mutual information with the target.
 
     Each feature is scored by its estimated mutual information with the
@@ -72,14 +72,16 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         ``KSG()``: k-nearest-neighbour estimates for continuous columns
         (Kraskov et al., or Ross's against a discrete target) and plug-in
         counts for discrete columns against a discrete target. The
-        hyper-parameters of an estimator passed here can be tuned in a grid
-        search, e.g. as ``estimator__n_neighbors`` with ``estimator=KSG()``
-        (None has no parameters to tune).
+        hyper-parameters of the estimator can be tuned in a grid search, e.g.
+        as ``estimator__n_neighbors`` (with None, this first sets
+        ``estimator=KSG()``). The estimator's ``random_state``, when set,
+        replaces `random_state` as the source of the random numbers.
     discrete_features : "auto", bool or array-like, default="auto"
-        Which features are discrete. "auto" decides from the dtypes: sparse
-        input, boolean, categorical, object and string columns, and integer
-        columns with at most 20 distinct values are discrete; floating-point
-        columns are continuous. A bool applies to all features; an array is
+        Which features are discrete. "auto" reads the columns: strings,
+        categoricals, booleans, integer columns with at most 20 distinct
+        values and sparse columns of integers are discrete; floating-point,
+        datetime and other sparse columns are continuous (see
+        :ref:`column_types`). A bool applies to all features; an array is
         a boolean mask of shape (n_features,) or the indices of the discrete
         features.
     discrete_target : "auto" or bool, default="auto"
@@ -87,7 +89,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
         is continuous; a numeric target with more than 20 distinct values and
-        fewer than five samples per value on average is continuous.
+        fewer than five samples per value on average is continuous (with a
+        warning when its values are integers).
     n_permutations : int, default=0
         Number of permutations of the target for the permutation p-values.
         0 computes no permutation test. With ``test="g-test"``, the largest
@@ -154,7 +157,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     **Ranking.** Features are ranked by decreasing score; equal scores
     (for instance several clipped to zero) are ranked by increasing column
-    index, so among tied features the leftmost are kept.
+    index, so among tied features the leftmost are kept, except that
+    constant features (named in a warning) come after all the others. A
+    target with a single value selects no feature, with a warning.
 
     **p-values.** Tests use the unclipped estimates, which are more
     informative than the clipped ones near zero. The permutation p-value is
@@ -280,7 +285,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
         uncorrected_plugin = (
-            isinstance(estimator, PlugIn) and estimator.correction is None
+            isinstance(estimator, PlugIn)
+            and estimator.correction is None
+            and estimator.adjust is None
         )
         if self.test == "permutation":
             if self.n_permutations == 0:
@@ -292,9 +299,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if self.test == "g-test":
             if not uncorrected_plugin:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None): the "
-                    "G statistic 2 N I is chi-square distributed only for "
-                    f"uncorrected plug-in estimates; got estimator={estimator!r}."
+                    "test='g-test' requires estimator=PlugIn(correction=None, "
+                    "adjust=None): the G statistic 2 N I is chi-square "
+                    "distributed only for uncorrected plug-in estimates; got "
+                    f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:
@@ -310,9 +318,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples. DataFrames may hold categorical, object,
-            string and boolean columns (treated as discrete when
-            `discrete_features` is "auto"). Sparse input must be discrete.
+            Training samples: arrays, sparse matrices, pandas or polars
+            DataFrames (with columns of the kinds listed in
+            :ref:`column_types`).
         y : array-like of shape (n_samples,)
             Target: class labels (numbers or strings) or real numbers.
 
@@ -391,6 +399,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if test == "permutation":
             self._warn_unattainable(self.n_permutations, n_features)
         self.scores_ = np.maximum(raw, 0.0)
+        self._constant = fi.constant
+        self._nothing_to_select = fi.target_constant
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
@@ -439,13 +449,17 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             )
 
     def _ranking(self):
-        """Feature indices from the highest score to the lowest (ties by index)."""
-        return np.argsort(-self.scores_, kind="stable")
+        """Feature indices from the highest score to the lowest (ties: the
+        non-constant features first, then by index)."""
+        index = np.arange(self.scores_.shape[0])
+        return np.lexsort((index, self._constant, -self.scores_))
 
     def _get_support_mask(self):
         check_is_fitted(self)
         n_features = self.scores_.shape[0]
         mask = np.zeros(n_features, dtype=bool)
+        if self._nothing_to_select:
+            return mask
         if self.alpha is not None:
             if self.pvalues_ is None:
                 raise ValueError(

@@ -44,7 +44,12 @@ from ._neighbors import (
     kth_distance,
     kth_distance_blocks,
 )
-from ._plugin import conditional_mutual_info_counts, entropy_counts, mutual_info_counts
+from ._plugin import (
+    adjusted_mutual_info_counts,
+    conditional_mutual_info_counts,
+    entropy_counts,
+    mutual_info_counts,
+)
 from ._variables import Variable
 
 __all__ = [
@@ -474,10 +479,24 @@ def knn_entropy(x, k):
     return h
 
 
-def _pair(x, y, k, mixed):
+def _counts_mi(x, y, z, chance):
+    """Plug-in ``I(X; Y | Z)`` of discrete variables, adjusted for chance if asked."""
+    zc, kz = (None, 1) if z is None else (z.codes, z.n_levels)
+    if chance:
+        return adjusted_mutual_info_counts(
+            x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
+        )
+    if z is None:
+        return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
+    return conditional_mutual_info_counts(
+        x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
+    )
+
+
+def _pair(x, y, k, mixed, chance=False):
     """I(X; Y) for variables that are each purely continuous or discrete."""
     if x.is_discrete and y.is_discrete:
-        return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
+        return _counts_mi(x, y, None, chance)
     if x.is_discrete:
         x, y = y, x
     if y.is_discrete:
@@ -495,7 +514,7 @@ def _pair(x, y, k, mixed):
     return ksg_mi(x.continuous, y.continuous, k)
 
 
-def knn_conditional_mutual_info(x, y, z, k, mixed=False):
+def knn_conditional_mutual_info(x, y, z, k, mixed=False, chance=False):
     """``I(X; Y | Z)`` (``I(X; Y)`` when ``z`` is None) of prepared variables.
 
     Parameters
@@ -507,6 +526,9 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
     mixed : bool
         Use Gao et al.'s estimator for continuous coordinates with atoms
         instead of KSG/Ross on jittered values.
+    chance : bool
+        Subtract from every plug-in term of two discrete variables its
+        expectation under independence (information adjusted for chance).
 
     Returns
     -------
@@ -522,11 +544,7 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
         # the information in the tie-breaking noise.
         return 0.0
     if x.is_discrete and y.is_discrete and (z is None or z.is_discrete):
-        if z is None:
-            return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
-        return conditional_mutual_info_counts(
-            x.codes, x.n_levels, y.codes, y.n_levels, z.codes, z.n_levels
-        )
+        return _counts_mi(x, y, z, chance)
     # Discrete conditioning: exact p(z)-weighted average over the levels of z.
     if z is not None and z.codes is not None:
         zc = z.continuous_part() if z.continuous is not None else None
@@ -538,21 +556,21 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
             kk = _group_k(k, idx.size)
             z_level = None if zc is None else zc.take(idx)
             total += idx.size * knn_conditional_mutual_info(
-                x.take(idx), y.take(idx), z_level, kk, mixed
+                x.take(idx), y.take(idx), z_level, kk, mixed, chance
             )
         return total / n
     # Chain rule over the discrete and continuous parts of x, then of y.
     if x.codes is not None and x.continuous is not None:
         xd = x.discrete_part()
         return knn_conditional_mutual_info(
-            xd, y, z, k, mixed
+            xd, y, z, k, mixed, chance
         ) + knn_conditional_mutual_info(
-            x.continuous_part(), y, Variable.join(z, xd), k, mixed
+            x.continuous_part(), y, Variable.join(z, xd), k, mixed, chance
         )
     if y.codes is not None and y.continuous is not None:
-        return knn_conditional_mutual_info(y, x, z, k, mixed)
+        return knn_conditional_mutual_info(y, x, z, k, mixed, chance)
     if z is None:
-        return _pair(x, y, k, mixed)
+        return _pair(x, y, k, mixed, chance)
     # Continuous conditioning variable.
     if x.is_continuous and y.is_continuous:
         if mixed:
@@ -563,13 +581,14 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
     if x.is_discrete and y.is_discrete:
         # I(X;Y|Z) = I(X;Y) + I(Y;Z|X) - I(Y;Z)
         return (
-            mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
-            + knn_conditional_mutual_info(z, y, x, k, mixed)
-            - _pair(z, y, k, mixed)
+            _counts_mi(x, y, None, chance)
+            + knn_conditional_mutual_info(z, y, x, k, mixed, chance)
+            - _pair(z, y, k, mixed, chance)
         )
     if x.is_discrete:
         x, y = y, x
     if mixed:
         # x continuous, y discrete: I(X;Y|Z) = I(X,Z;Y) - I(Z;Y), Gao's terms
-        return _pair(Variable.join(x, z), y, k, mixed) - _pair(z, y, k, mixed)
+        joint = _pair(Variable.join(x, z), y, k, mixed, chance)
+        return joint - _pair(z, y, k, mixed, chance)
     return ross_cmi(x.continuous, z.continuous, y.level_indices, k)

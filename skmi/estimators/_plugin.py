@@ -323,3 +323,174 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
             hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
         start = stop
     return h, hf
+
+
+# --------------------------------------------------------------------------
+# expected plug-in information under independence (adjustment for chance)
+# --------------------------------------------------------------------------
+#: largest number of hypergeometric terms evaluated at once
+_EXPECTATION_BUDGET = 1 << 20
+#: log-probabilities below this are taken as zero
+_LOG_NEGLIGIBLE = -600.0
+
+
+_LOG_FACTORIALS = np.zeros(1)
+
+
+def _log_factorials(n):
+    """``log k!`` for ``k = 0..n`` (at least), from a table kept between calls."""
+    global _LOG_FACTORIALS
+    table = _LOG_FACTORIALS
+    if table.shape[0] <= n:
+        from scipy.special import gammaln
+
+        table = gammaln(np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64) + 1)
+        _LOG_FACTORIALS = table
+    return table
+
+
+def _expected_cells(a, b, n, weight, log_fact):
+    """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
+
+    Each cell ``c`` of a contingency table with row total ``a_c``, column
+    total ``b_c`` and grand total ``n_c`` contributes, under independence
+    with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
+    support ``max(1, a + b - n) <= m <= min(a, b)`` of the hypergeometric
+    law [4]_ (eq. 24a), restricted to where the probabilities are not
+    negligible. The terms of all cells are evaluated as flat arrays, in
+    blocks of at most ``_EXPECTATION_BUDGET`` terms.
+    """
+    # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
+    # d = 20 sqrt(min(a, b)) the probabilities are below exp(-800), nothing
+    # at double precision, so the sum runs over that window of the support
+    mean = a * b / n
+    half = np.ceil(20.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
+    hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
+    sizes = np.maximum(hi - lo + 1, 0)
+    keep = sizes > 0
+    a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
+    # log of the part of P(m) that does not depend on m
+    head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
+    log_ab = np.log(a) + np.log(b)
+    ends = np.cumsum(sizes)
+    total = 0.0
+    start = 0
+    while start < sizes.size:
+        first = int(ends[start] - sizes[start])
+        stop = max(
+            start + 1,
+            int(np.searchsorted(ends, first + _EXPECTATION_BUDGET, side="right")),
+        )
+        block = np.arange(start, stop)
+        cell = np.repeat(block, sizes[block])
+        offset = np.arange(cell.size) - np.repeat(
+            ends[block] - sizes[block] - first, sizes[block]
+        )
+        m = lo[cell] + offset
+        nc, ac, bc = n[cell], a[cell], b[cell]
+        log_p = (
+            head[cell]
+            - log_fact[m]
+            - log_fact[ac - m]
+            - log_fact[bc - m]
+            - log_fact[nc - ac - bc + m]
+        )
+        # probabilities below exp(-600) add nothing at double precision, and
+        # left as subnormal numbers they would slow every later operation
+        prob = np.zeros_like(log_p)
+        np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
+        term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * prob
+        # (a sum of products, not np.dot: BLAS threads cost more than they
+        # save on vectors of this size)
+        total += float(np.sum(weight[cell] * term))
+        start = stop
+    return total
+
+
+def _margin_groups(strata, codes, n_levels):
+    """Distinct ``(stratum, level total)`` pairs and how many levels share each.
+
+    Returns the stratum, the total and the multiplicity of each pair, sorted
+    by stratum.
+    """
+    n = codes.shape[0]
+    pair, size = joint_codes([codes, strata], [n_levels, int(strata.max()) + 1])
+    if size <= max(4 * n, 1 << 20):
+        totals = np.bincount(pair, minlength=size)
+        occupied = np.flatnonzero(totals)
+        totals = totals[occupied]
+    else:
+        occupied, totals = np.unique(pair, return_counts=True)
+    key = (occupied // n_levels) * (n + 1) + totals
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
+    """Expected plug-in ``I(X; Y)`` (or ``I(X; Y | Z)``) under independence, in nats.
+
+    The expectation is over all tables with the observed margins, that is
+    over the permutations of ``y`` (within each level of ``z`` when given):
+    the hypergeometric expectation of Vinh, Epps and Bailey [4]_ (eq. 24a),
+    averaged over the levels of ``z`` with weights ``n_z / n``. Subtracting
+    it from the plug-in estimate gives information adjusted for chance: a
+    variable with one level per sample has plug-in information ``H(Y)``
+    (``H(Y | Z)``) and exactly that expectation.
+
+    Distinct margins are grouped, so the cost is the number of hypergeometric
+    terms of distinct ``(row total, column total)`` pairs, not of cells.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,), int64
+        Codes in ``0..kx-1`` and ``0..ky-1``.
+    kx, ky : int
+        Numbers of levels.
+    z : ndarray of shape (n,), int64, or None
+        Codes of the conditioning variable.
+    kz : int
+        Number of levels of ``z``.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [4] N. X. Vinh, J. Epps and J. Bailey, "Information theoretic measures
+       for clusterings comparison: variants, properties, normalization and
+       correction for chance", JMLR 11, 2010.
+    """
+    n = x.shape[0]
+    if n == 0:
+        return 0.0
+    z = np.zeros(n, dtype=np.int64) if z is None else np.asarray(z, dtype=np.int64)
+    za, a, ca = _margin_groups(z, x, kx)
+    zb, b, cb = _margin_groups(z, y, ky)
+    n_z = np.bincount(z)
+    # cross product of the row and column totals within each stratum
+    starts_b = np.searchsorted(zb, za, side="left")
+    counts_b = np.searchsorted(zb, za, side="right") - starts_b
+    rows = np.repeat(np.arange(a.size), counts_b)
+    first_col = starts_b - np.cumsum(counts_b) + counts_b
+    cols = np.repeat(first_col, counts_b) + np.arange(rows.size)
+    strata = za[rows]
+    weight = ca[rows] * cb[cols] * (n_z[strata] / n)
+    return _expected_cells(
+        a[rows], b[cols], n_z[strata], weight.astype(np.float64), _log_factorials(n)
+    )
+
+
+def adjusted_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
+    """Plug-in ``I(X; Y)`` (``I(X; Y | Z)``) minus its expectation under independence.
+
+    See :func:`expected_mutual_info_counts`; the result is in nats, zero on
+    average under independence and exactly zero for a variable with one
+    level per sample.
+    """
+    if z is None:
+        observed = mutual_info_counts(x, kx, y, ky)
+    else:
+        observed = conditional_mutual_info_counts(x, kx, y, ky, z, kz)
+    return observed - expected_mutual_info_counts(x, kx, y, ky, z, kz)

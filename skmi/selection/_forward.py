@@ -145,6 +145,8 @@ def _counts_apply(estimator, columns, target):
     """Whether vectorised counting gives the estimator's own values."""
     if not (target.is_discrete and all(c.is_discrete for c in columns)):
         return False
+    if getattr(estimator, "adjust", None) is not None:
+        return False
     if isinstance(estimator, PlugIn):
         return estimator.correction is None
     return isinstance(estimator, KSG)
