@@ -468,7 +468,16 @@ def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
     z = np.zeros(n, dtype=np.int64) if z is None else np.asarray(z, dtype=np.int64)
     za, a, ca = _margin_groups(z, x, kx)
     zb, b, cb = _margin_groups(z, y, ky)
-    n_z = np.bincount(z)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.bincount(z), n)
+
+
+def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n):
+    """The expectation of :func:`expected_mutual_info_counts` from grouped margins.
+
+    ``(za, a, ca)``: stratum, row total and multiplicity of each distinct
+    occupied row margin, sorted by stratum; ``(zb, b, cb)`` the same for the
+    columns; ``n_z`` the size of each stratum; ``n`` the number of samples.
+    """
     # cross product of the row and column totals within each stratum
     starts_b = np.searchsorted(zb, za, side="left")
     counts_b = np.searchsorted(zb, za, side="right") - starts_b
@@ -494,3 +503,63 @@ def adjusted_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
     else:
         observed = conditional_mutual_info_counts(x, kx, y, ky, z, kz)
     return observed - expected_mutual_info_counts(x, kx, y, ky, z, kz)
+
+
+def _table_margin_groups(totals, n):
+    """Distinct ``(stratum, total)`` pairs of a ``(n_strata, k)`` table of totals."""
+    strata, level = np.nonzero(totals)
+    key = strata * (n + 1) + totals[strata, level]
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_tables(tables):
+    """Expected plug-in ``I(A; B | S)`` under independence, from contingency tables.
+
+    The same expectation as :func:`expected_mutual_info_counts`, for data
+    given by its counts: ``tables[s, a, b]`` is the number of samples with
+    ``S = s``, ``A = a`` and ``B = b`` (a single stratum for ``I(A; B)``).
+    Only the margins of each stratum's table enter.
+
+    Parameters
+    ----------
+    tables : ndarray of shape (n_strata, ka, kb), int
+        Counts.
+
+    Returns
+    -------
+    float
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    a_totals = tables.sum(axis=2)
+    b_totals = tables.sum(axis=1)
+    n_z = a_totals.sum(axis=1)
+    n = int(n_z.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(a_totals, n)
+    zb, b, cb = _table_margin_groups(b_totals, n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, n_z, n)
+
+
+def expected_mutual_info_margins(row_totals, column_totals):
+    """Expected plug-in ``I(A; B)`` under independence, from the two margins.
+
+    Parameters
+    ----------
+    row_totals, column_totals : ndarray of int
+        Numbers of samples of each level of ``A`` and of ``B`` (both summing
+        to the number of samples; zeros are ignored).
+
+    Returns
+    -------
+    float
+    """
+    row_totals = np.asarray(row_totals, dtype=np.int64)
+    column_totals = np.asarray(column_totals, dtype=np.int64)
+    n = int(row_totals.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(row_totals[None, :], n)
+    zb, b, cb = _table_margin_groups(column_totals[None, :], n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.array([n]), n)

@@ -17,7 +17,11 @@ from functools import cached_property
 
 import numpy as np
 
-from ._plugin import xlogx_table
+from ._plugin import (
+    expected_mutual_info_margins,
+    expected_mutual_info_tables,
+    xlogx_table,
+)
 from ._variables import Variable
 
 __all__ = [
@@ -121,7 +125,9 @@ def _sum_per_column(values, first, n_nonzero_levels):
     return out
 
 
-def sparse_mutual_info(data, indices, indptr, y, class_totals, xlogx=None):
+def sparse_mutual_info(
+    data, indices, indptr, y, class_totals, xlogx=None, chance=False
+):
     """Plug-in ``I(X_k; Y)`` of every column of a CSC matrix, in nats.
 
     Parameters
@@ -136,6 +142,10 @@ def sparse_mutual_info(data, indices, indptr, y, class_totals, xlogx=None):
     xlogx : ndarray or None
         ``c log c`` for ``c = 0..n_samples`` (:func:`xlogx_table`), shared
         between calls.
+    chance : bool
+        Subtract the expectation of each estimate under independence with
+        the observed margins (:func:`expected_mutual_info_tables`); columns
+        with the same level totals share one computation.
 
     Returns
     -------
@@ -152,6 +162,7 @@ def sparse_mutual_info(data, indices, indptr, y, class_totals, xlogx=None):
     mi = np.empty(n_columns)
     n_levels = np.empty(n_columns, dtype=np.int64)
     s_y = xlogx[class_totals].sum()
+    expected = {}
     for start, stop, lo, hi in _chunks(indptr):
         ptr = indptr[start : stop + 1] - lo
         levels, first, n_nz = sparse_levels(data[lo:hi], ptr)
@@ -165,6 +176,16 @@ def sparse_mutual_info(data, indices, indptr, y, class_totals, xlogx=None):
         s_x += xlogx[zero_totals]
         mi[start:stop] = (s_xy - s_x - s_y) / n + np.log(n)
         n_levels[start:stop] = n_nz + (zero_totals > 0)
+        if chance:
+            level_totals = nonzero.sum(axis=1)
+            for i in range(stop - start):
+                totals = np.sort(
+                    np.r_[level_totals[first[i] : first[i] + n_nz[i]], zero_totals[i]]
+                )
+                key = totals.tobytes()
+                if key not in expected:
+                    expected[key] = expected_mutual_info_margins(totals, class_totals)
+                mi[start + i] -= expected[key]
     return mi, n_levels
 
 
@@ -240,7 +261,7 @@ def sparse_candidate_table(data, indices, z, kz, y, ky, base_table):
     return table
 
 
-def table_terms(table, xlogx, n):
+def table_terms(table, xlogx, n, chance=False):
     """The pairwise terms of forward selection from a ``(X, Z, Y)`` table.
 
     Parameters
@@ -251,6 +272,10 @@ def table_terms(table, xlogx, n):
         ``c log c`` for ``c = 0..n``.
     n : int
         Number of samples.
+    chance : bool
+        Subtract from each information its expectation under independence
+        with the observed margins (within each level of the conditioning
+        variable for conditional information).
 
     Returns
     -------
@@ -268,14 +293,21 @@ def table_terms(table, xlogx, n):
     s_x, s_z, s_y = s(table.sum((1, 2))), s(table.sum((0, 2))), s(table.sum((0, 1)))
     log_n = np.log(n)
     cmi = (s_xzy + s_z - s_xz - s_zy) / n
-    return {
+    terms = {
         "joint": (s_xzy - s_xz - s_y) / n + log_n,
         "red": (s_xz - s_x - s_z) / n + log_n,
         "cred": (s_xzy + s_y - s_xy - s_zy) / n,
-        "crel": cmi,
         "cmi": cmi,
         "hjoint": log_n - s_xzy / n,
     }
+    if chance:
+        kx, kz, ky = table.shape
+        terms["joint"] -= expected_mutual_info_tables(table.reshape(1, kx * kz, ky))
+        terms["red"] -= expected_mutual_info_tables(table.sum(axis=2)[None])
+        terms["cred"] -= expected_mutual_info_tables(table.transpose(2, 0, 1))
+        terms["cmi"] -= expected_mutual_info_tables(table.transpose(1, 0, 2))
+    terms["crel"] = terms["cmi"]
+    return terms
 
 
 class SparseColumns(Sequence):
@@ -325,7 +357,7 @@ class SparseColumns(Sequence):
             n_levels -= 1
         return Variable(codes=codes, n_levels=n_levels)
 
-    def mutual_info(self, target, columns=None):
+    def mutual_info(self, target, columns=None, chance=False):
         """Plug-in ``I(X_k; Y)`` of the columns with a discrete target.
 
         Parameters
@@ -334,6 +366,8 @@ class SparseColumns(Sequence):
             A discrete target.
         columns : slice or None
             Contiguous range of columns (None: all).
+        chance : bool
+            Adjust each estimate for chance (see :func:`sparse_mutual_info`).
 
         Returns
         -------
@@ -342,7 +376,12 @@ class SparseColumns(Sequence):
         start, stop, _ = (columns or slice(None)).indices(len(self))
         indptr = self.X.indptr[start : stop + 1]
         mi, n_levels = sparse_mutual_info(
-            self.X.data, self.X.indices, indptr, target.codes, target.level_counts
+            self.X.data,
+            self.X.indices,
+            indptr,
+            target.codes,
+            target.level_counts,
+            chance=chance,
         )
         return mi
 

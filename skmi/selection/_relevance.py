@@ -53,15 +53,21 @@ def _counts_sparse(estimator, columns, target, conditioning):
     return isinstance(estimator, KSG)
 
 
-def _sparse_relevance(columns, target, n_jobs):
+def adjusts_for_chance(estimator):
+    """Whether the estimator's discrete counts are adjusted for chance."""
+    return getattr(estimator, "adjust", None) == "chance"
+
+
+def _sparse_relevance(estimator, columns, target, n_jobs):
+    chance = adjusts_for_chance(estimator)
     parts = [
         slice(int(part[0]), int(part[-1]) + 1)
         for part in chunks(range(len(columns)), n_jobs)
     ]
     if len(parts) == 1:
-        return columns.mutual_info(target)
+        return columns.mutual_info(target, chance=chance)
     results = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(columns.mutual_info)(target, part) for part in parts
+        delayed(columns.mutual_info)(target, part, chance) for part in parts
     )
     return np.concatenate(results)
 
@@ -99,7 +105,7 @@ def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
         return np.zeros(0)
     target.precompute()
     if _counts_sparse(estimator, columns, target, conditioning):
-        return _sparse_relevance(columns, target, n_jobs)
+        return _sparse_relevance(estimator, columns, target, n_jobs)
     if conditioning is not None:
         conditioning.precompute()
     if effective_n_jobs(n_jobs) == 1:

@@ -14,7 +14,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._plugin import factorize, joint_codes, xlogx_table
 from ..estimators._sparse import sparse_candidate_table, table_terms
-from ._relevance import chunks, relevance
+from ._relevance import adjusts_for_chance, chunks, relevance
 
 __all__ = ["SparseCountRunner"]
 
@@ -56,6 +56,7 @@ class SparseCountRunner:
         self.n_jobs = n_jobs
         self.n = target.n_samples
         self.xlogx = xlogx_table(self.n)
+        self.chance = adjusts_for_chance(estimator)
 
     def relevance(self):
         return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
@@ -72,7 +73,7 @@ class SparseCountRunner:
         return _Step(codes, n_levels, self.target.codes, self.target.n_levels)
 
     def _terms_of(self, tables, needs):
-        values = [table_terms(t, self.xlogx, self.n) for t in tables]
+        values = [table_terms(t, self.xlogx, self.n, self.chance) for t in tables]
         return {name: np.array([v[name] for v in values]) for name in needs}
 
     def _chunk(self, candidates, step, needs):
