@@ -445,6 +445,82 @@ def test_deterministic_finds_best_hard_partition(seed):
     np.testing.assert_array_equal(result.encoder.sum(axis=1), 1.0)
 
 
+def _hard_partitions(n_x, n_clusters):
+    """Every partition of range(n_x) into at most n_clusters groups, as labels.
+
+    Restricted growth strings: value i joins one of the groups already opened
+    by values 0..i-1, or opens the next one.
+    """
+
+    def grow(labels, n_open):
+        if len(labels) == n_x:
+            yield list(labels)
+            return
+        for t in range(min(n_open + 1, n_clusters)):
+            yield from grow(labels + [t], max(n_open, t + 1))
+
+    yield from grow([], 0)
+
+
+def _best_hard_objective(pxy, n_clusters, beta):
+    """min of H(T) - beta I(T;Y) = I(X;T) - beta I(T;Y) over hard partitions."""
+    return min(
+        discrete_ib_objective(np.eye(n_clusters)[labels], pxy, beta, True)[2]
+        for labels in _hard_partitions(pxy.shape[0], n_clusters)
+    )
+
+
+def test_hard_partitions_enumeration():
+    # Stirling numbers of the second kind summed: S(5,1..2) and Bell(5)
+    assert len(list(_hard_partitions(5, 2))) == 1 + 15
+    assert len(list(_hard_partitions(5, 5))) == 52
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("n_init, n_anneal", [(1, 0), (4, 10)])
+def test_iterative_never_worse_than_best_hard_partition(seed, n_init, n_anneal):
+    """Soft encoders include the hard ones: the soft optimum is at most the
+    best hard partition, found here by exhaustive search (identity included
+    when the clusters allow it)."""
+    rng = np.random.default_rng(seed)
+    for n_x, n_y, k in [(6, 3, 3), (5, 2, 5), (6, 4, 6), (4, 3, 2)]:
+        pxy = _random_table(rng, n_x, n_y)
+        for beta in (2.0, 5.0, 50.0, 1000.0):
+            result = discrete_ib(
+                pxy,
+                k,
+                beta,
+                n_init=n_init,
+                n_anneal=n_anneal,
+                rng=np.random.default_rng(seed),
+            )
+            best = _best_hard_objective(pxy, k, beta)
+            assert result.objective <= best + 1e-9 * max(1.0, abs(best))
+            if k >= n_x:  # T = X is allowed: I(T;Y) reaches I(X;Y) at large beta
+                assert result.objective <= discrete_ib_objective(
+                    np.eye(n_x, k), pxy, beta
+                )[2] + 1e-9 * beta
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_estimator_at_large_beta_not_worse_than_identity(seed):
+    # beta = 1000 with as many clusters as values: T = X is a candidate, so the
+    # objective is at most H(X) - beta I(X;Y) (it was 1 to 20 nats above)
+    rng = np.random.default_rng(seed)
+    cells = rng.choice(24, size=3000, p=_random_table(rng, 6, 4).ravel())
+    x, y = np.divmod(cells, 4)
+    ib = InformationBottleneck(
+        n_components=6, beta=1000.0, method="iterative", random_state=0
+    ).fit(x.reshape(-1, 1), y)
+    px = np.bincount(x) / x.size
+    entropy_x = -np.sum(px[px > 0] * np.log(px[px > 0]))
+    objective = ib.information_xt_ - 1000.0 * ib.information_ty_
+    assert objective <= entropy_x - 1000.0 * ib.information_xy_ + 1e-9
+    # hence I(T;Y) >= I(X;Y) - H(X) / beta
+    assert ib.information_ty_ >= ib.information_xy_ - entropy_x / 1000.0
+
+
 def test_iterative_merges_values_with_equal_conditionals():
     # four values of X, two distinct p(y|x): two clusters keep all of I(X;Y)
     pxy = np.array([[0.2, 0.05], [0.1, 0.025], [0.05, 0.25], [0.055, 0.275]])

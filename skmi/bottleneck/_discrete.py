@@ -9,6 +9,11 @@ clusters ``T`` that keep information about a discrete ``Y``:
   ``H(T) - beta I(T; Y)`` over hard assignments ``t(x)``; its converged
   clusters are refined by sequential single-value moves (Slonim et al. 2002).
 
+Besides random starts, the deterministic bottleneck starts from the identity
+``T = X`` merged down to ``k`` clusters, and the iterative one from the
+deterministic solution (at large ``beta`` its soft updates stall far from
+the hard optima otherwise).
+
 Each iteration updates the encoder given the marginal ``q(t)`` and decoder
 ``q(y|t)``, then recomputes both from the encoder. Both steps minimise the
 same functional, so the objective never increases. Information quantities
@@ -38,6 +43,8 @@ _TINY = np.finfo(np.float64).tiny
 _ANNEAL_TOL = 1e-5
 #: Relative size of the perturbation that lets clusters split during annealing.
 _PERTURBATION = 0.02
+#: Annealing steps of the deterministic runs that start the soft bottleneck.
+_HARD_ANNEAL = 10
 
 
 class DiscreteIBResult:
@@ -248,6 +255,41 @@ def _schedule(beta, n_steps, deterministic):
     return np.geomspace(1.0, beta, n_steps + 1)[:-1]
 
 
+def _agglomerate(pxy, n_clusters, beta, max_sweeps):
+    """The identity ``T = X`` merged down to ``n_clusters``, then refined.
+
+    Starting from one cluster per value, the pair of clusters whose merge
+    raises ``H(T) - beta I(T;Y)`` least is merged until ``n_clusters``
+    remain (the agglomerative bottleneck of Slonim and Tishby, 1999); the
+    sequential moves of :func:`_refine_hard` then polish the partition. With
+    enough clusters this is the identity, refined.
+    """
+    n_x = pxy.shape[0]
+    labels = np.arange(n_x)
+    if n_x > n_clusters:
+        rows = pxy.copy()
+        terms = _cluster_terms(rows, beta)
+        alive = np.ones(n_x, dtype=bool)
+        cost = np.empty((n_x, n_x))
+        for a in range(n_x):
+            cost[a] = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
+        np.fill_diagonal(cost, np.inf)
+        for _ in range(n_x - n_clusters):
+            a, b = np.unravel_index(np.argmin(cost), cost.shape)
+            rows[a] += rows[b]
+            terms[a] = _cluster_terms(rows[a], beta)
+            alive[b] = False
+            labels[labels == b] = a
+            cost[b], cost[:, b] = np.inf, np.inf
+            row = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
+            row[~alive] = np.inf
+            row[a] = np.inf
+            cost[a], cost[:, a] = row, row
+        labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    encoder = np.eye(n_x if n_x <= n_clusters else n_clusters, n_clusters)[labels]
+    return _refine_hard(encoder, pxy, beta, max_sweeps, [])
+
+
 def discrete_ib(
     pxy: np.ndarray,
     n_clusters: int,
@@ -275,7 +317,11 @@ def discrete_ib(
         Hard clusters minimising ``H(T) - beta I(T;Y)``.
     n_init : int, default=1
         Number of runs from different random starts; the run with the lowest
-        objective is returned.
+        objective is returned. Besides these runs, one run starts from a hard
+        partition: the identity ``T = X`` merged down to ``n_clusters``
+        (agglomerative bottleneck) for the deterministic method, the
+        deterministic solution at ``beta`` for the iterative one. So the
+        iterative objective is never above the best hard partition found.
     n_anneal : int, default=0
         Number of intermediate betas visited by each run before ``beta``
         (see :func:`_schedule`); 0 means no annealing.
@@ -294,6 +340,37 @@ def discrete_ib(
     py_given_x = pxy / pxy.sum(axis=1, keepdims=True)
     n_x = pxy.shape[0]
     best = None
+
+    def finish(encoder, beta):
+        nonlocal best
+        encoder, n_iter, history = _iterate(
+            encoder, pxy, py_given_x, beta, deterministic, max_iter, tol
+        )
+        if deterministic:
+            encoder = _refine_hard(encoder, pxy, beta, max_iter, history)
+        result = DiscreteIBResult(encoder, pxy, beta, deterministic, n_iter, history)
+        if best is None or result.objective < best.objective - 1e-12:
+            best = result
+
+    if deterministic:
+        finish(_agglomerate(pxy, n_clusters, beta, max_iter), beta)
+    else:
+        # At large beta the soft updates stall in poor local optima far from
+        # the hard solutions. For a hard encoder I(X;T) = H(T): the best hard
+        # partition (the deterministic bottleneck, which includes the merged
+        # identity) is a start from which the soft updates only improve.
+        hard = discrete_ib(
+            pxy,
+            n_clusters,
+            beta,
+            deterministic=True,
+            n_init=n_init,
+            n_anneal=max(n_anneal, _HARD_ANNEAL),
+            max_iter=max_iter,
+            tol=tol,
+            rng=rng,
+        )
+        finish(hard.encoder, beta)
     for run in range(n_init):
         if run == 0 and init is not None:
             encoder = init
@@ -318,12 +395,5 @@ def discrete_ib(
             )[0]
         if not deterministic:
             encoder = _perturb(encoder, rng)
-        encoder, n_iter, history = _iterate(
-            encoder, pxy, py_given_x, beta, deterministic, max_iter, tol
-        )
-        if deterministic:
-            encoder = _refine_hard(encoder, pxy, beta, max_iter, history)
-        result = DiscreteIBResult(encoder, pxy, beta, deterministic, n_iter, history)
-        if best is None or result.objective < best.objective - 1e-12:
-            best = result
+        finish(encoder, beta)
     return best
