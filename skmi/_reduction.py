@@ -124,10 +124,17 @@ class _ValueCoder:
         return lookup[inverse[m:]]
 
 
-def _magnitude(a):
-    """Largest absolute value of ``a`` (1 for an all-zero array)."""
-    top = float(np.max(np.abs(a))) if a.size else 0.0
-    return top if top > 0 else 1.0
+def _column_scales(a):
+    """Standard deviation of each column of ``a`` (a positive value if constant).
+
+    Computed on the columns divided by their largest magnitude, so no square
+    overflows or underflows at extreme magnitudes.
+    """
+    top = np.max(np.abs(a), axis=0)
+    top[~(top > 0)] = 1.0
+    std = (a / top).std(axis=0)
+    scale = top * std
+    return np.where(scale > 0, scale, top)
 
 
 def _auto_discrete_mask(X):
@@ -188,10 +195,12 @@ class InformationBottleneck(
         ``H(T) - beta I(T; Y)`` (Strouse and Schwab 2017).
 
     shrinkage : float, default=0.0
-        Gaussian method: both the covariance of `X` and its conditional
-        covariance given `y` are replaced by ``(1 - shrinkage) S + shrinkage
-        mu I`` with ``mu`` the mean variance of the features, which is the
-        bottleneck of `X` plus independent isotropic noise. Use a positive
+        Gaussian method: both the covariance of the standardised `X` (its
+        correlation matrix) and its conditional covariance given `y` are
+        replaced by ``(1 - shrinkage) S + shrinkage mu I`` with ``mu`` the
+        mean variance of the standardised features (1 unless some are
+        constant), which is the bottleneck of `X` plus independent noise of
+        the same relative size in every column. Use a positive
         value when features outnumber samples: with ``shrinkage=0`` and
         ``n_samples <= n_features`` the covariance of `X` is singular and
         ``fit`` raises a ValueError.
@@ -318,7 +327,11 @@ class InformationBottleneck(
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / lambda_i)``. `transform`
     returns ``(X - mean_) @ components_.T``, the bottleneck variable without
     its unit-variance noise. For a categorical `y` the information values are
-    those of the Gaussian model, not of the class variable.
+    those of the Gaussian model, not of the class variable. The columns of `X`
+    (and of a continuous `y`) are standardised internally, so the result does
+    not depend on their units: multiplying column ``j`` by ``c`` leaves the
+    information values and the output of `transform` unchanged and divides
+    ``components_[:, j]`` by ``c``.
 
     Discrete methods: `transform` returns the membership ``q(t|x)`` of each
     row's value (soft for "iterative", one-hot for "deterministic"). A value
@@ -450,9 +463,10 @@ class InformationBottleneck(
             )
         wanted = n_default if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_features)))
-        # the bottleneck is invariant to a common scale of X (and of y):
-        # work at unit magnitude so no covariance overflows or underflows
-        scale_x, scale_y = _magnitude(X), _magnitude(Y)
+        # The bottleneck is invariant to the units of each column; working on
+        # standardised columns makes the ridge and the shrinkage target
+        # unit-free too, and no covariance overflows or underflows.
+        scale_x, scale_y = _column_scales(X), _column_scales(Y)
         cov_x, cov_x_given_y = conditional_covariance(X / scale_x, Y / scale_y)
         eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y, self.shrinkage)
         k = self.n_components_
@@ -465,7 +479,7 @@ class InformationBottleneck(
         else:
             self.beta_ = float(self.beta)
         alpha = gaussian_ib_scales(self.eigenvalues_, self.beta_)
-        self.components_ = alpha[:, None] * vectors[:, :k].T / scale_x
+        self.components_ = alpha[:, None] * vectors[:, :k].T / scale_x[None, :]
         self.mean_ = X.mean(axis=0)
         self.information_xt_, self.information_ty_ = gaussian_ib_information(
             self.eigenvalues_, self.beta_

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -99,6 +100,49 @@ def test_gaussian_invariant_to_a_common_scale(scale):
     ib = InformationBottleneck(beta=5.0, discrete_target=False)
     ref = ib.fit(X, y).eigenvalues_
     np.testing.assert_allclose(ib.fit(X, y * scale).eigenvalues_, ref, rtol=1e-9)
+
+
+def _income_and_rate(seed=0, n=2000):
+    """Income in dollars (spread ~1e5) next to a rate in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    income = rng.lognormal(12.0, 1.0, n)
+    rate = rng.uniform(0.0, 1.0, n)
+    signal = rate + 2e-6 * income + 0.3 * rng.standard_normal(n)
+    return np.column_stack([income, rate]), (signal > np.median(signal)).astype(int)
+
+
+def test_gaussian_income_next_to_rate_equals_standardised():
+    # a ridge relative to the largest variance used to swamp the rate column
+    X, y = _income_and_rate()
+    ref = InformationBottleneck().fit(StandardScaler().fit_transform(X), y)
+    got = InformationBottleneck().fit(X, y)
+    assert got.information_ty_ == pytest.approx(ref.information_ty_, abs=1e-10)
+    assert got.information_xt_ == pytest.approx(ref.information_xt_, abs=1e-10)
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, atol=1e-12)
+
+
+@pytest.mark.parametrize("shrinkage", [0.0, 0.2])
+@pytest.mark.parametrize("target", ["classes", "continuous", "two columns"])
+def test_gaussian_invariant_to_per_column_units(shrinkage, target):
+    X, y = load_wine(return_X_y=True)
+    rng = np.random.default_rng(0)
+    if target == "continuous":
+        y = X[:, 0] + rng.standard_normal(X.shape[0])
+    elif target == "two columns":
+        noisy = X[:, [0, 5]] + rng.standard_normal((178, 2))
+        y = noisy * [1.0, 1e6]  # target columns in different units too
+    units = np.geomspace(1e-3, 1e4, X.shape[1])[rng.permutation(X.shape[1])]
+    ib = InformationBottleneck(n_components=2, beta=8.0, shrinkage=shrinkage)
+    ref = clone(ib).fit(X, y)
+    got = clone(ib).fit(X * units, y)
+    assert got.information_xt_ == pytest.approx(ref.information_xt_, abs=1e-10)
+    assert got.information_ty_ == pytest.approx(ref.information_ty_, abs=1e-10)
+    np.testing.assert_allclose(got.eigenvalues_, ref.eigenvalues_, atol=1e-10)
+    # components_ follow the units inversely; the outputs do not change
+    np.testing.assert_allclose(got.components_ * units, ref.components_, rtol=1e-8)
+    np.testing.assert_allclose(
+        got.transform(X * units), ref.transform(X), rtol=1e-8, atol=1e-10
+    )
 
 
 def test_discrete_methods_encode_categorical_frame_columns():

@@ -82,7 +82,9 @@ def gaussian_ib(
     Solves ``S_{x|y} v = lambda S_x v`` with ``v^T S_x v = 1``. Shrinkage
     replaces both matrices by ``(1 - s) S + s mu I``, ``mu = trace(S_x) / d``,
     which is the bottleneck of ``X`` plus independent isotropic noise, so
-    ``0 <= lambda <= 1`` still holds.
+    ``0 <= lambda <= 1`` still holds. The ridge and the shrinkage target are
+    isotropic: pass covariances of standardised columns for a result that
+    does not depend on the units of the columns.
 
     Parameters
     ----------
