@@ -81,26 +81,48 @@ def _target_codes(y, categorical, n_bins):
     return factorize(codes)
 
 
+#: Largest number of entries of one block of query-to-value distances.
+_DISTANCE_BLOCK = 1 << 20
+
+
 class _ValueCoder:
     """Map the rows of X to the values of a discrete variable.
 
-    Discrete columns keep their values; continuous ones are cut into
-    equal-frequency bins whose edges are learnt in ``fit``. A row is one value
-    of the joint variable; rows never seen in ``fit`` map to -1.
+    Discrete columns keep their values. Continuous ones are cut into the
+    equal-frequency bins of the plug-in estimator (:func:`bin_quantile`); the
+    smallest training value of each bin is kept as its lower edge, so a new
+    value falls in the bin whose edges bracket it and every training value
+    in its own bin. A row is one value of the joint variable.
+
+    A row whose joint value was not seen in ``fit`` is matched to the nearest
+    seen values: a continuous column adds ``|code difference| / (n_levels -
+    1)``, a discrete one 1 when the values differ, so every column weighs at
+    most 1.
     """
 
     def __init__(self, X, discrete_mask, n_bins):
         self.mask = discrete_mask
         self.levels = []
+        codes = np.empty(X.shape, dtype=np.int64)
         for j in range(X.shape[1]):
             if discrete_mask[j]:
                 self.levels.append(np.unique(X[:, j]))
+                codes[:, j] = np.searchsorted(self.levels[j], X[:, j])
             else:
-                quantiles = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
-                self.levels.append(np.unique(np.quantile(X[:, j], quantiles)))
-        codes = self._column_codes(X)
+                codes[:, j], n_levels = bin_quantile(X[:, j], n_bins)
+                lower = np.full(n_levels, np.inf)
+                np.minimum.at(lower, codes[:, j], X[:, j])
+                self.levels.append(lower[1:])
         self.values, index = np.unique(codes, axis=0, return_inverse=True)
         self.index = index.reshape(-1)
+        self.counts = np.bincount(self.index, minlength=self.values.shape[0])
+        # bins minus one per continuous column (1 for a discrete one)
+        self._span = np.array(
+            [
+                1.0 if discrete_mask[j] else max(self.levels[j].size, 1)
+                for j in range(X.shape[1])
+            ]
+        )
 
     def _column_codes(self, X):
         codes = np.empty(X.shape, dtype=np.int64)
@@ -112,8 +134,8 @@ class _ValueCoder:
                 codes[:, j] = np.searchsorted(levels, X[:, j], side="right")
         return codes
 
-    def encode(self, X):
-        codes = self._column_codes(X)
+    def _index(self, codes):
+        """Index of each row's value among ``values`` (-1 if not seen in fit)."""
         m = self.values.shape[0]
         _, inverse = np.unique(
             np.vstack([self.values, codes]), axis=0, return_inverse=True
@@ -122,6 +144,35 @@ class _ValueCoder:
         lookup = np.full(inverse.max() + 1, -1, dtype=np.int64)
         lookup[inverse[:m]] = np.arange(m)
         return lookup[inverse[m:]]
+
+    def lookup(self, X, table):
+        """Rows of ``table`` (one per seen value) for the rows of ``X``.
+
+        An unseen value gets the average of the rows of its nearest seen
+        values, weighted by their training frequencies.
+        """
+        codes = self._column_codes(X)
+        index = self._index(codes)
+        out = table[np.maximum(index, 0)]
+        unseen = np.flatnonzero(index < 0)
+        step = max(1, _DISTANCE_BLOCK // self.values.shape[0])
+        for start in range(0, unseen.size, step):
+            rows = unseen[start : start + step]
+            distance = self._distances(codes[rows])
+            nearest = distance <= distance.min(axis=1, keepdims=True) + 1e-9
+            weights = nearest * self.counts
+            out[rows] = (weights @ table) / weights.sum(axis=1, keepdims=True)
+        return out
+
+    def _distances(self, codes):
+        distance = np.zeros((codes.shape[0], self.values.shape[0]))
+        for j in range(codes.shape[1]):
+            a, b = codes[:, j, None], self.values[None, :, j]
+            if self.mask[j]:
+                distance += a != b
+            else:
+                distance += np.abs(a - b) / self._span[j]
+        return distance
 
 
 def _column_scales(a):
@@ -231,8 +282,17 @@ class InformationBottleneck(
         it uses boolean columns as 0/1).
 
     n_bins : int, default=10
-        Number of bins for the continuous columns of `X` and `y` in the
-        discrete methods.
+        Discrete methods: number of equal-frequency bins of each continuous
+        column of `X` and `y`, the quantile bins of :class:`~skmi.estimators.PlugIn`
+        (tied values share a bin, so a column may get fewer). The number does
+        not depend on `n_samples`: each bin holds about ``n_samples / n_bins``
+        training rows. The smallest training value of each bin is its lower
+        edge, so new values fall in the bins learnt in ``fit``. With ``d``
+        binned columns `X` has up to ``n_bins ** d`` values; when that far
+        exceeds `n_samples`, most training rows are values of their own, the
+        plug-in informations are those of the sample (``information_xy_``
+        close to ``H(Y)``) and new rows are placed by their nearest values
+        (see Notes).
 
     n_init : int, default=4
         Discrete methods: number of runs from different random starts; the
@@ -335,9 +395,15 @@ class InformationBottleneck(
 
     Discrete methods: `transform` returns the membership ``q(t|x)`` of each
     row's value (soft for "iterative", one-hot for "deterministic"). A value
-    not seen in ``fit`` carries no information about `y`, and the update rule
-    then gives it the prior: ``q(t)`` for "iterative" and the largest cluster
-    for "deterministic".
+    not seen in ``fit`` takes the average membership of the nearest values
+    seen in ``fit``, weighted by their training frequencies (for
+    "deterministic" the cluster with the largest weight). The distance adds,
+    for each column, the difference of bin numbers divided by the number of
+    bins minus one (continuous) or 1 for different values (discrete), so
+    every column weighs at most 1. A value that differs from every seen value
+    in every column thus gets the prior ``q(t)`` (the largest cluster for
+    "deterministic"), the membership of a value that carries no information
+    about `y`.
 
     References
     ----------
@@ -533,14 +599,6 @@ class InformationBottleneck(
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         return np.random.default_rng(seed)
 
-    def _unseen_row(self):
-        prior = self.cluster_probabilities_
-        if self.method == "iterative":
-            return prior
-        row = np.zeros_like(prior)
-        row[np.argmax(prior)] = 1.0
-        return row
-
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Project `X` onto the bottleneck representation.
 
@@ -564,9 +622,10 @@ class InformationBottleneck(
         check_finite_columns(X, getattr(self, "feature_names_in_", None))
         if self.method == "gaussian":
             return (X - self.mean_) @ self.components_.T
-        index = self._coder.encode(X)
-        out = self.encoder_[np.maximum(index, 0)]
-        out[index < 0] = self._unseen_row()
+        out = self._coder.lookup(X, self.encoder_)
+        if self.method == "deterministic":
+            # an unseen value takes the largest cluster among its nearest values
+            out = np.eye(out.shape[1])[np.argmax(out, axis=1)]
         return out
 
     @property

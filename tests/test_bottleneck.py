@@ -13,8 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.optimize import brentq
-from sklearn.datasets import load_wine
+from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
 
 from skmi import InformationBottleneck, information_curve
 from skmi.bottleneck import (
@@ -27,6 +30,7 @@ from skmi.bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
+from skmi.estimators._plugin import bin_quantile
 
 # ORACLES.md: canonical correlations (0.9, 0.6, 0).
 EIGENVALUES = np.array([0.19, 0.64, 1.0])
@@ -563,18 +567,27 @@ def test_discrete_information_matches_explicit_sums(method):
 
 
 @pytest.mark.parametrize("method", ["iterative", "deterministic"])
-def test_unseen_values_get_the_prior(method):
+def test_unseen_values_get_their_nearest_seen_values(method):
     rng = np.random.default_rng(8)
     X = rng.integers(0, 5, size=(300, 2))
     y = (X[:, 0] > 2).astype(int)
     ib = InformationBottleneck(n_components=2, method=method, random_state=0)
     ib.fit(X, y)
     out = ib.transform(np.array([[0, 7], [9, 9], [X[0, 0], X[0, 1]]]))
+    # [9, 9] differs from every seen value in both columns: all are nearest,
+    # and their frequency-weighted encoder rows average to the prior q(t)
     prior = ib.cluster_probabilities_
+    # [0, 7] shares its first column with the seen values (0, *) only
+    seen = np.unique(X, axis=0)
+    counts = np.array([np.sum(np.all(X == v, axis=1)) for v in seen])
+    share = counts * (seen[:, 0] == 0)
+    near = share @ ib.transform(seen) / share.sum()
     if method == "iterative":
-        np.testing.assert_allclose(out[:2], [prior, prior])
+        np.testing.assert_allclose(out[1], prior, atol=1e-12)
+        np.testing.assert_allclose(out[0], near, atol=1e-12)
     else:
-        np.testing.assert_array_equal(out[:2], np.eye(2)[[np.argmax(prior)] * 2])
+        np.testing.assert_array_equal(out[1], np.eye(2)[np.argmax(prior)])
+        np.testing.assert_array_equal(out[0], np.eye(2)[np.argmax(near)])
     np.testing.assert_allclose(out[2], ib.transform(X[:1])[0])
 
 
@@ -598,6 +611,55 @@ def test_continuous_columns_are_binned():
     counts = rng.integers(0, 50, size=(400, 1))
     ib.set_params(discrete_features="auto").fit(counts, counts[:, 0] > 25)
     assert ib.encoder_.shape[0] == 4
+
+
+def test_continuous_bins_are_the_plug_in_bins():
+    rng = np.random.default_rng(13)
+    x = np.round(rng.standard_normal(500), 1)  # ties share a bin
+    y = (x + rng.standard_normal(500) > 0).astype(int)
+    ib = InformationBottleneck(
+        n_components=5, n_bins=5, beta=50.0, method="deterministic", random_state=0
+    ).fit(x.reshape(-1, 1), y)
+    codes, n_levels = bin_quantile(x, 5)
+    assert ib.encoder_.shape[0] == n_levels
+    out = ib.transform(x.reshape(-1, 1))
+    for c in range(n_levels):  # one output per plug-in bin
+        assert np.unique(out[codes == c], axis=0).shape[0] == 1
+    # a new value within a bin's training range falls in that bin
+    for c in range(n_levels):
+        lo, hi = x[codes == c].min(), x[codes == c].max()
+        inside = np.linspace(lo, hi, 7).reshape(-1, 1)
+        expected = np.tile(out[codes == c][0], (7, 1))
+        np.testing.assert_array_equal(ib.transform(inside), expected)
+    # beyond the training range: the first and last bins
+    np.testing.assert_array_equal(ib.transform([[-99.0]])[0], out[codes == 0][0])
+    np.testing.assert_array_equal(
+        ib.transform([[99.0]])[0], out[codes == n_levels - 1][0]
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_discrete_methods_generalise_on_many_continuous_columns(method):
+    # every row of 30 binned columns is a value of its own: unseen rows take
+    # the nearest seen values instead of one common output
+    X, y = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(
+        InformationBottleneck(method=method, random_state=0), LogisticRegression()
+    )
+    scores = cross_val_score(pipe, X, y)
+    assert scores.mean() > 0.9  # the majority rate is 0.627
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=0, stratify=y
+    )
+    ib = InformationBottleneck(method=method, random_state=0).fit(X_train, y_train)
+    out = ib.transform(X_test)
+    assert np.allclose(out.sum(axis=1), 1.0)
+    assert np.unique(out.round(6), axis=0).shape[0] > 1
+    # the class each cluster mostly holds in training predicts unseen rows
+    cluster_class = np.argmax(ib.transform(X_train).T @ np.eye(2)[y_train], axis=1)
+    predicted = cluster_class[np.argmax(out, axis=1)]
+    assert np.mean(predicted == y_test) > 0.85
 
 
 @pytest.mark.parametrize("method", ["iterative", "deterministic"])
