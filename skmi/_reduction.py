@@ -1,5 +1,6 @@
 """Supervised dimensionality reduction with the information bottleneck."""
 
+import warnings
 from numbers import Integral, Real
 from typing import Literal
 
@@ -220,9 +221,13 @@ class InformationBottleneck(
         method, the number of target columns for a continuous `y` and the
         number of classes minus one for a categorical `y` (as in linear
         discriminant analysis), and, for the discrete methods, the number of
-        distinct values of `y`. The number is capped by the number of
+        distinct values of `y`; this default is capped by the number of
         features (Gaussian) or of distinct values of `X` seen in ``fit``
-        (discrete), and is at least one.
+        (discrete), and is at least one. A given value above the number of
+        features raises a ValueError with the Gaussian method, as in
+        :class:`~sklearn.decomposition.PCA`; above the number of distinct
+        values of `X` seen in ``fit`` (after binning), which depends on the
+        sample, the discrete methods warn and use that number.
 
     beta : float or "auto", default="auto"
         Trade-off between compression and prediction. For the Gaussian
@@ -236,7 +241,12 @@ class InformationBottleneck(
         output columns are zero, so the output always has `n_components_`
         columns. For the discrete
         methods "auto" means ``beta = 10`` (one nat about `y` is worth ten
-        nats of compression).
+        nats of compression). Any finite value up to the largest float is
+        valid (the computations avoid overflow); as `beta` grows
+        ``I(T; Y)`` tends to its largest value: ``-1/2 sum ln(lambda_i)``
+        over the kept components (Gaussian), the largest ``I(T; Y)`` of a
+        partition of the values of `X` into `n_components_` clusters
+        (discrete), which is ``I(X; Y)`` when there are enough clusters.
 
     method : {"gaussian", "iterative", "deterministic"}, default="gaussian"
         "gaussian": the closed-form bottleneck of jointly Gaussian variables
@@ -296,7 +306,12 @@ class InformationBottleneck(
 
     n_init : int, default=4
         Discrete methods: number of runs from different random starts; the
-        run with the lowest objective is kept.
+        run with the lowest objective is kept. One more run starts from a hard
+        partition: the values of `X` merged greedily down to `n_components`
+        clusters (deterministic method), or the solution of the deterministic
+        method (iterative method, whose own updates can stall far from the
+        hard optima at large `beta`), so the iterative objective is never
+        worse than the best hard partition found.
 
     annealing : bool, default=True
         Discrete methods: each run first visits a sequence of betas, from 1 up
@@ -527,6 +542,11 @@ class InformationBottleneck(
                 "covariance of X is singular and the Gaussian bottleneck is not "
                 "defined; set shrinkage > 0 (e.g. shrinkage=0.1)."
             )
+        if self.n_components is not None and self.n_components > n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be at most "
+                f"n_features={n_features} with method='gaussian'."
+            )
         wanted = n_default if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_features)))
         # The bottleneck is invariant to the units of each column; working on
@@ -572,6 +592,16 @@ class InformationBottleneck(
         n_x = self._coder.values.shape[0]
         counts = np.bincount(self._coder.index * n_y + y_codes, minlength=n_x * n_y)
         pxy = counts.reshape(n_x, n_y) / X.shape[0]
+        if self.n_components is not None and self.n_components > n_x:
+            # the limit depends on the data (a fold may miss a category), so a
+            # warning rather than PCA's error, which would break a grid search
+            warnings.warn(
+                f"n_components={self.n_components} is more than the {n_x} "
+                f"distinct value(s) of X seen in fit (after binning) with "
+                f"method={self.method!r}; using n_components_={n_x}.",
+                UserWarning,
+                stacklevel=4,
+            )
         wanted = n_y if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_x)))
         self.beta_ = _DISCRETE_AUTO_BETA if self.beta == "auto" else float(self.beta)
@@ -611,22 +641,30 @@ class InformationBottleneck(
         -------
         X_new : ndarray of shape (n_samples, n_components_)
             ``(X - mean_) @ components_.T`` for the Gaussian method; the
-            cluster memberships ``q(t|x)`` for the discrete methods.
+            cluster memberships ``q(t|x)`` for the discrete methods. Computed
+            in float64 and returned as float32 for a float32 `X`.
         """
         check_is_fitted(self)
         if self.method != "gaussian":
             X = encode_categories(X, self._categories)
         X = validate_data(
-            self, X, reset=False, dtype=np.float64, ensure_all_finite=False
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
         )
         check_finite_columns(X, getattr(self, "feature_names_in_", None))
+        # computed in float64, returned in the dtype of X (as PCA does)
+        dtype, X = X.dtype, X.astype(np.float64, copy=False)
         if self.method == "gaussian":
-            return (X - self.mean_) @ self.components_.T
-        out = self._coder.lookup(X, self.encoder_)
-        if self.method == "deterministic":
-            # an unseen value takes the largest cluster among its nearest values
-            out = np.eye(out.shape[1])[np.argmax(out, axis=1)]
-        return out
+            out = (X - self.mean_) @ self.components_.T
+        else:
+            out = self._coder.lookup(X, self.encoder_)
+            if self.method == "deterministic":
+                # an unseen value takes the largest cluster among its nearest values
+                out = np.eye(out.shape[1])[np.argmax(out, axis=1)]
+        return out.astype(dtype, copy=False)
 
     @property
     def _n_features_out(self):
@@ -635,6 +673,7 @@ class InformationBottleneck(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 

@@ -60,7 +60,12 @@ class DiscreteIBResult:
         ``I(X; T)`` and ``I(T; Y)`` in nats.
     objective : float
         ``I(X;T) - beta I(T;Y)`` (iterative) or ``H(T) - beta I(T;Y)``
-        (deterministic).
+        (deterministic); ``-inf`` when ``beta I(T;Y)`` exceeds the float range.
+    compression : float
+        ``I(X;T)`` (iterative) or ``H(T)`` (deterministic).
+    scaled_objective : float
+        The objective divided by ``max(1, beta)``, finite at every beta: the
+        key by which solutions at one beta are compared.
     n_iter : int
         Iterations of the final run at the target ``beta``.
     history : list of float
@@ -73,6 +78,8 @@ class DiscreteIBResult:
         xt, ty, self.objective = discrete_ib_objective(
             encoder, pxy, beta, deterministic
         )
+        self.compression = entropy_probabilities(self.marginal) if deterministic else xt
+        self.scaled_objective = scaled_objective(self.compression, ty, beta)
         # plug-in values of exact zeros may round to -1e-16
         self.information_xt, self.information_ty = max(xt, 0.0), max(ty, 0.0)
         self.n_iter = n_iter
@@ -108,6 +115,17 @@ def discrete_ib_objective(
     return information_xt, information_ty, compression - beta * information_ty
 
 
+def scaled_objective(compression, information_ty, beta):
+    """``(compression - beta I(T;Y)) / max(1, beta)``, finite at every beta.
+
+    Dividing by a positive constant keeps the order of solutions at one beta;
+    ``beta I(T;Y)`` itself overflows near the largest float.
+    """
+    if beta > 1.0:
+        return compression / beta - information_ty
+    return compression - beta * information_ty
+
+
 def _log(a):
     return np.log(np.maximum(a, _TINY))
 
@@ -122,13 +140,23 @@ def _decoder(encoder, pxy):
 def _update(encoder, pxy, py_given_x, beta, deterministic):
     """One encoder update given the marginal and decoder of ``encoder``."""
     qt, log_qy_t = _decoder(encoder, pxy)
-    # -KL(p(y|x) || q(y|t)) up to a term constant in t.
-    logits = _log(qt)[None, :] + beta * (py_given_x @ log_qy_t.T)
+    # -KL(p(y|x) || q(y|t)) up to a term constant in t
+    fit = py_given_x @ log_qy_t.T
+    if beta > 1.0:
+        # logits / beta: beta times the decoder term overflows near the
+        # largest float; the differences to the row maximum are then scaled
+        # back, where overflow means a weight of zero
+        logits = _log(qt)[None, :] / beta + fit
+    else:
+        logits = _log(qt)[None, :] + beta * fit
     if deterministic:
         new = np.zeros_like(encoder)
         new[np.arange(encoder.shape[0]), np.argmax(logits, axis=1)] = 1.0
         return new
     logits -= logits.max(axis=1, keepdims=True)
+    if beta > 1.0:
+        with np.errstate(over="ignore"):
+            logits *= beta
     new = np.exp(logits)
     return new / new.sum(axis=1, keepdims=True)
 
@@ -155,16 +183,19 @@ def _iterate(encoder, pxy, py_given_x, beta, deterministic, max_iter, tol, track
 
 
 def _cluster_terms(rows, beta):
-    """Per-cluster terms of ``H(T) - beta I(T;Y) + beta H(Y)``.
+    """Per-cluster terms of ``H(T) - beta I(T;Y) + beta H(Y)``, over ``max(1, beta)``.
 
     With ``rows[t] = p(t, y)`` the objective of a hard clustering is
     ``(1 - beta) H(T) + beta H(T, Y) - beta H(Y)``, a sum over clusters of
     ``(1 - beta) eta(q(t)) + beta sum_y eta(p(t, y))``, ``eta(p) = -p ln p``.
     Only differences of these terms decide a move; the reported
-    information always comes from the plug-in kernels.
+    information always comes from the plug-in kernels. The division by
+    ``max(1, beta)`` keeps them finite at every beta.
     """
     rows = np.maximum(np.asarray(rows, dtype=np.float64), 0.0)
-    return (1.0 - beta) * entr(rows.sum(axis=-1)) + beta * entr(rows).sum(axis=-1)
+    scale = max(beta, 1.0)
+    weight_t, weight_ty = (1.0 - beta) / scale, beta / scale
+    return weight_t * entr(rows.sum(axis=-1)) + weight_ty * entr(rows).sum(axis=-1)
 
 
 def _refine_hard(encoder, pxy, beta, max_sweeps, history):
@@ -249,7 +280,9 @@ def _schedule(beta, n_steps, deterministic):
     if n_steps <= 0:
         return np.empty(0)
     if deterministic:
-        return np.geomspace(4.0 * beta, beta, n_steps + 1)[:-1]
+        # 4 beta capped at the largest float, in logs so no step overflows
+        top = min(np.log(4.0) + np.log(beta), np.log(np.finfo(np.float64).max))
+        return np.exp(np.linspace(top, np.log(beta), n_steps + 1)[:-1])
     if beta <= 1.0:
         return np.empty(0)
     return np.geomspace(1.0, beta, n_steps + 1)[:-1]
@@ -349,7 +382,7 @@ def discrete_ib(
         if deterministic:
             encoder = _refine_hard(encoder, pxy, beta, max_iter, history)
         result = DiscreteIBResult(encoder, pxy, beta, deterministic, n_iter, history)
-        if best is None or result.objective < best.objective - 1e-12:
+        if best is None or result.scaled_objective < best.scaled_objective - 1e-12:
             best = result
 
     if deterministic:
