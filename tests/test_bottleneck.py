@@ -30,6 +30,7 @@ from skmi.bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
+from skmi.bottleneck._discrete import _merge_down
 from skmi.estimators._plugin import bin_quantile
 
 # ORACLES.md: canonical correlations (0.9, 0.6, 0).
@@ -523,6 +524,33 @@ def test_estimator_at_large_beta_not_worse_than_identity(seed):
     assert objective <= entropy_x - 1000.0 * ib.information_xy_ + 1e-9
     # hence I(T;Y) >= I(X;Y) - H(X) / beta
     assert ib.information_ty_ >= ib.information_xy_ - entropy_x / 1000.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("beta", [0.5, 5.0, 1000.0])
+def test_agglomerative_merges_are_the_greedy_ones(seed, beta):
+    """The bookkept pair costs against recomputing every merge by brute force."""
+    rng = np.random.default_rng(seed)
+    pxy = _random_table(rng, 9, 3)
+    def merge(groups, a, b):
+        return [g for i, g in enumerate(groups) if i not in (a, b)] + [
+            groups[a] + groups[b]
+        ]
+
+    def objective(groups):
+        labels = np.empty(9, dtype=int)
+        for t, g in enumerate(groups):
+            labels[g] = t
+        return discrete_ib_objective(np.eye(len(groups))[labels], pxy, beta, True)[2]
+
+    groups = [[x] for x in range(9)]
+    while len(groups) > 3:
+        pairs = list(itertools.combinations(range(len(groups)), 2))
+        costs = [objective(merge(groups, a, b)) for a, b in pairs]
+        groups = merge(groups, *pairs[int(np.argmin(costs))])
+    labels = _merge_down(pxy, 3, beta)
+    got = sorted(sorted(np.flatnonzero(labels == t).tolist()) for t in range(3))
+    assert got == sorted(sorted(g) for g in groups)
 
 
 def test_iterative_merges_values_with_equal_conditionals():

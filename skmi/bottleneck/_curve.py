@@ -102,7 +102,8 @@ def discrete_curve(
     encoder = None
     for i in order:
         encoder = solve(betas[i], encoder, **options)
-    polish = {**options, "n_init": 1}
+    # the first pass ran the hard starts at every beta
+    polish = {**options, "n_init": 1, "hard_start": False}
     for i in order:
         best = _envelope(found, betas[i : i + 1])[0]
         solve(betas[i], found[best][3], **polish)

@@ -45,6 +45,10 @@ _ANNEAL_TOL = 1e-5
 _PERTURBATION = 0.02
 #: Annealing steps of the deterministic runs that start the soft bottleneck.
 _HARD_ANNEAL = 10
+#: Most values merged by the agglomerative start (its pair costs are a matrix).
+_MAX_AGGLOMERATE = 2048
+#: Largest number of entries of one block of pair costs.
+_DISTANCE_BLOCK = 1 << 20
 
 
 class DiscreteIBResult:
@@ -300,27 +304,52 @@ def _agglomerate(pxy, n_clusters, beta, max_sweeps):
     n_x = pxy.shape[0]
     labels = np.arange(n_x)
     if n_x > n_clusters:
-        rows = pxy.copy()
-        terms = _cluster_terms(rows, beta)
-        alive = np.ones(n_x, dtype=bool)
-        cost = np.empty((n_x, n_x))
-        for a in range(n_x):
-            cost[a] = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
-        np.fill_diagonal(cost, np.inf)
-        for _ in range(n_x - n_clusters):
-            a, b = np.unravel_index(np.argmin(cost), cost.shape)
-            rows[a] += rows[b]
-            terms[a] = _cluster_terms(rows[a], beta)
-            alive[b] = False
-            labels[labels == b] = a
-            cost[b], cost[:, b] = np.inf, np.inf
-            row = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
-            row[~alive] = np.inf
-            row[a] = np.inf
-            cost[a], cost[:, a] = row, row
-        labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
+        labels = _merge_down(pxy, n_clusters, beta)
     encoder = np.eye(n_x if n_x <= n_clusters else n_clusters, n_clusters)[labels]
     return _refine_hard(encoder, pxy, beta, max_sweeps, [])
+
+
+def _merge_down(pxy, n_clusters, beta):
+    """Labels ``0..n_clusters-1`` of the greedy merges of :func:`_agglomerate`.
+
+    The merge costs of all pairs are kept in a matrix (hence the cap
+    ``_MAX_AGGLOMERATE`` on the number of values), with each row's minimum,
+    so a step costs O(n_x) besides the rows whose minimum it changed.
+    """
+    n_x = pxy.shape[0]
+    rows = pxy.copy()
+    terms = _cluster_terms(rows, beta)
+    alive = np.ones(n_x, dtype=bool)
+    cost = np.empty((n_x, n_x))
+    step = max(1, _DISTANCE_BLOCK // (n_x * rows.shape[1]))
+    for start in range(0, n_x, step):
+        block = slice(start, start + step)
+        merged = _cluster_terms(rows[block, None, :] + rows[None, :, :], beta)
+        cost[block] = merged - terms[block, None] - terms[None, :]
+    np.fill_diagonal(cost, np.inf)
+    best = cost.argmin(axis=1)
+    lowest = cost[np.arange(n_x), best]
+    labels = np.arange(n_x)
+    for _ in range(n_x - n_clusters):
+        a = int(np.argmin(lowest))
+        b = int(best[a])
+        rows[a] += rows[b]
+        terms[a] = _cluster_terms(rows[a], beta)
+        alive[b] = False
+        labels[labels == b] = a
+        row = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
+        row[~alive] = np.inf
+        row[a] = np.inf
+        cost[a], cost[:, a] = row, row
+        cost[b], cost[:, b] = np.inf, np.inf
+        lowest[b] = np.inf
+        # rows whose best partner was merged: recompute; others may prefer a
+        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
+        best[stale] = cost[stale].argmin(axis=1)
+        lowest[stale] = cost[stale, best[stale]]
+        better = alive & (row < lowest)
+        best[better], lowest[better] = a, row[better]
+    return np.unique(labels, return_inverse=True)[1].reshape(-1)
 
 
 def discrete_ib(
@@ -335,6 +364,7 @@ def discrete_ib(
     tol: float = 1e-8,
     rng: np.random.Generator,
     init: np.ndarray | None = None,
+    hard_start: bool = True,
 ) -> "DiscreteIBResult":
     """Solve the iterative or deterministic bottleneck of ``pxy``.
 
@@ -351,10 +381,11 @@ def discrete_ib(
     n_init : int, default=1
         Number of runs from different random starts; the run with the lowest
         objective is returned. Besides these runs, one run starts from a hard
-        partition: the identity ``T = X`` merged down to ``n_clusters``
-        (agglomerative bottleneck) for the deterministic method, the
-        deterministic solution at ``beta`` for the iterative one. So the
-        iterative objective is never above the best hard partition found.
+        partition (see `hard_start`): the identity ``T = X`` merged down to
+        ``n_clusters`` (agglomerative bottleneck, up to 2048 values) for the
+        deterministic method, the deterministic solution at ``beta`` for the
+        iterative one. So the iterative objective is never above the best
+        hard partition found.
     n_anneal : int, default=0
         Number of intermediate betas visited by each run before ``beta``
         (see :func:`_schedule`); 0 means no annealing.
@@ -365,6 +396,8 @@ def discrete_ib(
     rng : numpy.random.Generator
     init : ndarray of shape (n_x, n_clusters), default=None
         Starting encoder of the first run (e.g. a solution at a nearby beta).
+    hard_start : bool, default=True
+        Also run from the hard partition described under `n_init`.
 
     Returns
     -------
@@ -385,9 +418,10 @@ def discrete_ib(
         if best is None or result.scaled_objective < best.scaled_objective - 1e-12:
             best = result
 
-    if deterministic:
-        finish(_agglomerate(pxy, n_clusters, beta, max_iter), beta)
-    else:
+    if hard_start and deterministic:
+        if n_x <= max(_MAX_AGGLOMERATE, n_clusters):
+            finish(_agglomerate(pxy, n_clusters, beta, max_iter), beta)
+    elif hard_start:
         # At large beta the soft updates stall in poor local optima far from
         # the hard solutions. For a hard encoder I(X;T) = H(T): the best hard
         # partition (the deterministic bottleneck, which includes the merged
@@ -397,7 +431,7 @@ def discrete_ib(
             n_clusters,
             beta,
             deterministic=True,
-            n_init=n_init,
+            n_init=1,
             n_anneal=max(n_anneal, _HARD_ANNEAL),
             max_iter=max_iter,
             tol=tol,
