@@ -46,7 +46,7 @@ _PERTURBATION = 0.02
 #: Annealing steps of the deterministic runs that start the soft bottleneck.
 _HARD_ANNEAL = 10
 #: Most values merged by the agglomerative start (its pair costs are a matrix).
-_MAX_AGGLOMERATE = 2048
+_MAX_AGGLOMERATE = 256
 #: Largest number of entries of one block of pair costs.
 _DISTANCE_BLOCK = 1 << 20
 
@@ -382,7 +382,7 @@ def discrete_ib(
         Number of runs from different random starts; the run with the lowest
         objective is returned. Besides these runs, one run starts from a hard
         partition (see `hard_start`): the identity ``T = X`` merged down to
-        ``n_clusters`` (agglomerative bottleneck, up to 2048 values) for the
+        ``n_clusters`` (agglomerative bottleneck, up to 256 values) for the
         deterministic method, the deterministic solution at ``beta`` for the
         iterative one. So the iterative objective is never above the best
         hard partition found.
@@ -425,7 +425,9 @@ def discrete_ib(
         # At large beta the soft updates stall in poor local optima far from
         # the hard solutions. For a hard encoder I(X;T) = H(T): the best hard
         # partition (the deterministic bottleneck, which includes the merged
-        # identity) is a start from which the soft updates only improve.
+        # identity) is a start from which the soft updates only improve. Its
+        # own stream leaves the random runs as they are without it, so the
+        # result is never worse than theirs.
         hard = discrete_ib(
             pxy,
             n_clusters,
@@ -435,7 +437,7 @@ def discrete_ib(
             n_anneal=max(n_anneal, _HARD_ANNEAL),
             max_iter=max_iter,
             tol=tol,
-            rng=rng,
+            rng=rng.spawn(1)[0],
         )
         finish(hard.encoder, beta)
     for run in range(n_init):
