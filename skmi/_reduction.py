@@ -308,7 +308,8 @@ class InformationBottleneck(
         Discrete methods: number of runs from different random starts; the
         run with the lowest objective is kept. One more run starts from a hard
         partition: the values of `X` merged greedily down to `n_components`
-        clusters (deterministic method), or the solution of the deterministic
+        clusters (deterministic method, when `X` has at most 256 values seen
+        in ``fit``), or the solution of the deterministic
         method (iterative method, whose own updates can stall far from the
         hard optima at large `beta`), so the iterative objective is never
         worse than the best hard partition found.
