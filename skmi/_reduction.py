@@ -6,6 +6,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -166,13 +167,18 @@ class _ValueCoder:
         return out
 
     def _distances(self, codes):
+        mask = self.mask
         distance = np.zeros((codes.shape[0], self.values.shape[0]))
-        for j in range(codes.shape[1]):
-            a, b = codes[:, j, None], self.values[None, :, j]
-            if self.mask[j]:
-                distance += a != b
-            else:
-                distance += np.abs(a - b) / self._span[j]
+        if not mask.all():
+            span = self._span[~mask]
+            distance += cdist(
+                codes[:, ~mask] / span, self.values[:, ~mask] / span, "cityblock"
+            )
+        if mask.any():
+            # the fraction of differing values, times their number
+            distance += mask.sum() * cdist(
+                codes[:, mask], self.values[:, mask], "hamming"
+            )
         return distance
 
 
