@@ -619,6 +619,32 @@ def test_unseen_values_get_their_nearest_seen_values(method):
     np.testing.assert_allclose(out[2], ib.transform(X[:1])[0])
 
 
+def test_unseen_rows_nearest_rule_brute_force():
+    """Mixed columns: bin distance over (bins - 1) plus 1 per differing category."""
+    rng = np.random.default_rng(14)
+    n = 400
+    X = np.column_stack([rng.standard_normal(n), rng.integers(0, 3, n)])
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] == 2)
+    keep = (X[:, 1] != 1) | (X[:, 0] < 0.5)  # leave some combinations unseen
+    X, y = X[keep], y[keep]
+    ib = InformationBottleneck(
+        n_components=3, n_bins=4, method="iterative", random_state=0
+    ).fit(X, y)
+    codes, n_levels = bin_quantile(X[:, 0], 4)
+    rows = np.column_stack([codes, X[:, 1]])
+    seen, first, counts = np.unique(rows, axis=0, return_index=True, return_counts=True)
+    memberships = ib.transform(X[first])
+    lower = [X[codes == c, 0].min() for c in range(n_levels)]
+    queries = np.column_stack([rng.uniform(-3, 3, 50), rng.integers(0, 5, 50)])
+    got = ib.transform(queries)
+    for q, out in zip(queries, got, strict=True):
+        code = np.searchsorted(lower[1:], q[0], side="right")
+        distance = np.abs(seen[:, 0] - code) / (n_levels - 1) + (seen[:, 1] != q[1])
+        near = distance <= distance.min() + 1e-9
+        expected = (counts * near) @ memberships / np.sum(counts * near)
+        np.testing.assert_allclose(out, expected, atol=1e-12)
+
+
 def test_continuous_columns_are_binned():
     rng = np.random.default_rng(9)
     X = np.column_stack([rng.standard_normal(400), rng.integers(0, 3, 400)])
