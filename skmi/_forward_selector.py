@@ -18,7 +18,7 @@ from ._validation import (
     _fit_context,
     check_is_fitted,
 )
-from .estimators import BaseMIEstimator
+from .estimators import BaseMIEstimator, PlugIn
 from .selection._criteria import CRITERIA
 from .selection._forward import forward_select
 
@@ -262,7 +262,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         beta: float = 1.0,
         estimator: BaseMIEstimator | None = None,
         tol: float | None = None,
-        n_permutations: int = 100,
+        n_permutations: int = 19,
         alpha: float = 0.05,
         discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
         discrete_target: Literal["auto"] | bool = "auto",
@@ -303,11 +303,14 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self : object
             Fitted selector.
         """
+        estimator = self.estimator
+        if estimator is None and self.criterion == "disr":
+            estimator = PlugIn()
         fi = prepare_fit(
             self,
             X,
             y,
-            estimator=self.estimator,
+            estimator=estimator,
             discrete_features=self.discrete_features,
             discrete_target_=self.discrete_target,
             random_state=self.random_state,
@@ -322,6 +325,14 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
                 )
         elif isinstance(n_select, Real):
             n_select = max(1, int(n_select * n_features))
+        elif self.tol is None and self.alpha < 1.0 / (self.n_permutations + 1):
+            raise ValueError(
+                f"alpha={self.alpha:g} is below 1 / (n_permutations + 1) = "
+                f"{1.0 / (self.n_permutations + 1):.3g}, the smallest p-value "
+                f"{self.n_permutations} permutations can give: no feature could "
+                "ever be selected. Raise n_permutations to at least "
+                f"{int(np.ceil(1.0 / self.alpha)) - 1}."
+            )
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
         constant = constant_columns(fi.X)
@@ -337,6 +348,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
             beta=self.beta,
             raw=raw,
             constant=constant,
+            categorical=fi.discrete_mask,
             rng=fi.rng,
             n_jobs=self.n_jobs,
             verbose=self.verbose,
@@ -349,6 +361,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self.conditional_gains_ = result.gains
         self.pvalues_ = result.pvalues
         self.relevance_ = result.relevance
+        self.stop_reason_ = result.stop_reason
         self.n_features_to_select_ = int(result.selection_order.size)
         support = np.zeros(n_features, dtype=bool)
         support[result.selection_order] = True
