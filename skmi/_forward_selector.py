@@ -43,10 +43,10 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     n_features_to_select : "auto", int or float, default="auto"
         Number of features to select. An int selects that many (at most the
         number of features); a float in (0, 1] selects that fraction of the
-        features (at least one). "auto" stops when the best candidate's score
-        is not significant under the permutation test described in the Notes
-        (or below `tol` when `tol` is given); the first, most relevant
-        feature is always selected.
+        features (at least one). "auto" stops at the first step whose test,
+        described in the Notes, does not reject at level `alpha` (or whose
+        best score is below `tol` when `tol` is given); the first step is
+        tested too, so "auto" selects no feature when none is significant.
 
     criterion : {"jmi", "mim", "mifs", "mrmr", "cife", "jmim", "cmim", "icap", \
             "disr", "cmi"}, default="jmi"
@@ -61,23 +61,26 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Information estimator that computes every term, e.g.
         :class:`~skmi.estimators.KSG` or :class:`~skmi.estimators.PlugIn`.
         None means ``KSG()`` (k-nearest neighbours for continuous columns,
-        plug-in counts when the variables involved are all discrete).
+        plug-in counts when the variables involved are all discrete), except
+        for ``criterion="disr"``, whose joint entropies need discrete
+        variables: there None means ``PlugIn()``.
 
     tol : float, default=None
         With ``n_features_to_select="auto"``: stop when the best candidate's
         score is below `tol` instead of running the permutation test. Ignored
         otherwise.
 
-    n_permutations : int, default=100
-        Number of permutations of the stopping test of
-        ``n_features_to_select="auto"``. Each step costs `n_permutations`
-        extra evaluations of the chosen candidate's score (one pairwise term
-        per selected feature each, or one conditional mutual information for
-        ``"cmi"``). The smallest p-value is ``1 / (n_permutations + 1)``.
+    n_permutations : int, default=19
+        Largest number of permutations of each step test of
+        ``n_features_to_select="auto"``; a step stops drawing as soon as its
+        decision at level `alpha` is known. The smallest p-value is
+        ``1 / (n_permutations + 1)``, which must not exceed `alpha`.
 
     alpha : float, default=0.05
-        Level of the stopping test: the search stops at the first step whose
-        p-value exceeds `alpha`.
+        Level of the step tests: the probability that a step admits a
+        feature when no remaining candidate carries information on the
+        target given the selected features. The search stops at the first
+        step whose p-value exceeds `alpha`.
 
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete: "auto" detects them from the dtypes
@@ -127,8 +130,13 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         ``I(X_k; Y)`` of every feature, in nats (unclipped estimates).
 
     pvalues_ : ndarray of shape (n_features_to_select_,) or None
-        Permutation p-value of each selected feature when it was chosen, for
+        Step-test p-value of each selected feature when it was chosen, for
         ``n_features_to_select="auto"`` without `tol`; None otherwise.
+
+    stop_reason_ : str
+        Why the search stopped: "n_features_to_select reached", "all
+        features selected", the p-value of the step that was not significant
+        (with the number of permutations it took), or the score below `tol`.
 
     discrete_features_ : ndarray of shape (n_features_in_,), bool
         Which features were treated as discrete.
@@ -172,25 +180,31 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
       conditioning variable.
 
     With ``S`` empty every score is the relevance ``I(X_k;Y)``, so the first
-    feature is the most relevant one. Ties go to the smallest column index.
+    feature is the most relevant one. Scores within ``1e-12`` are tied; ties
+    go to the most relevant candidate, then to the smallest column index.
     A candidate that duplicates a selected feature exactly (the same
     partition of the samples for a discrete column, the same values for a
     continuous one) carries no information given ``S`` and is chosen only
     when no other candidate is left; so is a constant feature, whose
     relevance is reported as 0. ``"disr"`` needs Shannon entropies: the
     prepared features and target must all be discrete (discrete columns, or
-    ``estimator=PlugIn()``), otherwise fit raises a ValueError.
+    ``PlugIn()``, the default estimator of ``"disr"``), otherwise fit raises
+    a ValueError.
 
-    The stopping test of ``n_features_to_select="auto"`` is a conditional
-    permutation test of ``X_k`` independent of ``Y`` given ``X_S`` for the
-    best candidate ``X_k``: its column is permuted within the strata of the
-    selected features (their joint levels; continuous selected features are
-    cut into equal-frequency bins, about 10 samples per stratum) and its
-    score recomputed from scratch; the p-value is ``(1 + #{null >= score}) /
-    (1 + n_permutations)``. The test is exact for discrete selected
-    features and approximate for continuous ones. It does not correct for
-    choosing the best of many candidates, so a lower `alpha` is advisable
-    with many noise features.
+    Each step of ``n_features_to_select="auto"`` tests the hypothesis that no
+    remaining candidate carries information on ``Y`` given ``X_S``: the
+    chosen candidate's statistic is compared with the *largest* statistic
+    over all remaining candidates for targets permuted so as to keep their
+    relation with ``X_S`` (within the joint levels of categorical selected
+    features, exactly; among the 3 nearest neighbours in the selected
+    features otherwise, Runge 2018; freely for the first step). The
+    statistic is Azadkia and Chatterjee's nearest-neighbour coefficient of
+    conditional dependence (20 neighbours), cheap enough to recompute for
+    every candidate and permutation; the permutations are drawn until the
+    decision is known (Besag and Clifford 1991), on at most 5,000 rows (a
+    random subsample beyond). The test is exact for categorical selected
+    sets and the first step, approximate for continuous selected sets. See
+    the :ref:`User Guide <stopping_rule>` for what it guarantees and costs.
 
     References
     ----------
@@ -205,6 +219,13 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     .. [4] H. Peng, F. Long and C. Ding, "Feature selection based on mutual
        information: criteria of max-dependency, max-relevance, and
        min-redundancy", IEEE TPAMI 27, 2005.
+    .. [5] J. Runge, "Conditional independence testing based on a
+       nearest-neighbor estimator of conditional mutual information",
+       AISTATS 2018.
+    .. [6] M. Azadkia and S. Chatterjee, "A simple measure of conditional
+       dependence", Annals of Statistics 49, 2021.
+    .. [7] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+       Biometrika 78, 1991.
 
     Examples
     --------
@@ -222,6 +243,17 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     [0, 1]
     >>> selector.transform(X).shape
     (500, 2)
+
+    With the default ``n_features_to_select="auto"`` the search stops when no
+    remaining feature is significant given those selected:
+
+    >>> X = rng.standard_normal((300, 6))
+    >>> y = X[:, 0] + X[:, 1] + 0.5 * rng.standard_normal(300)
+    >>> selector = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    >>> sorted(selector.selection_order_.tolist())
+    [0, 1]
+    >>> selector.stop_reason_.startswith("p-value")
+    True
     """
 
     _parameter_constraints: dict = {

@@ -298,8 +298,13 @@ def local_permutations(nbrs, n_draws, rng, k=None):
 # the statistic
 # --------------------------------------------------------------------------
 def _ranks(values):
-    """``R_i = #{j : y_j <= y_i}`` (ties share the largest rank)."""
-    return rankdata(values, method="max").astype(np.int32)
+    """``R_i = #{j : y_j <= y_i}`` (ties share the largest rank).
+
+    The smallest integer type that holds them: a permutation's statistics
+    are gathers of ranks, whose cost is memory traffic.
+    """
+    ranks = rankdata(values, method="max")
+    return ranks.astype(np.int16 if ranks.size <= np.iinfo(np.int16).max else np.int32)
 
 
 def _mean_min_all(ranks):
