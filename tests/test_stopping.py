@@ -379,3 +379,20 @@ def test_disr_runs_on_continuous_data_with_the_default_estimator():
     # an explicit k-NN estimator still cannot give Shannon entropies
     with pytest.raises(ValueError, match="estimator=PlugIn"):
         ConditionalMutualInfoSelector(2, criterion="disr", estimator=KSG()).fit(X, y)
+
+
+def test_pick_breaks_ties_and_unestimable_steps_by_relevance():
+    from skmi.selection._forward import _pick
+
+    rel = np.array([0.1, 0.5, 0.3, 0.5])
+    candidates = np.array([0, 1, 2, 3])
+    # an exact tie and a tie within rounding go to the most relevant
+    assert _pick(candidates, [0.2, 0.2, 0.2 + 1e-15, 0.1], rel)[0] == 1
+    assert _pick(candidates, [0.0, 0.0, 0.0, 0.0], rel)[0] == 1  # then the index
+    assert _pick(np.array([0, 2]), [0.0, 0.0], rel)[0] == 2
+    # a clear winner keeps its place whatever its relevance
+    assert _pick(candidates, [0.3, 0.2, 0.2, 0.1], rel) == (0, 0.3)
+    # nothing estimable: the most relevant, with its NaN score
+    k, score = _pick(candidates, [np.nan] * 4, rel)
+    assert k == 1 and np.isnan(score)
+    assert _pick(candidates, [np.nan, 0.0, np.nan, -0.1], rel)[0] == 1
