@@ -886,12 +886,22 @@ def test_curve_rejects_empty_or_invalid_betas(subject, betas):
         skmi.information_curve(fitted, X, y, betas=betas)
 
 
-@pytest.mark.parametrize("params", [{"tol": 1e6}, {"n_features_to_select": 1e-9}])
-def test_forward_selection_never_selects_nothing(params):
-    """Documented: the first, most relevant feature is always selected."""
+def test_forward_selection_fraction_selects_at_least_one():
+    """Documented: a float n_features_to_select selects at least one feature."""
     X, rng = gaussian_data()
     y = target_for(CMI, X, rng)
-    fitted = CMI.run(X, y, **{"n_features_to_select": "auto", **params})
+    fitted = CMI.run(X, y, n_features_to_select=1e-9)
     assert_array_equal(fitted.get_support(), [True, False, False])
     assert_array_equal(fitted.selection_order_, [0])
     assert fitted.transform(X).shape == (X.shape[0], 1)
+
+
+def test_forward_selection_may_select_nothing():
+    """Documented: "auto" tests the first step too; nothing passing selects nothing."""
+    X, rng = gaussian_data()
+    y = target_for(CMI, X, rng)
+    fitted = CMI.run(X, y, n_features_to_select="auto", tol=1e6)
+    assert not fitted.get_support().any()
+    assert fitted.selection_order_.shape == (0,)
+    with pytest.warns(UserWarning, match="No features were selected"):
+        assert fitted.transform(X).shape == (X.shape[0], 0)

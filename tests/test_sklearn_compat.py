@@ -35,10 +35,10 @@ ESTIMATORS = [
     ConditionalMutualInfoSelector(0.5, criterion="cmi", estimator=KSG(n_neighbors=2)),
     ConditionalMutualInfoSelector(criterion="cmim", estimator=PlugIn(), tol=0.01),
     ConditionalMutualInfoSelector(
-        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=10, random_state=0
+        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=19, random_state=0
     ),
     ConditionalMutualInfoSelector(
-        criterion="mifs", beta=0.5, n_permutations=5, random_state=0
+        criterion="mifs", beta=0.5, n_permutations=5, alpha=0.2, random_state=0
     ),
     # InformationBottleneck (dimensionality reduction): Gaussian closed form,
     # iterative and deterministic IB

@@ -336,6 +336,10 @@ class SparseColumns(Sequence):
         lo, hi = self.X.indptr[j], self.X.indptr[j + 1]
         return self.X.data[lo:hi], self.X.indices[lo:hi]
 
+    def take(self, rows):
+        """The columns restricted to the samples ``rows``, still sparse."""
+        return SparseColumns(self.X[np.asarray(rows, dtype=np.intp)])
+
     def subset(self, index):
         """The columns ``index`` (a sequence of column numbers), still sparse."""
         return SparseColumns(self.X[:, np.asarray(index, dtype=np.intp)])

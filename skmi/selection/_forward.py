@@ -18,12 +18,13 @@ from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
-from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._plugin import factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
 from ._relevance import _counts_sparse, chunks, relevance
 from ._sparse_terms import SparseCountRunner
+from ._steptest import StepTester, decisive_exceedances
 
 __all__ = ["ForwardResult", "forward_select"]
 
@@ -34,9 +35,11 @@ class ForwardResult:
 
     selection_order: np.ndarray  #: indices of the selected features, in order
     gains: np.ndarray  #: criterion score of each selected feature when selected
-    pvalues: object  #: permutation p-value of each step, or None
+    pvalues: object  #: step-test p-value of each selected feature, or None
     relevance: np.ndarray  #: ``I(X_k; Y)`` of every feature
     stop_reason: str  #: why the search stopped
+    #: permutations each selected feature's test needed, or None without tests
+    n_permutations: object = None
 
 
 # --------------------------------------------------------------------------
@@ -203,56 +206,31 @@ class _Duplicates:
 
 
 # --------------------------------------------------------------------------
-# the permutation test of the stopping rule
-# --------------------------------------------------------------------------
-#: target number of samples per stratum for continuous selected features
-_STRATUM_SIZE = 10
-
-
-def _strata(columns, selected, n):
-    """Codes of the strata within which a candidate is permuted.
-
-    The strata are the joint levels of the discrete selected features; each
-    continuous selected feature is cut into ``b`` equal-frequency bins, ``b``
-    the largest number that leaves about ``_STRATUM_SIZE`` samples per
-    stratum on average (``b = 1``, no stratification by the
-    continuous features, when the discrete levels already use them up).
-    """
-    discrete = [columns[j] for j in selected if columns[j].codes is not None]
-    continuous = [columns[j] for j in selected if columns[j].continuous is not None]
-    codes, size = np.zeros(n, dtype=np.int64), 1
-    if discrete:
-        codes, size = factorize(
-            joint_codes([c.codes for c in discrete], [c.n_levels for c in discrete])[0]
-        )
-    if continuous:
-        d = sum(c.continuous.shape[1] for c in continuous)
-        b = int(np.floor((n / (_STRATUM_SIZE * size)) ** (1.0 / d)))
-        if b >= 2:
-            parts, levels = [codes], [size]
-            for c in continuous:
-                for col in c.continuous.T:
-                    bc, kb = bin_quantile(col, b)
-                    parts.append(bc)
-                    levels.append(kb)
-            codes, size = factorize(joint_codes(parts, levels)[0])
-    return codes
-
-
-def _permutations(strata, n_permutations, rng):
-    """Permutations of ``0..n-1`` that keep every sample in its stratum."""
-    n = strata.shape[0]
-    base = np.argsort(strata, kind="stable")
-    out = np.empty((n_permutations, n), dtype=np.intp)
-    for b in range(n_permutations):
-        shuffled = np.lexsort((rng.random_sample(n), strata))
-        out[b, base] = shuffled
-    return out
-
-
-# --------------------------------------------------------------------------
 # the search
 # --------------------------------------------------------------------------
+#: scores closer than this are tied
+_TIE = 1e-12
+
+
+def _pick(candidates, scores, rel):
+    """The candidate of highest score, and its score.
+
+    Scores within ``_TIE`` of the best are tied; ties, and a step where no
+    candidate's score is estimable (NaN), go to the most relevant candidate
+    (highest ``I(X_k; Y)``), then to the smallest index. Column order alone
+    never decides a step whose gains all vanish (e.g. the plug-in ``"cmi"``
+    once every joint cell is empty).
+    """
+    candidates = np.asarray(candidates)
+    scores = np.asarray(scores, dtype=np.float64)
+    finite = np.where(np.isnan(scores), -np.inf, scores)
+    top = finite.max()
+    tied = finite >= top - _TIE if np.isfinite(top) else np.ones(scores.size, bool)
+    r = np.where(np.isnan(rel[candidates]), -np.inf, rel[candidates])
+    order = np.lexsort((candidates, -r, ~tied))
+    i = int(order[0])
+    return int(candidates[i]), float(scores[i])
+
 class _Search:
     def __init__(self, runner, columns, criterion, beta, rel, n_jobs):
         self.runner = runner
@@ -270,12 +248,10 @@ class _Search:
             self.batch = max(256, self.batch)
 
     def best(self, candidates):
-        """The candidate of highest score (smallest index among ties) and its score."""
+        """The candidate of highest score and its score (ties: see :func:`_pick`)."""
         if self.criterion == "cmim" and self.selected:
             return self._best_lazy(candidates)
-        scores = self.acc.scores(candidates)
-        i = int(np.argmax(scores))
-        return int(candidates[i]), float(scores[i])
+        return _pick(candidates, self.acc.scores(candidates), self.rel)
 
     def _fold(self, ks, position):
         j = self.selected[position]
@@ -283,26 +259,30 @@ class _Search:
         self.acc.add(t, ks)
 
     def _best_lazy(self, candidates):
+        """CMIM's best candidate, folding in only the terms that can matter.
+
+        The partial minima only decrease, so candidates are completed in
+        decreasing order of their partial minimum until the next one cannot
+        reach (or tie) the best complete score.
+        """
         s = len(self.selected)
         partial = self.acc.minimum
         ordering = candidates[np.lexsort((candidates, -partial[candidates]))]
-        best_k, best = -1, -np.inf
+        best = -np.inf
+        done = []
         for start in range(0, ordering.size, self.batch):
             batch = ordering[start : start + self.batch]
-            viable = (partial[batch] > best) | (
-                (partial[batch] == best) & (batch < best_k)
-            )
-            if not viable[0]:
+            batch = batch[partial[batch] >= best - _TIE]
+            if batch.size == 0:
                 break
-            batch = batch[viable]
             for position in range(int(self.n_folded[batch].min()), s):
                 ks = batch[self.n_folded[batch] <= position]
                 self._fold(ks, position)
                 self.n_folded[ks] = position + 1
-            for k in batch:
-                if partial[k] > best or (partial[k] == best and k < best_k):
-                    best_k, best = int(k), float(partial[k])
-        return best_k, best
+            done.append(batch)
+            best = max(best, float(np.nanmax(partial[batch], initial=-np.inf)))
+        done = np.concatenate(done) if done else candidates
+        return _pick(done, partial[done], self.rel)
 
     def select(self, k):
         self.selected.append(int(k))
@@ -316,38 +296,12 @@ class _Search:
         z = self.runner.conditioning(selected)
         self.acc.add(self.runner.terms(candidates, z, self.needs), candidates)
 
-    def null_scores(self, k, permutations):
-        """Scores of copies of column ``k`` permuted by each row of ``permutations``."""
-        runner, c = self.runner, self.criterion
-        s = len(self.selected)
-        if s == 0 or c in ("mim", "mifs", "mrmr", "cife", "icap"):
-            rel = runner.permuted_relevance(k, permutations)
-        else:
-            rel = np.zeros(permutations.shape[0])
-        acc = Accumulator(c, rel, self.beta)
-        if c == "cmi" and s:
-            z = runner.conditioning(self.selected)
-            acc.add(runner.permuted_terms(k, permutations, z, self.needs))
-        elif self.needs:
-            for j in self.selected:
-                z = runner.conditioning([j])
-                acc.add(runner.permuted_terms(k, permutations, z, self.needs))
-        for j in self.selected:
-            acc.step(self.rel[j])
-        return acc.scores()
 
-
-def _pvalue(search, k, score, n_samples, n_permutations, rng):
-    strata = _strata(search.columns, search.selected, n_samples)
-    block = max(1, min(n_permutations, 20_000_000 // max(1, n_samples)))
-    exceed = 0
-    done = 0
-    while done < n_permutations:
-        m = min(block, n_permutations - done)
-        perms = _permutations(strata, m, rng)
-        exceed += int(np.sum(search.null_scores(k, perms) >= score))
-        done += m
-    return (1.0 + exceed) / (1.0 + n_permutations)
+def _not_significant(step, alpha):
+    return (
+        f"p-value {step.pvalue:.3g} > alpha={alpha:g} "
+        f"({step.n_permutations} permutations)"
+    )
 
 
 def forward_select(
@@ -359,10 +313,11 @@ def forward_select(
     n_features_to_select="auto",
     tol=None,
     alpha=0.05,
-    n_permutations=100,
+    n_permutations=19,
     beta=1.0,
     raw=None,
     constant=None,
+    categorical=None,
     rng=None,
     n_jobs=None,
     verbose=0,
@@ -383,11 +338,15 @@ def forward_select(
     n_features_to_select : int or "auto"
         Number of features to select, or "auto" for the stopping rule: stop
         when the best candidate's score is below ``tol`` (when ``tol`` is not
-        None) or not significant at level ``alpha`` under the conditional
-        permutation test. The first feature is always selected.
+        None), or else when the step test of
+        :class:`~skmi.selection._steptest.StepTester` does not reject at
+        level ``alpha``. The first step is tested too, so "auto" may select
+        no feature.
     tol : float or None
     alpha : float
     n_permutations : int
+        Largest number of permutations per step test; the drawing stops as
+        soon as the decision at level ``alpha`` is known.
     beta : float
         MIFS redundancy weight.
     raw : ndarray of shape (n_samples, n_columns) or None
@@ -397,8 +356,12 @@ def forward_select(
         Columns that hold a single value: their relevance is set to 0 and,
         like exact duplicates of selected columns, they are chosen only when
         no other candidate is left.
+    categorical : ndarray of shape (n_columns,), bool, or None
+        Which columns are categorical for the step test (None: every column
+        prepared as discrete codes, including binned continuous ones).
     rng : numpy.random.RandomState
-        Source of the permutations (drawn in this process).
+        Source of the step tests' subsample and permutations (drawn in this
+        process).
     n_jobs : int or None
     verbose : int
     feature_names : sequence of str or None
@@ -410,7 +373,6 @@ def forward_select(
     """
     start = time.perf_counter()
     n_columns = len(columns)
-    n_samples = target.n_samples
     if criterion == "disr" and not (
         target.is_discrete and all(c.is_discrete for c in columns)
     ):
@@ -437,36 +399,61 @@ def forward_select(
     search = _Search(runner, columns, criterion, beta, rel, n_jobs)
     duplicates = _Duplicates(columns, raw)
     auto = isinstance(n_features_to_select, str)
+    tested = auto and tol is None
+    tester = None
+    if tested:
+        if categorical is None:
+            categorical = np.array([c.is_discrete for c in columns], dtype=bool)
+        tester = StepTester(
+            columns,
+            target,
+            categorical,
+            rng,
+            n_permutations,
+            decisive_exceedances(alpha, n_permutations),
+            workers=effective_n_jobs(n_jobs),
+        )
     n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
     available = np.ones(n_columns, dtype=bool)
-    gains, pvalues = [], []
-    stop_reason = "n_features_to_select reached"
+    gains, pvalues, n_used = [], [], []
+    stop_reason = "all features selected" if auto else "n_features_to_select reached"
     while len(search.selected) < n_max:
         step_start = time.perf_counter()
         pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
+        step = None
+        if tested:
+            # the largest statistic first: when even it is not significant,
+            # no candidate is, and the step's scores are not needed
+            step = tester.test(search.selected, pool)
+            if step.pvalue > alpha:
+                stop_reason = _not_significant(step, alpha)
+                break
+        if search.selected:
+            search.update(np.flatnonzero(available))
         k, score = search.best(pool)
-        p = None
-        if auto and tol is None:
-            p = _pvalue(search, k, score, n_samples, n_permutations, rng)
-        if auto and search.selected:
-            if tol is not None and score < tol:
-                stop_reason = f"best score {score:.4g} < tol={tol:g}"
+        if auto and not np.isfinite(score):
+            stop_reason = "no candidate's score is estimable"
+            break
+        if auto and tol is not None and score < tol:
+            stop_reason = f"best score {score:.4g} < tol={tol:g}"
+            break
+        if tested:
+            step = step.pvalue_at(tester.observed_of(k))
+            if step.pvalue > alpha:
+                stop_reason = _not_significant(step, alpha)
                 break
-            if p is not None and p > alpha:
-                stop_reason = f"p-value {p:.3g} > alpha={alpha:g}"
-                break
+            pvalues.append(step.pvalue)
+            n_used.append(step.n_permutations)
         search.select(k)
         available[k] = False
         gains.append(score)
-        if p is not None:
-            pvalues.append(p)
         remaining = np.flatnonzero(available)
         deferred[remaining] |= duplicates.of(k, remaining)
         if verbose > 0:
             name = feature_names[k] if feature_names is not None else f"x{k}"
-            extra = "" if p is None else f", p-value {p:.3g}"
+            extra = "" if step is None else f", p-value {step.pvalue:.3g}"
             units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
             print(
                 f"[forward {criterion}] step {len(search.selected)}: {name} "
@@ -474,14 +461,13 @@ def forward_select(
                 f"{time.perf_counter() - step_start:.2f} s "
                 f"(total {time.perf_counter() - start:.2f} s)"
             )
-        if len(search.selected) < n_max:
-            search.update(remaining)
     if verbose > 0:
         print(f"[forward {criterion}] stopped: {stop_reason}")
     return ForwardResult(
         selection_order=np.asarray(search.selected, dtype=np.intp),
         gains=np.asarray(gains, dtype=np.float64),
-        pvalues=np.asarray(pvalues, dtype=np.float64) if auto and tol is None else None,
+        pvalues=np.asarray(pvalues, dtype=np.float64) if tested else None,
         relevance=rel,
         stop_reason=stop_reason,
+        n_permutations=np.asarray(n_used, dtype=np.int64) if tested else None,
     )
