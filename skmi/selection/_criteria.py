@@ -100,7 +100,7 @@ def terms_needed(criterion):
 # --------------------------------------------------------------------------
 # pairwise terms through the information estimator
 # --------------------------------------------------------------------------
-def pair_terms(estimator, candidates, xj, target, needs):
+def pair_terms(estimator, candidates, xj, target, needs, step=None):
     """Pairwise terms of each candidate with ``xj`` (the selected set for "cmi").
 
     Parameters
@@ -112,12 +112,23 @@ def pair_terms(estimator, candidates, xj, target, needs):
     target : Variable
     needs : tuple of str
         Terms to compute (see the module docstring).
+    step : FrenzelPompeStep or None, default=None
+        Structures of ``target`` and ``xj`` shared by all candidates; its
+        ``conditional_mutual_info(xk)`` gives ``I(X_k; Y | xj)`` (the
+        estimator's own value) or None when the general path applies.
 
     Returns
     -------
     dict of str to ndarray of shape (n_candidates,)
     """
     out = {name: np.empty(len(candidates)) for name in needs}
+
+    def conditional(xk):
+        value = None if step is None else step.conditional_mutual_info(xk)
+        if value is None:
+            value = estimator.conditional_mutual_info_prepared(xk, target, xj)
+        return value
+
     for i, xk in enumerate(candidates):
         if "red" in needs:
             out["red"][i] = estimator.mutual_info_prepared(xk, xj)
@@ -129,10 +140,9 @@ def pair_terms(estimator, candidates, xj, target, needs):
             )
         if "hjoint" in needs:
             out["hjoint"][i] = estimator.entropy_prepared(Variable.join(xk, xj, target))
-        if "crel" in needs:
-            out["crel"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
-        if "cmi" in needs:
-            out["cmi"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
+        for name in ("crel", "cmi"):
+            if name in needs:
+                out[name][i] = conditional(xk)
     return out
 
 
