@@ -25,6 +25,15 @@ from .estimators._variables import Variable
 __all__ = ["FitInputs", "prepare_fit", "resolve_estimator"]
 
 
+#: dtypes that X keeps through validation (anything else becomes float64):
+#: integer data, usually discrete codes, is not copied to floats; each
+#: column is converted where it is prepared
+_KEPT_DTYPES = [
+    np.float64, np.int64, np.int32, np.int16, np.int8,
+    np.uint32, np.uint16, np.uint8,
+]
+
+
 def resolve_estimator(estimator):
     """The information estimator to use (a fresh ``KSG()`` when None), with
     its own parameters validated."""
@@ -89,7 +98,7 @@ def prepare_fit(
         owner,
         X_enc,
         accept_sparse="csc",
-        dtype=np.float64,
+        dtype=_KEPT_DTYPES,
         ensure_all_finite=False,
         ensure_min_samples=est._min_samples(),
         reset=True,

@@ -19,7 +19,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
 from ..estimators._conditioning import FrenzelPompeStep
-from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._plugin import bin_quantile, code_dtype, factorize, joint_codes
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
 from ._relevance import chunks, relevance
@@ -115,11 +115,14 @@ class _CountTermsRunner:
     """Pairwise terms of discrete variables by vectorised counting."""
 
     def __init__(self, columns, target, n_jobs):
-        self.counts = CountTerms(
-            np.vstack([c.codes for c in columns]),
-            [c.n_levels for c in columns],
-            target,
+        n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
+        # one byte per value for up to 256 levels
+        codes = np.empty(
+            (len(columns), target.n_samples), dtype=code_dtype(int(n_levels.max()))
         )
+        for j, c in enumerate(columns):
+            codes[j] = c.codes
+        self.counts = CountTerms(codes, n_levels, target)
         self.n = target.n_samples
         self.n_jobs = n_jobs
 
