@@ -116,8 +116,10 @@ def column_blocks(X, columns, block=64, rows=2048):
         index = np.arange(start, min(start + block, columns.size))
         part = buffer[: index.size]
         cols = columns[index]
+        if cols[-1] - cols[0] == cols.size - 1 and np.all(np.diff(cols) == 1):
+            cols = slice(int(cols[0]), int(cols[-1]) + 1)  # a view, not a copy
         for r in range(0, n, rows):
-            part[:, r : r + rows] = X[r : r + rows][:, cols].T
+            part[:, r : r + rows] = X[r : r + rows, cols].T
         yield index, part
 
 

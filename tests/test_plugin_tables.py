@@ -194,8 +194,10 @@ def test_column_helpers_on_blocks():
     X[:, 7] = 4
     X[:, 9] = rng.randint(0, 3, 5000) * 1000  # few levels, long range
     X[:, 11] = rng.randint(0, 10**9, 5000)  # many levels, very long range
-    for index, part in column_blocks(X, np.arange(3, 150)):
-        assert np.array_equal(part, X[:, 3 + index].T)
+    picks = (np.arange(3, 150), np.array([5, 2, 9, 10, 11]), np.arange(150)[::-3])
+    for columns in picks:
+        for index, part in column_blocks(X, columns):
+            assert np.array_equal(part, X[:, columns[index]].T)
     expected = np.array([np.unique(X[:, j]).size <= 20 for j in range(150)])
     assert np.array_equal(_few_levels(X, 20), expected)
     assert constant_columns(X).tolist() == [j == 7 for j in range(150)]
