@@ -39,9 +39,10 @@ their range, as a measure of the noise. Configurations:
   n = 100,000, p = 500, select 20.
 
 Then ``n_jobs=2`` against ``n_jobs=1`` for the plug-in selectors (current
-implementation, wall-clock ratio), next to a control: the wall-clock speed-up
-of a GIL-free numpy loop in two threads, i.e. how much of a second core was
-free meanwhile.
+implementation, wall-clock ratio), for the whole fit and for the forward
+search alone (the preparation of the columns is serial), next to a control:
+the wall-clock speed-up of a GIL-free numpy loop in two threads, i.e. how
+much of a second core was free meanwhile.
 
 Run from the repository root::
 
@@ -230,8 +231,9 @@ def _status_kib(key):
     raise KeyError(key)
 
 
-def speed_child(config, n_jobs):
-    """One fit in this process; prints a JSON line."""
+def speed_child(config, n_jobs, search_only=False):
+    """One fit in this process (or, with ``search_only``, the forward search
+    on inputs prepared beforehand); prints a JSON line."""
     from skmi import ConditionalMutualInfoSelector as Selector
     from skmi.estimators import PlugIn as PlugInEstimator
 
@@ -243,6 +245,24 @@ def speed_child(config, n_jobs):
         X, y = discrete_data(100_000, 500)
         kw = dict(estimator=PlugInEstimator(), discrete_features=True)
     selector = Selector(c["select"], criterion=c["criterion"], n_jobs=n_jobs, **kw)
+    fit = selector.fit
+    if search_only:
+        from skmi._inputs import prepare_fit
+        from skmi.selection._forward import forward_select
+
+        fi = prepare_fit(
+            selector, X, y, estimator=selector.estimator,
+            discrete_features=selector.discrete_features, random_state=0,
+        )
+
+        def fit(X, y):
+            result = forward_select(
+                fi.estimator, fi.columns, fi.target, criterion=c["criterion"],
+                n_features_to_select=c["select"], n_jobs=n_jobs,
+            )
+            selector.selection_order_ = result.selection_order
+            selector.conditional_gains_ = result.gains
+
     try:
         with open("/proc/self/clear_refs", "w") as f:  # reset the RSS peak
             f.write("5")
@@ -250,7 +270,7 @@ def speed_child(config, n_jobs):
     except OSError:
         base = None
     wall, cpu = time.perf_counter(), time.process_time()
-    selector.fit(X, y)
+    fit(X, y)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     peak = None if base is None else (_status_kib("VmHWM") - base) / 1024
     import skmi
@@ -273,10 +293,12 @@ def previous_checkout(root):
     return folder
 
 
-def run_child(path, config, n_jobs=1):
+def run_child(path, config, n_jobs=1, search_only=False):
     env = dict(os.environ, PYTHONPATH=path)
+    mode = "search" if search_only else "fit"
+    script = os.path.abspath(__file__)
     out = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--child", config, str(n_jobs)],
+        [sys.executable, script, "--child", config, str(n_jobs), mode],
         capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(),
     )
     if out.returncode:
@@ -364,15 +386,17 @@ def part_jobs(pairs):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     print(f"n_jobs=2 against n_jobs=1 (this checkout, {pairs} alternating pairs)")
     for config in ("jmi/PlugIn", "mrmr/PlugIn"):
-        runs = {1: [], 2: []}
-        for r in range(pairs):
-            for jobs in (1, 2) if r % 2 == 0 else (2, 1):
-                runs[jobs].append(run_child(root, config, jobs))
-        same = all(x["order"] == runs[1][0]["order"] for x in runs[1] + runs[2])
-        print(
-            f"  {config}: wall speed-up {_spread(_ratios(runs[1], runs[2], 'wall'))}"
-            f"; same selection {same}"
-        )
+        for search_only in (False, True):
+            runs = {1: [], 2: []}
+            for r in range(pairs):
+                for jobs in (1, 2) if r % 2 == 0 else (2, 1):
+                    runs[jobs].append(run_child(root, config, jobs, search_only))
+            same = all(x["order"] == runs[1][0]["order"] for x in runs[1] + runs[2])
+            what = "search only" if search_only else "whole fit"
+            print(
+                f"  {config} ({what}): wall speed-up "
+                f"{_spread(_ratios(runs[1], runs[2], 'wall'))}; same selection {same}"
+            )
     print(f"  control, numpy loop in 2 threads: {_spread(_control_threads())}")
 
 
@@ -390,10 +414,11 @@ def main():
         "--configs", nargs="+", default=list(SPEED_CONFIGS), choices=SPEED_CONFIGS
     )
     parser.add_argument("--skip-jobs", action="store_true")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        speed_child(args.child[0], int(args.child[1]))
+        config, n_jobs, *mode = args.child
+        speed_child(config, int(n_jobs), mode == ["search"])
         return
     if args.speed:
         part_speed(args.configs, args.pairs)
