@@ -48,6 +48,7 @@ Run from the repository root::
 
     python benchmarks/bench_forward.py [--repeats 3] [--skip-knn]
     python benchmarks/bench_forward.py --speed [--pairs 3] [--configs ...]
+    python benchmarks/bench_forward.py --jobs-only [--pairs 3]
 """
 
 import argparse
@@ -414,11 +415,15 @@ def main():
         "--configs", nargs="+", default=list(SPEED_CONFIGS), choices=SPEED_CONFIGS
     )
     parser.add_argument("--skip-jobs", action="store_true")
+    parser.add_argument("--jobs-only", action="store_true")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         config, n_jobs, *mode = args.child
         speed_child(config, int(n_jobs), mode == ["search"])
+        return
+    if args.jobs_only:
+        part_jobs(args.pairs)
         return
     if args.speed:
         part_speed(args.configs, args.pairs)
