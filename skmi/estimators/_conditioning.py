@@ -33,8 +33,8 @@ import threading
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._ksg import frenzel_pompe, kth_distance
-from ._neighbors import BallCounter, below, count_strict
+from ._ksg import frenzel_pompe
+from ._neighbors import BallCounter, below, count_strict, kth_distance
 
 __all__ = ["FrenzelPompeStep"]
 
