@@ -381,6 +381,29 @@ def test_count_strict_sorted_at_exact_distances(seed, values):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("values", VALUE_SETS)
+def test_count_strict_sorted_with_smooth_and_rough_radii(seed, values):
+    """Bounds nearly in order are searched as they are, others sorted first;
+    both give the brute-force counts, and the search positions of both are
+    those of ``np.searchsorted``."""
+    from skmi.estimators._neighbors import _search_sorted_needles
+
+    xs = np.sort(values(seed))
+    rng = np.random.default_rng(seed)
+    smooth = np.full(xs.size, np.abs(xs).mean() + 1.0)
+    rough = smooth * 10.0 ** rng.uniform(-12, 0, xs.size)
+    for radius in (smooth, rough):
+        expected = strict(distances(xs), radius) + 1
+        assert np.array_equal(count_strict_sorted(xs, xs, radius), expected)
+        for needles in (xs - radius, xs + radius):
+            for side in ("left", "right"):
+                assert np.array_equal(
+                    _search_sorted_needles(xs, needles, side),
+                    np.searchsorted(xs, needles, side=side),
+                )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("values", VALUE_SETS)
 def test_count_strict_sorted_centres_outside_the_sample(seed, values):
     x = values(seed)
     rng = np.random.default_rng(seed + 100)

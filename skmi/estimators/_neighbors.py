@@ -183,9 +183,14 @@ def _search_sorted_needles(xs, needles, side):
     """``np.searchsorted(xs, needles, side)``, searching the needles in sorted order.
 
     Ascending needles let each binary search start where the previous one
-    ended (the search keeps the last position as a hint), so sorting them
-    first costs less than it saves.
+    ended (the search keeps the last position as a hint). When many
+    needles are out of order (a quarter or more of the consecutive pairs
+    descend, as with the bounds of k-NN radii that vary from point to
+    point), sorting them first costs less than it saves; bounds that are
+    nearly in order already (smooth radii) are searched as they are.
     """
+    if np.count_nonzero(needles[1:] < needles[:-1]) < needles.size // 4:
+        return np.searchsorted(xs, needles, side=side)
     order = np.argsort(needles)
     out = np.empty(needles.shape[0], dtype=np.intp)
     out[order] = np.searchsorted(xs, needles[order], side=side)
