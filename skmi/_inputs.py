@@ -32,6 +32,15 @@ __all__ = [
 ]
 
 
+#: dtypes that X keeps through validation (anything else becomes float64):
+#: integer data, usually discrete codes, is not copied to floats; each
+#: column is converted where it is prepared
+_KEPT_DTYPES = [
+    np.float64, np.int64, np.int32, np.int16, np.int8,
+    np.uint32, np.uint16, np.uint8,
+]
+
+
 def resolve_estimator(estimator):
     """The information estimator to use (a fresh ``KSG()`` when None), with
     its own parameters validated."""
@@ -210,7 +219,7 @@ def prepare_fit(
     X_num = check_array(
         X_num,
         accept_sparse="csc",
-        dtype=np.float64,
+        dtype=_KEPT_DTYPES,
         ensure_all_finite=False,
         estimator=owner,
         input_name="X",

@@ -34,6 +34,7 @@ from skmi.estimators._ksg import (
     ross_mi_1d,
 )
 from skmi.estimators._neighbors import (
+    BallCounter,
     count_strict,
     count_strict_sorted,
     kth_distance,
@@ -424,6 +425,29 @@ def test_count_strict_sorted_at_exact_distances(seed, values):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("values", VALUE_SETS)
+def test_count_strict_sorted_with_smooth_and_rough_radii(seed, values):
+    """Bounds nearly in order are searched as they are, others sorted first;
+    both give the brute-force counts, and the search positions of both are
+    those of ``np.searchsorted``."""
+    from skmi.estimators._neighbors import _search_sorted_needles
+
+    xs = np.sort(values(seed))
+    rng = np.random.default_rng(seed)
+    smooth = np.full(xs.size, np.abs(xs).mean() + 1.0)
+    rough = smooth * 10.0 ** rng.uniform(-12, 0, xs.size)
+    for radius in (smooth, rough):
+        expected = strict(distances(xs), radius) + 1
+        assert np.array_equal(count_strict_sorted(xs, xs, radius), expected)
+        for needles in (xs - radius, xs + radius):
+            for side in ("left", "right"):
+                assert np.array_equal(
+                    _search_sorted_needles(xs, needles, side),
+                    np.searchsorted(xs, needles, side=side),
+                )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("values", VALUE_SETS)
 def test_count_strict_sorted_centres_outside_the_sample(seed, values):
     x = values(seed)
     rng = np.random.default_rng(seed + 100)
@@ -458,6 +482,35 @@ def test_multivariate_helpers_with_duplicates_and_scales(seed):
         positive = eps > 0
         expected = strict(d, eps) + 1
         assert np.array_equal(count_strict(x, eps)[positive], expected[positive])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("d", [2, 3, 5])
+def test_count_strict_in_several_dimensions_at_exact_distances(seed, d):
+    """k-d tree counts equal brute force when radii are exact distances.
+
+    Each radius is the max-norm distance to some other point, so a count
+    that used ``<=`` instead of ``<`` (or rounded the radius) differs.
+    Grid coordinates make many distances tie exactly.
+    """
+    rng = np.random.default_rng(seed)
+    n = 400
+    x = rng.integers(-4, 5, size=(n, d)) * 0.1 + rng.choice(
+        [0.0, 1e-12, 1e3], size=(n, 1)
+    )
+    x[rng.random(n) < 0.1] = x[0]
+    dist = distances(x)
+    partner = rng.integers(0, n, size=n)
+    r = dist[np.arange(n), partner]
+    r[r == 0] = 0.25
+    expected = strict(dist, r) + 1
+    assert np.array_equal(count_strict(x, r), expected)
+    # a counter built once answers many radius vectors
+    counter = BallCounter(x)
+    for scale in [1.0, 0.5, 3.0]:
+        rs = r * scale
+        assert np.array_equal(counter.count(rs), strict(dist, rs) + 1)
+    assert counter.count(np.zeros(n)).tolist() == [0] * n
 
 
 def test_count_strict_zero_radius_counts_nothing():

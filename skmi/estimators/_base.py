@@ -8,7 +8,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column, make_discrete_mask
+from .._prepare import as_variable_array, column_blocks, make_discrete_mask
 from ._sparse import SparseColumns
 from ._variables import Variable
 
@@ -109,8 +109,10 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             )
             for j, variable in zip(continuous, prepared, strict=True):
                 columns[j] = variable
-        for j in np.flatnonzero(discrete_mask):
-            columns[j] = Variable.from_discrete(column(X, j))
+        discrete = np.flatnonzero(discrete_mask)
+        for index, part in column_blocks(X, discrete):
+            for j, values in zip(discrete[index], part, strict=True):
+                columns[j] = Variable.from_discrete(values)
         return columns
 
     def prepare_target(

@@ -55,6 +55,7 @@ from ._variables import Variable
 __all__ = [
     "ClassConditioning",
     "gao_mi",
+    "frenzel_pompe",
     "gao_mi_discrete",
     "kl_entropy",
     "knn_conditional_mutual_info",
@@ -146,14 +147,21 @@ def ksg_cmi(x, y, z, k):
     ``eps_i`` the k-th neighbour distance in the joint (x, y, z) space.
     """
     eps = kth_distance(np.hstack([x, y, z]), k)
-    nxz = count_strict(np.hstack([x, z]), eps) - 1
-    nyz = count_strict(np.hstack([y, z]), eps) - 1
-    nz = count_strict(z, eps) - 1
+    return frenzel_pompe(
+        k,
+        count_strict(np.hstack([x, z]), eps),
+        count_strict(np.hstack([y, z]), eps),
+        count_strict(z, eps),
+    )
+
+
+def frenzel_pompe(k, count_xz, count_yz, count_z):
+    """Eq. 8 of [3]_ from the strict ball counts (each sample counting itself)."""
     return float(
         digamma(k)
-        - np.mean(digamma(nxz + 1))
-        - np.mean(digamma(nyz + 1))
-        + np.mean(digamma(nz + 1))
+        - _mean_digamma(count_xz)
+        - _mean_digamma(count_yz)
+        + _mean_digamma(count_z)
     )
 
 

@@ -1,7 +1,7 @@
 """Plug-in (count) estimators of entropy and mutual information.
 
-Every function here takes clean integer codes (non-negative, ``int64``) or
-probability tables and returns raw nats: no validation, no randomness, no
+Every function here takes clean integer codes (non-negative integers of
+any width) or probability tables and returns raw nats: no validation, no randomness, no
 clipping. Joint variables are handled by combining codes into a single code
 (:func:`joint_codes`), so every quantity reduces to one ``np.bincount``.
 
@@ -22,14 +22,19 @@ import numpy as np
 __all__ = [
     "bin_quantile",
     "bin_uniform",
+    "code_dtype",
     "conditional_mutual_info_counts",
+    "count_tables",
+    "count_tables_masks",
     "entropy_counts",
     "entropy_probabilities",
     "factorize",
     "joint_codes",
     "joint_entropies",
+    "level_masks",
     "mutual_info_counts",
     "mutual_info_joint_probabilities",
+    "table_entropies",
     "xlogx_table",
 ]
 
@@ -56,8 +61,36 @@ def factorize(values):
         else:
             columns = [factorize(values[:, j]) for j in range(values.shape[1])]
             return joint_codes([c for c, _ in columns], [k for _, k in columns])
+    small = _factorize_small_integers(values)
+    if small is not None:
+        return small
     uniques, codes = np.unique(values, return_inverse=True)
     return codes.reshape(-1).astype(np.int64, copy=False), int(uniques.shape[0])
+
+
+def _factorize_small_integers(values):
+    """:func:`factorize` without sorting, for integer values in a short range.
+
+    The values present are marked in a table over their range; its running
+    count maps each value to its rank among them, the code ``np.unique``
+    gives. None when the values are not all integers or their range is
+    longer than ``max(n, 2**16)`` (then sorting is the cheaper way).
+    """
+    if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
+        return None
+    if values.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            ints = values.astype(np.int64)
+        if not np.array_equal(ints, values):  # fractions, NaN, huge values
+            return None
+    else:
+        ints = values
+    lo, hi = int(ints.min()), int(ints.max())
+    if hi - lo >= max(values.size, 1 << 16):
+        return None
+    shifted = (ints - lo).astype(np.intp, copy=False)
+    rank = np.cumsum(np.bincount(shifted) > 0) - 1
+    return rank[shifted].astype(np.int64, copy=False), int(rank[-1]) + 1
 
 
 def joint_codes(codes, n_levels):
@@ -221,6 +254,137 @@ def bin_uniform(x, n_bins):
     codes = np.floor((x / 2 - lo / 2) / width * n_bins).astype(np.int64)
     np.clip(codes, 0, n_bins - 1, out=codes)
     return factorize(codes)
+
+
+# --------------------------------------------------------------------------
+# compact codes and count tables of many variables with one shared variable
+# --------------------------------------------------------------------------
+#: largest number of (row x sample) or table cells handled by one batch
+_TABLE_BUDGET = 1 << 22
+#: largest number of 64-bit words ANDed in one chunk of bitmasks (2 MiB)
+_MASK_CHUNK = 1 << 18
+
+
+def code_dtype(n_levels):
+    """The smallest unsigned integer type holding the codes ``0..n_levels-1``."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if n_levels <= np.iinfo(dtype).max + 1:
+            return dtype
+    return np.int64
+
+
+def level_masks(codes, n_levels_max):
+    """Bitmasks of the samples at every level of every row of ``codes``.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m, n), unsigned integers
+        Codes in ``0..n_levels_max-1``.
+    n_levels_max : int
+
+    Returns
+    -------
+    masks : ndarray of shape (m, n_levels_max, ceil(n / 64)), uint64
+        Bit ``i`` of ``masks[r, a]`` is set when sample ``i`` of row ``r``
+        has code ``a`` (bit order: little-endian within each word). The
+        masks take ``n_levels_max / 8`` bytes per code.
+    """
+    m, n = codes.shape
+    n_bytes = 8 * ((n + 63) // 64)
+    out = np.zeros((m, n_levels_max, n_bytes), dtype=np.uint8)
+    block = max(1, _TABLE_BUDGET // max(1, n))
+    for start in range(0, m, block):
+        part = codes[start : start + block]
+        for a in range(n_levels_max):
+            bits = np.packbits(part == a, axis=1, bitorder="little")
+            out[start : start + block, a, : bits.shape[1]] = bits
+    return out.view(np.uint64)
+
+
+def count_tables_masks(masks, rows, w, kw):
+    """Joint counts of each row's levels with the codes ``w`` by AND + popcount.
+
+    Parameters
+    ----------
+    masks : ndarray of shape (m_all, K, words), uint64
+        :func:`level_masks` of the candidate codes.
+    rows : ndarray of shape (m,)
+        The rows of ``masks`` to count.
+    w : ndarray of shape (n,), integer
+        Codes ``0..kw-1`` shared by every row.
+    kw : int
+
+    Returns
+    -------
+    tables : ndarray of shape (m, K, kw), int64
+        ``tables[i, a, b] = #{samples: row rows[i] = a and w = b}``.
+
+    Notes
+    -----
+    Rows are taken in chunks of about ``_MASK_CHUNK`` words, so that a chunk
+    stays in cache while it is ANDed with the mask of every level of ``w``.
+    ``np.bitwise_and`` and ``np.bitwise_count`` release the GIL, so threads
+    counting different rows run in parallel.
+    """
+    _, levels, words = masks.shape
+    w_masks = level_masks(np.asarray(w).reshape(1, -1), kw)[0]
+    out = np.empty((len(rows), levels, kw), dtype=np.int64)
+    step = max(1, _MASK_CHUNK // (levels * words))
+    buffer = np.empty((min(step, len(rows)), levels, words), dtype=np.uint64)
+    for start in range(0, len(rows), step):
+        chunk = masks[rows[start : start + step]]
+        b = buffer[: chunk.shape[0]]
+        for c in range(kw):
+            np.bitwise_and(chunk, w_masks[c], out=b)
+            out[start : start + chunk.shape[0], :, c] = np.bitwise_count(b).sum(
+                axis=-1, dtype=np.int64
+            )
+    return out
+
+
+def count_tables(codes, rows, n_levels_max, w, kw):
+    """Joint counts of each row's codes with the codes ``w`` by ``np.bincount``.
+
+    The same tables as :func:`count_tables_masks`, from the codes: the joint
+    codes ``kw * codes[r] + w`` of a batch of rows, offset into disjoint
+    ranges, are counted by one ``np.bincount``.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m_all, n), integer
+    rows : ndarray of shape (m,)
+    n_levels_max : int
+        An upper bound of the codes of the rows, plus one.
+    w : ndarray of shape (n,), integer
+        Codes ``0..kw-1``.
+    kw : int
+
+    Returns
+    -------
+    tables : ndarray of shape (m, n_levels_max, kw), int64
+    """
+    n = codes.shape[1]
+    cells = n_levels_max * kw
+    step = max(1, _TABLE_BUDGET // max(n, cells))
+    dtype = np.int32 if step * cells < np.iinfo(np.int32).max else np.int64
+    w = np.asarray(w, dtype=dtype)
+    out = np.empty((len(rows), n_levels_max, kw), dtype=np.int64)
+    offsets = (np.arange(step, dtype=dtype) * dtype(cells))[:, None]
+    for start in range(0, len(rows), step):
+        batch = rows[start : start + step]
+        joint = codes[batch].astype(dtype)
+        joint *= dtype(kw)
+        joint += w
+        joint += offsets[: len(batch)]
+        counts = np.bincount(joint.ravel(), minlength=len(batch) * cells)
+        out[start : start + len(batch)] = counts.reshape(len(batch), n_levels_max, kw)
+    return out
+
+
+def table_entropies(tables, n, xlogx):
+    """Plug-in entropies (nats) of the count tables ``tables[i, ...]``."""
+    flat = tables.reshape(tables.shape[0], -1)
+    return np.log(n) - xlogx[flat].sum(axis=1) / n
 
 
 # --------------------------------------------------------------------------

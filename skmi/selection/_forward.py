@@ -18,7 +18,8 @@ from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
-from ..estimators._plugin import factorize, joint_codes
+from ..estimators._conditioning import FrenzelPompeStep
+from ..estimators._plugin import code_dtype, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
@@ -65,18 +66,36 @@ class _EstimatorTerms:
         return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
 
     def conditioning(self, selected):
-        cols = [self.columns[j] for j in selected]
-        z = cols[0] if len(cols) == 1 else Variable.join(*cols)
-        return z.precompute()
+        """The conditioning variable of ``selected`` and its per-step structures.
 
-    def _run(self, variables, z, needs):
+        With the k-NN estimator on a continuous target and a continuous
+        conditioning set, the structures of the Frenzel-Pompe estimator that
+        depend only on the target and the set are kept for every candidate
+        of the step (built on first use).
+        """
+        cols = [self.columns[j] for j in selected]
+        z = (cols[0] if len(cols) == 1 else Variable.join(*cols)).precompute()
+        step = None
+        if isinstance(self.estimator, KSG) and self.estimator.ties == "jitter":
+            step = FrenzelPompeStep.of_variables(
+                self.target, z, self.estimator.n_neighbors
+            )
+        return z, step
+
+    def _run(self, variables, conditioning, needs):
         if not variables:
             return _concat([], needs)
+        z, step = conditioning if conditioning is not None else (None, None)
         if effective_n_jobs(self.n_jobs) == 1:
-            return pair_terms(self.estimator, variables, z, self.target, needs)
+            return pair_terms(self.estimator, variables, z, self.target, needs, step)
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(pair_terms)(
-                self.estimator, [variables[i] for i in part], z, self.target, needs
+                self.estimator,
+                [variables[i] for i in part],
+                z,
+                self.target,
+                needs,
+                step,
             )
             for part in chunks(range(len(variables)), self.n_jobs)
         )
@@ -101,11 +120,14 @@ class _CountTermsRunner:
     """Pairwise terms of discrete variables by vectorised counting."""
 
     def __init__(self, columns, target, n_jobs):
-        self.counts = CountTerms(
-            np.vstack([c.codes for c in columns]),
-            [c.n_levels for c in columns],
-            target,
+        n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
+        # one byte per value for up to 256 levels
+        codes = np.empty(
+            (len(columns), target.n_samples), dtype=code_dtype(int(n_levels.max()))
         )
+        for j, c in enumerate(columns):
+            codes[j] = c.codes
+        self.counts = CountTerms(codes, n_levels, target)
         self.n = target.n_samples
         self.n_jobs = n_jobs
 
