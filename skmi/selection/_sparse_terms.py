@@ -23,6 +23,9 @@ class _Step:
     """Codes of the selected set and their table with the target."""
 
     def __init__(self, codes, n_levels, y, ky):
+        # codes may be stored in one byte: widen before any arithmetic
+        codes = np.asarray(codes, dtype=np.int64)
+        y = np.asarray(y, dtype=np.int64)
         self.codes = codes
         self.n_levels = n_levels
         self.table = np.bincount(codes * ky + y, minlength=n_levels * ky).reshape(
@@ -77,7 +80,7 @@ class SparseCountRunner:
         return {name: np.array([v[name] for v in values]) for name in needs}
 
     def _chunk(self, candidates, step, needs):
-        y, ky = self.target.codes, self.target.n_levels
+        y, ky = np.asarray(self.target.codes, dtype=np.int64), self.target.n_levels
         tables = (
             sparse_candidate_table(
                 *self.columns.entries(k), step.codes, step.n_levels, y, ky, step.table
@@ -98,10 +101,11 @@ class SparseCountRunner:
 
     def _permuted_tables(self, k, permutations, step):
         x = self.columns[k]
-        y, ky = self.target.codes, self.target.n_levels
+        x_codes = np.asarray(x.codes, dtype=np.int64)
+        y, ky = np.asarray(self.target.codes, dtype=np.int64), self.target.n_levels
         size = x.n_levels * step.n_levels * ky
         for perm in permutations:
-            cells = (x.codes[perm] * step.n_levels + step.codes) * ky + y
+            cells = (x_codes[perm] * step.n_levels + step.codes) * ky + y
             yield np.bincount(cells, minlength=size).reshape(x.n_levels, -1, ky)
 
     def permuted_relevance(self, k, permutations):
