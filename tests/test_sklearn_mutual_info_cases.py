@@ -24,8 +24,9 @@ CSR = [sparse.csr_matrix, sparse.csr_array]
 
 
 def pair_mi(x, y, x_discrete, y_discrete, n_neighbors=3):
-    """The information of one pair of variables (scikit-learn's ``_compute_mi``)."""
-    return KSG(n_neighbors=n_neighbors, random_state=0).mutual_info(
+    """The information of one pair of variables (scikit-learn's ``_compute_mi``,
+    whose discrete pairs are raw plug-in counts: ``adjust=None``)."""
+    return KSG(n_neighbors=n_neighbors, adjust=None, random_state=0).mutual_info(
         x, y, x_discrete=x_discrete, y_discrete=y_discrete
     )
 

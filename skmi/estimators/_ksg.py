@@ -35,10 +35,10 @@ References
 """
 
 import numpy as np
-from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from ._neighbors import (
+    BallCounter,
     count_strict,
     count_strict_sorted,
     kth_distance,
@@ -295,8 +295,8 @@ class ClassConditioning:
         )
         self.n_samples = n
         self.z = z[self.kept]
-        self._all = _Counter(self.z)
-        self._within = [_Counter(self.z[pos]) for pos in self.levels]
+        self._all = BallCounter(self.z)
+        self._within = [BallCounter(self.z[pos]) for pos in self.levels]
 
     def counts(self, radius):
         """``(n_z, n_yz)``: samples of ``Z`` strictly within ``radius`` of
@@ -307,28 +307,6 @@ class ClassConditioning:
         for pos, counter in zip(self.levels, self._within, strict=True):
             n_yz[pos] = counter.count(radius[pos])
         return n_z, n_yz
-
-
-class _Counter:
-    """Strict max-norm ball counts around the points of one fixed set."""
-
-    def __init__(self, points):
-        self.points = points
-        if points.shape[1] == 1:
-            self.order = np.argsort(points[:, 0])
-            self.sorted = points[self.order, 0]
-            self.tree = None
-        else:
-            self.tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
-
-    def count(self, radius):
-        if self.tree is not None:
-            return count_strict(self.points, radius, tree=self.tree)
-        counts = np.empty(radius.shape[0], dtype=np.int64)
-        counts[self.order] = count_strict_sorted(
-            self.sorted, self.sorted, radius[self.order]
-        )
-        return counts
 
 
 def ross_cmi(x, z, level_indices, k, conditioning=None):
