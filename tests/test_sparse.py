@@ -125,10 +125,11 @@ def test_forward_stopping_rule_sparse_equals_dense():
     np.testing.assert_array_equal(s.pvalues_, d.pvalues_)
 
 
+@pytest.mark.slow
 def test_no_dense_copy_of_the_matrix():
     """The working memory stays far below one byte per cell of the matrix."""
-    n, p = 5_000, 20_000
-    X, y = _counts(n, p, 0.0005, 6)
+    n, p = 3_000, 8_000
+    X, y = _counts(n, p, 0.001, 6)
     X = X.tocsr()
     tracemalloc.start()
     try:
@@ -219,9 +220,10 @@ def test_continuous_sparse_column_is_a_mass_at_zero_plus_a_continuous_part(seed)
     assert got[0] > 0.1 and np.all(np.abs(got[1:]) < 0.05)
 
 
+@pytest.mark.slow
 def test_continuous_sparse_columns_stay_sparse():
-    n, p = 4_000, 20_000
-    X, y = _zero_inflated(n, p, 0.0005, 9)
+    n, p = 2_000, 1_500
+    X, y = _zero_inflated(n, p, 0.004, 9)
     X = X.tocsr()
     tracemalloc.start()
     try:

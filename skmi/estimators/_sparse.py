@@ -261,7 +261,7 @@ def sparse_candidate_table(data, indices, z, kz, y, ky, base_table):
     return table
 
 
-def table_terms(table, xlogx, n, chance=False):
+def table_terms(table, xlogx, n, chance=False, needs=None, expected=None):
     """The pairwise terms of forward selection from a ``(X, Z, Y)`` table.
 
     Parameters
@@ -276,6 +276,11 @@ def table_terms(table, xlogx, n, chance=False):
         Subtract from each information its expectation under independence
         with the observed margins (within each level of the conditioning
         variable for conditional information).
+    needs : sequence of str or None
+        The terms whose expectation is needed (None: all).
+    expected : dict or None
+        Expectations already computed, by term and margins (shared between
+        candidates: many sparse columns have the same margins).
 
     Returns
     -------
@@ -302,12 +307,31 @@ def table_terms(table, xlogx, n, chance=False):
     }
     if chance:
         kx, kz, ky = table.shape
-        terms["joint"] -= expected_mutual_info_tables(table.reshape(1, kx * kz, ky))
-        terms["red"] -= expected_mutual_info_tables(table.sum(axis=2)[None])
-        terms["cred"] -= expected_mutual_info_tables(table.transpose(2, 0, 1))
-        terms["cmi"] -= expected_mutual_info_tables(table.transpose(1, 0, 2))
+        strata = {
+            "joint": lambda: table.reshape(1, kx * kz, ky),
+            "red": lambda: table.sum(axis=2)[None],
+            "cred": lambda: table.transpose(2, 0, 1),
+            "cmi": lambda: table.transpose(1, 0, 2),
+        }
+        wanted = {"crel" if name == "cmi" else name for name in strata}
+        if needs is not None:
+            wanted = {"cmi" if name == "crel" else name for name in needs}
+        for name in wanted & strata.keys():
+            tables = strata[name]()
+            terms[name] -= _cached_expectation(tables, name, expected)
     terms["crel"] = terms["cmi"]
     return terms
+
+
+def _cached_expectation(tables, name, cache):
+    """:func:`expected_mutual_info_tables`, looked up by the tables' margins."""
+    if cache is None:
+        return expected_mutual_info_tables(tables)
+    rows, columns = tables.sum(axis=2), tables.sum(axis=1)
+    key = (name, rows.shape, rows.tobytes(), columns.tobytes())
+    if key not in cache:
+        cache[key] = expected_mutual_info_tables(tables)
+    return cache[key]
 
 
 class SparseColumns(Sequence):

@@ -60,6 +60,8 @@ class SparseCountRunner:
         self.n = target.n_samples
         self.xlogx = xlogx_table(self.n)
         self.chance = adjusts_for_chance(estimator)
+        #: expectations under independence by margins, shared by candidates
+        self.expected = {}
 
     def relevance(self):
         return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
@@ -76,7 +78,10 @@ class SparseCountRunner:
         return _Step(codes, n_levels, self.target.codes, self.target.n_levels)
 
     def _terms_of(self, tables, needs):
-        values = [table_terms(t, self.xlogx, self.n, self.chance) for t in tables]
+        values = [
+            table_terms(t, self.xlogx, self.n, self.chance, needs, self.expected)
+            for t in tables
+        ]
         return {name: np.array([v[name] for v in values]) for name in needs}
 
     def _chunk(self, candidates, step, needs):
