@@ -173,6 +173,8 @@ class KSG(BaseMIEstimator):
         if values.size:
             spread = float(np.max(np.abs(values)))
             values = values / spread  # a common scale: the estimates are unchanged
+        if values.size and np.ptp(values) > 0:
+            # (stored values that are all equal stay so: the part is constant)
             noise = np.random.RandomState(seed).standard_normal(values.size)
             values += JITTER * max(1.0, float(np.mean(np.abs(values)))) * noise
         continuous = np.zeros((n_samples, 1))
