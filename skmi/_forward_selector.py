@@ -12,6 +12,7 @@ from sklearn.feature_selection import SelectorMixin
 from ._inputs import prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
+    HasMethods,
     Interval,
     RealNotInt,
     StrOptions,
@@ -19,6 +20,7 @@ from ._validation import (
     check_is_fitted,
 )
 from .estimators import BaseMIEstimator
+from .selection._cache import cached_path, uses_cache
 from .selection._criteria import CRITERIA
 from .selection._forward import forward_select
 
@@ -108,6 +110,29 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         When positive, print each step: the feature chosen, its score, its
         p-value and the elapsed time.
 
+    interactions : "auto" or int, default="auto"
+        Size of the feature sets screened for synergy before the greedy
+        search: 1 screens nothing (plain greedy search); 2 screens every
+        pair; 3 every pair and every triple. A set whose information about
+        the target beyond its members' marginal information is significant
+        (a permutation test valid for the best of all screened sets, at
+        level `alpha`, with up to `n_permutations` permutations) and larger
+        than each member's relevance enters the path first, as a block of
+        consecutive selections. "auto" screens pairs when there are at most
+        100 features and nothing otherwise. See the
+        :ref:`User Guide <synergy>` for the costs.
+
+    memory : str, object with the joblib.Memory interface or None, \
+            default=None
+        Used to cache the greedy path. With an integer
+        `n_features_to_select`, refits on the same training data with the
+        same other parameters reuse the stored path, and extend it when more
+        features are asked for, so a grid search over
+        `n_features_to_select` costs about one search per training set. By
+        default no caching is done; a string is the path of the caching
+        directory. With ``random_state=None`` a refit reuses the random
+        numbers of the fit that stored the path.
+
     Attributes
     ----------
     support_ : ndarray of shape (n_features_in_,), dtype=bool
@@ -129,6 +154,11 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     pvalues_ : ndarray of shape (n_features_to_select_,) or None
         Permutation p-value of each selected feature when it was chosen, for
         ``n_features_to_select="auto"`` without `tol`; None otherwise.
+
+    interaction_blocks_ : list of ndarray
+        The synergistic sets that entered the path as blocks, each as the
+        indices of its members in the order they were selected; empty when
+        none did.
 
     discrete_features_ : ndarray of shape (n_features_in_,), bool
         Which features were treated as discrete.
@@ -241,6 +271,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "interactions": [StrOptions({"auto"}), Interval(Integral, 1, 3, closed="both")],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -269,6 +301,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        interactions: Literal["auto"] | int = "auto",
+        memory: str | object | None = None,
     ) -> None:
         self.n_features_to_select = n_features_to_select
         self.criterion = criterion
@@ -282,6 +316,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.interactions = interactions
+        self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -325,23 +361,37 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
         constant = constant_columns(fi.X)
-        result = forward_select(
-            fi.estimator,
-            fi.columns,
-            fi.target,
-            criterion=self.criterion,
-            n_features_to_select=n_select,
-            tol=self.tol,
-            alpha=self.alpha,
-            n_permutations=self.n_permutations,
-            beta=self.beta,
-            raw=raw,
-            constant=constant,
-            rng=fi.rng,
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            feature_names=None if names is None else [str(v) for v in names],
-        )
+
+        def search(n, path_state):
+            return forward_select(
+                fi.estimator,
+                fi.columns,
+                fi.target,
+                criterion=self.criterion,
+                n_features_to_select=n,
+                tol=self.tol,
+                alpha=self.alpha,
+                n_permutations=self.n_permutations,
+                beta=self.beta,
+                raw=raw,
+                constant=constant,
+                rng=fi.rng,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                feature_names=None if names is None else [str(v) for v in names],
+                interactions=self.interactions,
+                path_state=path_state,
+            )
+
+        memory = uses_cache(self.memory)
+        if memory is None:
+            result = search(n_select, None)
+        else:
+            params = self.get_params(deep=False)
+            for name in ("n_features_to_select", "n_jobs", "verbose", "memory"):
+                del params[name]
+            key = {"X": fi.X, "y": fi.y, "params": params}
+            result = cached_path(memory, key, n_select, search)
         self.estimator_ = fi.estimator
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
@@ -349,6 +399,9 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self.conditional_gains_ = result.gains
         self.pvalues_ = result.pvalues
         self.relevance_ = result.relevance
+        self.interaction_blocks_ = [
+            np.asarray(b.members, dtype=np.intp) for b in result.blocks
+        ]
         self.n_features_to_select_ = int(result.selection_order.size)
         support = np.zeros(n_features, dtype=bool)
         support[result.selection_order] = True

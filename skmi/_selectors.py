@@ -12,8 +12,9 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import prepare_fit
-from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
+from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
+from .selection._cache import cached_scores, uses_cache
 from .selection._relevance import relevance
 from .selection._significance import g_test_pvalues, permutation_pvalues
 
@@ -90,6 +91,15 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Determines the random numbers used for the tie-breaking noise and
         the permutations. Pass an int for reproducible results across
         multiple calls. See :term:`Glossary <random_state>`.
+    memory : str, object with the joblib.Memory interface or None, \
+            default=None
+        Used to cache the scores and p-values, which do not depend on `k`,
+        `percentile` or `threshold`: refits on the same training data with
+        the same other parameters reuse them (a grid search over `k` then
+        estimates them once per training set). By default no caching is
+        done; a string is the path of the caching directory. With
+        ``random_state=None`` a refit reuses the random numbers of the fit
+        that stored the scores.
 
     Attributes
     ----------
@@ -190,6 +200,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         "test": [StrOptions({"auto", "permutation", "g-test"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -205,6 +216,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         test: Literal["auto", "permutation", "g-test"] = "auto",
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
+        memory: str | object | None = None,
     ) -> None:
         self.k = k
         self.percentile = percentile
@@ -216,6 +228,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.test = test
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.memory = memory
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
@@ -292,22 +305,35 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-        # constant features (or a constant target) score exactly 0 in the
-        # estimator, and their tests give the p-value 1
-        raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
-        pvalues = None
-        if test == "permutation":
-            pvalues = permutation_pvalues(
-                fi.estimator,
-                fi.columns,
-                fi.target,
-                raw,
-                n_permutations=self.n_permutations,
-                rng=fi.rng,
-                n_jobs=self.n_jobs,
-            )
-        elif test is not None:
-            pvalues = g_test_pvalues(fi.columns, fi.target, raw)
+
+        def scores():
+            # constant features (or a constant target) score exactly 0 in the
+            # estimator, and their tests give the p-value 1
+            raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
+            pvalues = None
+            if test == "permutation":
+                pvalues = permutation_pvalues(
+                    fi.estimator,
+                    fi.columns,
+                    fi.target,
+                    raw,
+                    n_permutations=self.n_permutations,
+                    rng=fi.rng,
+                    n_jobs=self.n_jobs,
+                )
+            elif test is not None:
+                pvalues = g_test_pvalues(fi.columns, fi.target, raw)
+            return raw, pvalues
+
+        memory = uses_cache(self.memory)
+        if memory is None:
+            raw, pvalues = scores()
+        else:
+            params = self.get_params(deep=False)
+            for name in ("k", "percentile", "threshold", "n_jobs", "memory"):
+                del params[name]
+            key = {"X": fi.X, "y": fi.y, "params": params}
+            raw, pvalues = cached_scores(memory, key, scores)
         self.scores_ = np.maximum(raw, 0.0)
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask

@@ -11,7 +11,7 @@ test) is drawn in the calling process, so results never depend on ``n_jobs``.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -21,6 +21,7 @@ from ..estimators._classes import KSG, PlugIn
 from ..estimators._plugin import bin_quantile, factorize, joint_codes
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
+from ._interactions import BlockOffers, resolve_interactions, screen_blocks
 from ._relevance import chunks, relevance
 
 __all__ = ["ForwardResult", "forward_select"]
@@ -35,6 +36,7 @@ class ForwardResult:
     pvalues: object  #: permutation p-value of each step, or None
     relevance: np.ndarray  #: ``I(X_k; Y)`` of every feature
     stop_reason: str  #: why the search stopped
+    blocks: list = field(default_factory=list)  #: synergistic blocks entered
 
 
 # --------------------------------------------------------------------------
@@ -360,6 +362,8 @@ def forward_select(
     n_jobs=None,
     verbose=0,
     feature_names=None,
+    interactions=1,
+    path_state=None,
 ):
     """Greedy forward selection of prepared columns.
 
@@ -396,6 +400,15 @@ def forward_select(
     verbose : int
     feature_names : sequence of str or None
         Names used in the progress messages.
+    interactions : int or "auto"
+        1: no screen; 2: screen pairs for synergy; 3: pairs and triples;
+        "auto": pairs when there are few features (see
+        :mod:`skmi.selection._interactions`). Significant synergistic sets
+        are offered at each step and enter as blocks of consecutive
+        selections.
+    path_state : PathState or None
+        A path to resume and to store the path in (see
+        :mod:`skmi.selection._cache`); integer ``n_features_to_select`` only.
 
     Returns
     -------
@@ -432,21 +445,41 @@ def forward_select(
     available = np.ones(n_columns, dtype=bool)
     gains, pvalues = [], []
     stop_reason = "n_features_to_select reached"
+    if path_state is not None and path_state.saved:
+        offers = path_state.restore(search, available, deferred, gains)
+    else:
+        offers = BlockOffers(screen_blocks(
+            estimator, columns, target, rel,
+            size=resolve_interactions(interactions, n_columns), alpha=alpha,
+            n_permutations=n_permutations, rng=rng, exclude=deferred, n_jobs=n_jobs,
+        ))
     while len(search.selected) < n_max:
         step_start = time.perf_counter()
         pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
-        k, score = search.best(pool)
-        p = None
-        if auto and tol is None:
-            p = _pvalue(search, k, score, n_samples, n_permutations, rng)
-        if auto and search.selected:
+        if not offers.queued:
+            k, score = search.best(pool)
+            offers.offer(search.selected, k, score)
+        in_block = offers.queued
+        if in_block:  # a member of a synergistic block, tested by the screen
+            k, p = offers.pop()
+            score = search.best(np.array([k]))[1]
+            p = p if auto and tol is None else None
+        else:
+            p = None
+            if auto and tol is None:
+                p = _pvalue(search, k, score, n_samples, n_permutations, rng)
+        if auto and search.selected and not in_block:
+            stop = None
             if tol is not None and score < tol:
-                stop_reason = f"best score {score:.4g} < tol={tol:g}"
-                break
-            if p is not None and p > alpha:
-                stop_reason = f"p-value {p:.3g} > alpha={alpha:g}"
+                stop = f"best score {score:.4g} < tol={tol:g}"
+            elif p is not None and p > alpha:
+                stop = f"p-value {p:.3g} > alpha={alpha:g}"
+            if stop is not None:
+                if offers.offer(search.selected):  # a block before stopping
+                    continue
+                stop_reason = stop
                 break
         search.select(k)
         available[k] = False
@@ -469,10 +502,13 @@ def forward_select(
             search.update(remaining)
     if verbose > 0:
         print(f"[forward {criterion}] stopped: {stop_reason}")
+    if path_state is not None:
+        path_state.save(search, available, deferred, gains, offers)
     return ForwardResult(
         selection_order=np.asarray(search.selected, dtype=np.intp),
         gains=np.asarray(gains, dtype=np.float64),
         pvalues=np.asarray(pvalues, dtype=np.float64) if auto and tol is None else None,
         relevance=rel,
         stop_reason=stop_reason,
+        blocks=list(offers.entered),
     )

@@ -1,0 +1,478 @@
+"""Screening of feature pairs and triples for synergy.
+
+A greedy forward search starts from the marginal relevance ``I(X_k; Y)``, so
+features that are informative only together (``Y = X_1 xor X_2``) never enter
+it. The screen scores every pair (and, on request, every triple) by the
+information it carries beyond its parts,
+
+* pairs: ``S_ij = I(X_i, X_j; Y) - I(X_i; Y) - I(X_j; Y)`` (the interaction
+  information);
+* triples: ``T_ijk = I(X_i, X_j, X_k; Y) - max(I(X_i, X_j; Y) + I(X_k; Y), ...)``
+  over the three ways of splitting the triple into a pair and a single
+  feature (what the triple carries beyond its best pair),
+
+on a coarse discretisation of the columns (continuous columns and a
+continuous target are cut into a few equal-frequency bins; discrete ones keep
+their codes) with plug-in counts. Each plug-in term is first lowered by its
+first-order bias ``(K - 1)(K_Y - 1) / (2 n)`` (``K`` the number of joint levels
+of the features involved), so that sets with more cells are not favoured.
+
+Significance is valid for the best of all screened sets: the target is
+permuted, the statistics of every set are recomputed on each permutation and
+the adjusted p-value of a set is the proportion of permutations whose
+*maximum over all sets* reaches the set's statistic (the single-step
+max-statistic method of Westfall and Young). The permutations are stopped
+early (Besag and Clifford) once the best set can no longer be significant.
+The test lives in :func:`max_statistic_pvalues`; it only sees a function that
+maps permutations to the maxima of the null statistics.
+
+The significant sets are then confirmed with the selector's information
+estimator (``I(X_B; Y) - sum_i I(X_i; Y)`` on the prepared, unbinned columns)
+and kept as *blocks* when that synergy is positive and larger than the
+relevance of each member (greedy search, which starts from relevance, would
+not see them). :class:`BlockOffers` lets them enter the greedy path, their
+members as consecutive selections.
+
+References
+----------
+.. [1] W. J. McGill, "Multivariate information transmission",
+   Psychometrika 19, 1954.
+.. [2] P. H. Westfall and S. S. Young, "Resampling-based multiple testing",
+   Wiley, 1993 (the single-step max-T adjusted p-values).
+.. [3] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+   Biometrika 78, 1991.
+"""
+
+import copy
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+import numpy as np
+from joblib import effective_n_jobs
+from threadpoolctl import threadpool_limits
+
+from ..estimators._plugin import (
+    bin_quantile,
+    factorize,
+    joint_codes,
+    joint_entropies,
+    xlogx_table,
+)
+from ..estimators._variables import Variable
+
+__all__ = [
+    "Block",
+    "BlockOffers",
+    "max_statistic_pvalues",
+    "resolve_interactions",
+    "screen_blocks",
+]
+
+#: ``interactions="auto"`` screens pairs up to this many features
+AUTO_MAX_FEATURES = 100
+#: exceedances of the best set after which the permutations stop
+EARLY_STOP = 10
+#: significant sets confirmed with the selector's estimator, at most
+MAX_CONFIRMED = 10
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+@dataclass(frozen=True)
+class Block:
+    """A synergistic set of features that enters the path as one block."""
+
+    members: tuple  #: feature indices, most relevant first
+    statistic: float  #: screening statistic (binned, bias-adjusted, nats)
+    pvalue: float  #: max-statistic adjusted permutation p-value
+    synergy: float  #: ``I(X_B; Y) - sum_i I(X_i; Y)`` by the estimator, nats
+
+
+def resolve_interactions(interactions, n_features):
+    """Size of the screened sets: 1 (no screen), 2 (pairs) or 3 (and triples).
+
+    ``"auto"`` screens pairs when there are at most ``AUTO_MAX_FEATURES``
+    features (at most 4,950 pairs) and skips the screen otherwise.
+    """
+    if isinstance(interactions, str):
+        return 2 if 2 <= n_features <= AUTO_MAX_FEATURES else 1
+    return int(min(interactions, n_features))
+
+
+class BlockOffers:
+    """The blocks offered to a greedy search, step by step.
+
+    At each step the search's best candidate ``k`` (of score ``g``) is
+    compared with the pending blocks, in decreasing order of synergy: when
+    ``k`` is a member of a pending block, the block enters with ``k`` first;
+    otherwise the first pending block whose synergy per member exceeds ``g``
+    enters instead of ``k``. A block with a member already selected is no
+    longer offered, and when the search would stop, the next pending block
+    enters first. The members of an entering block are queued and selected
+    at the next steps, without the search's own stopping test (the screen
+    tested them).
+    """
+
+    def __init__(self, blocks=()):
+        self.pending = list(blocks)
+        self.entered = []
+        self.members = []
+
+    @property
+    def queued(self):
+        """Whether members of an entering block wait to be selected."""
+        return bool(self.members)
+
+    def pop(self):
+        """The next queued member and its block's p-value."""
+        return self.members.pop(0)
+
+    def offer(self, selected, pick=None, score=None):
+        """Queue a block at a step (see the class docstring); whether one was.
+
+        ``pick`` and ``score`` are the search's best candidate and its score;
+        without them the first pending block enters.
+        """
+        chosen = set(selected)
+        self.pending = [b for b in self.pending if chosen.isdisjoint(b.members)]
+        block = None
+        if pick is not None:
+            block = next((b for b in self.pending if pick in b.members), None)
+        if block is None and pick is not None:
+            block = next(
+                (b for b in self.pending if b.synergy / len(b.members) > score), None
+            )
+        if block is None and pick is None and self.pending:
+            block = self.pending[0]
+        if block is None:
+            return False
+        self.pending.remove(block)
+        first = [pick] if pick in block.members else []
+        order = tuple(first + [k for k in block.members if k not in first])
+        self.entered.append(replace(block, members=order))
+        self.members = [(k, block.pvalue) for k in order]
+        return True
+
+
+# --------------------------------------------------------------------------
+# the permutation test (max statistic, early stopping)
+# --------------------------------------------------------------------------
+def max_statistic_pvalues(
+    observed, null_maxima, n_samples, n_permutations, rng, *, families=None,
+    early_stop=EARLY_STOP, batch=20,
+):
+    """Single-step max-statistic adjusted permutation p-values.
+
+    Parameters
+    ----------
+    observed : ndarray of shape (n_sets,)
+        Statistic of every screened set on the data.
+    null_maxima : callable
+        ``null_maxima(permutations)`` with ``permutations`` of shape
+        ``(m, n_samples)`` returns an array of shape ``(m, n_families)``: for
+        each permutation of the target, the maximum of the statistics of the
+        sets of each family.
+    n_samples : int
+    n_permutations : int
+        Largest number of permutations.
+    rng : numpy.random.RandomState
+        Source of the permutations (drawn here, in this process).
+    families : ndarray of shape (n_sets,), int, or None
+        Family of each set (each family has its own maximum); None: one.
+    early_stop : int
+        Stop when, in every family, the best set has been reached this many
+        times (none of the sets can then be significant at any usual level).
+    batch : int
+        Permutations evaluated per call of ``null_maxima``.
+
+    Returns
+    -------
+    pvalues : ndarray of shape (n_sets,)
+        ``(1 + #{b : max_b >= s}) / (1 + B)`` after ``B = n_permutations``
+        permutations; after an early stop at ``b`` permutations, the
+        sequential p-value ``#{max_b >= s} / b`` of Besag and Clifford.
+    n_done : int
+        Number of permutations evaluated.
+    """
+    observed = np.asarray(observed, dtype=np.float64)
+    families = (
+        np.zeros(observed.size, dtype=np.intp) if families is None
+        else np.asarray(families, dtype=np.intp)
+    )
+    n_families = int(families.max()) + 1 if observed.size else 0
+    if observed.size == 0:
+        return np.ones(0), 0
+    best = np.array([observed[families == f].max() for f in range(n_families)])
+    maxima = []
+    done = 0
+    stopped = False
+    while done < n_permutations:
+        m = min(batch, n_permutations - done)
+        perms = np.vstack([rng.permutation(n_samples) for _ in range(m)])
+        maxima.append(np.asarray(null_maxima(perms), dtype=np.float64))
+        done += m
+        reached = (np.vstack(maxima) >= best).sum(axis=0)
+        if np.all(reached >= early_stop) and done < n_permutations:
+            stopped = True
+            break
+    maxima = np.vstack(maxima)[:, families]  # (done, n_sets)
+    exceed = (maxima >= observed).sum(axis=0)
+    if stopped:
+        return exceed / done, done
+    return (1.0 + exceed) / (1.0 + done), done
+
+
+# --------------------------------------------------------------------------
+# coarse codes for the screen
+# --------------------------------------------------------------------------
+def screening_bins(n_samples, n_target_levels):
+    """Bins per continuous column: 3 when every cell of a pair's table
+    (3 x 3 x levels of the target) expects 10 samples, else 2."""
+    return 3 if n_samples >= 10 * 9 * n_target_levels else 2
+
+
+def _codes(variable, n_bins):
+    """Dense codes of a prepared variable (continuous parts binned)."""
+    parts, levels = [], []
+    if variable.codes is not None:
+        parts.append(variable.codes)
+        levels.append(variable.n_levels)
+    if variable.continuous is not None:
+        for col in variable.continuous.T:
+            c, k = bin_quantile(col, n_bins)
+            parts.append(c)
+            levels.append(k)
+    if len(parts) == 1:
+        return parts[0], int(levels[0])
+    return factorize(joint_codes(parts, levels)[0])
+
+
+# --------------------------------------------------------------------------
+# batched counts of every pair
+# --------------------------------------------------------------------------
+class _PairTables:
+    """Plug-in entropies of every pair of coarse columns, with and without Y.
+
+    The counts of all pairs come from one product of one-hot indicator
+    matrices, ``O^T O`` (``O`` of shape ``(n, sum_k K_k)``), and, for each
+    class ``c`` of the target but the largest, ``O_c^T O_c`` over the samples
+    of that class; the block ``(i, j)`` of the product is the contingency
+    table of ``X_i`` and ``X_j``. The diagonal blocks give ``H(X_i)`` and
+    ``H(X_i, Y)``. The values equal the plug-in entropies of the joint codes.
+    """
+
+    def __init__(self, codes, levels):
+        self.levels = np.asarray(levels, dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(self.levels)[:-1]))
+        n = codes.shape[1]
+        self.n = n
+        dtype = np.float32 if n < 2**24 else np.float64
+        onehot = np.zeros((n, int(self.levels.sum())), dtype=dtype)
+        rows = np.arange(n)
+        for k in range(codes.shape[0]):
+            onehot[rows, self.offsets[k] + codes[k]] = 1.0
+        self.onehot = onehot
+        self.xlogx = xlogx_table(n)
+        total = onehot.T @ onehot
+        self.total = total
+        self.sum_total = self._block_sums(total)
+        self.h_pair = np.log(n) - self.sum_total / n
+
+    def _block_sums(self, counts):
+        """``sum c log c`` of each block of a count matrix."""
+        v = self.xlogx[np.rint(counts).astype(np.int64)]
+        v = np.add.reduceat(v, self.offsets, axis=0)
+        return np.add.reduceat(v, self.offsets, axis=1)
+
+    def with_target(self, y, ky):
+        """``H(X_i, X_j, Y)`` of every pair (``H(X_i, Y)`` on the diagonal)."""
+        counts = np.bincount(y, minlength=ky)
+        largest = int(np.argmax(counts))
+        rest = np.array(self.total)
+        s = np.zeros_like(self.sum_total)
+        for c in range(ky):
+            if c == largest or counts[c] == 0:
+                continue
+            o = self.onehot[y == c]
+            part = o.T @ o
+            rest -= part
+            s += self._block_sums(part)
+        s += self._block_sums(rest)
+        return np.log(self.n) - s / self.n
+
+
+def _entropy(codes, size, xlogx):
+    n = codes.shape[0]
+    return np.log(n) - np.sum(xlogx[np.bincount(codes, minlength=size)]) / n
+
+
+class _Screen:
+    """Statistics of the screened sets for the target codes ``y`` (or any
+    permutation of them)."""
+
+    def __init__(self, codes, levels, y, ky, size):
+        self.codes = codes
+        self.levels = np.asarray(levels, dtype=np.int64)
+        self.y, self.ky, self.size = y, int(ky), size
+        self.n = y.shape[0]
+        p = codes.shape[0]
+        self.tables = _PairTables(codes, levels)
+        self.h_y = _entropy(y, ky, self.tables.xlogx)
+        self.iu = np.triu_indices(p, 1)
+        k = self.levels
+        pair_bias = (np.outer(k, k) - 1) * (self.ky - 1) / (2.0 * self.n)
+        self.pair_bias = pair_bias
+        self.single_bias = (k - 1) * (self.ky - 1) / (2.0 * self.n)
+        self.triples = np.zeros((0, 3), dtype=np.intp)
+        if size >= 3 and p >= 3:
+            self.triples = np.array(list(combinations(range(p), 3)), dtype=np.intp)
+            i, j = self.iu
+            # joint codes of each pair i < j (one row per pair), below K_i K_j
+            self.pair_codes = codes[i] + k[i][:, None] * codes[j]
+            self.pair_index = -np.ones((p, p), dtype=np.intp)
+            self.pair_index[i, j] = np.arange(i.size)
+            self.triple_bias = (
+                (k[self.triples].prod(axis=1) - 1) * (self.ky - 1) / (2.0 * self.n)
+            )
+
+    @property
+    def sets(self):
+        """The screened sets: pairs, then triples."""
+        pairs = [tuple(int(v) for v in s) for s in np.column_stack(self.iu)]
+        return pairs + [tuple(int(v) for v in t) for t in self.triples]
+
+    @property
+    def families(self):
+        return np.r_[
+            np.zeros(self.iu[0].size, dtype=np.intp),
+            np.ones(self.triples.shape[0], dtype=np.intp),
+        ]
+
+    def statistics(self, y):
+        """Bias-adjusted synergy of every pair (then every triple)."""
+        t = self.tables
+        h_xy = t.with_target(y, self.ky)
+        info = t.h_pair + self.h_y - h_xy - self.pair_bias
+        single = np.diag(info) + np.diag(self.pair_bias) - self.single_bias
+        i, j = self.iu
+        pairs = info[i, j] - single[i] - single[j]
+        if not self.triples.shape[0]:
+            return pairs
+        return np.r_[pairs, self._triples(y, info, single)]
+
+    def _triples(self, y, info, single):
+        tr = self.triples
+        k = self.levels
+        out = np.empty(tr.shape[0])
+        a, b, c = tr.T
+        for last in np.unique(c):
+            sel = np.flatnonzero(c == last)
+            rows = self.pair_index[a[sel], b[sel]]
+            mult = k[a[sel]] * k[b[sel]]
+            sizes = mult * k[last] * self.ky
+            h_xyz_y, h_xyz = joint_entropies(
+                self.pair_codes, rows, mult, self.codes[last], sizes,
+                self.tables.xlogx, y=y, ky=self.ky,
+            )
+            out[sel] = h_xyz + self.h_y - h_xyz_y
+        joint = out - self.triple_bias
+        splits = np.maximum.reduce([
+            info[a, b] + single[c], info[a, c] + single[b], info[b, c] + single[a],
+        ])
+        return joint - splits
+
+    def null_maxima(self, permutations):
+        n_families = 2 if self.triples.shape[0] else 1
+        fam = self.families
+        out = np.empty((permutations.shape[0], n_families))
+        for r, perm in enumerate(permutations):
+            s = self.statistics(self.y[perm])
+            for f in range(n_families):
+                out[r, f] = s[fam == f].max()
+        return out
+
+
+# --------------------------------------------------------------------------
+# the screen
+# --------------------------------------------------------------------------
+def screen_blocks(
+    estimator, columns, target, relevance, *, size, alpha, n_permutations, rng,
+    exclude=None, n_jobs=None,
+):
+    """Significant synergistic pairs (and triples) that enter the path as blocks.
+
+    Parameters
+    ----------
+    estimator : BaseMIEstimator
+        The selector's estimator: confirms the synergy of the significant
+        sets on the prepared columns.
+    columns : list of Variable
+        Prepared features.
+    target : Variable
+        Prepared target.
+    relevance : ndarray of shape (n_columns,)
+        ``I(X_k; Y)`` of every column by ``estimator``.
+    size : int
+        2 screens pairs; 3 pairs and triples (two families, each tested at
+        level ``alpha / 2``).
+    alpha : float
+        Family-wise error rate of the screen.
+    n_permutations : int
+        Largest number of permutations of the target.
+    rng : numpy.random.RandomState
+        Not advanced: the screen draws from a generator seeded by a copy of
+        it, so the rest of the fit sees the same random numbers with or
+        without the screen.
+    exclude : ndarray of shape (n_columns,), bool, or None
+        Columns left out of the screen (constant columns).
+    n_jobs : int or None
+        Threads of the matrix products (joblib semantics; None is one).
+
+    Returns
+    -------
+    blocks : list of Block
+        Disjoint blocks in the order they enter the path.
+    """
+    n = target.n_samples
+    keep = np.arange(len(columns))
+    if exclude is not None:
+        keep = keep[~np.asarray(exclude, dtype=bool)]
+    if size < 2 or keep.size < 2:
+        return []
+    own_rng = np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED))
+    y, ky = _codes(target, screening_bins(n, 1))
+    if ky < 2:
+        return []
+    n_bins = screening_bins(n, ky)
+    coded = [_codes(columns[k], n_bins) for k in keep]
+    codes = np.vstack([c for c, _ in coded])
+    levels = np.array([lv for _, lv in coded])
+    with threadpool_limits(limits=effective_n_jobs(n_jobs), user_api="blas"):
+        screen = _Screen(codes, levels, y, ky, size)
+        observed = screen.statistics(y)
+        families = screen.families
+        pvalues, _ = max_statistic_pvalues(
+            observed, screen.null_maxima, n, n_permutations, own_rng,
+            families=families,
+        )
+    level = alpha / (families.max() + 1)
+    significant = np.flatnonzero(pvalues <= level)
+    significant = significant[np.argsort(-observed[significant], kind="stable")]
+    sets = screen.sets
+    candidates = []
+    for s in significant[:MAX_CONFIRMED]:
+        members = tuple(int(keep[v]) for v in sets[s])
+        joint = Variable.join(*[columns[k] for k in members]).precompute()
+        synergy = float(estimator.mutual_info_prepared(joint, target)) - float(
+            np.sum(relevance[list(members)])
+        )
+        if synergy > 0 and synergy > float(np.max(relevance[list(members)])):
+            order = sorted(members, key=lambda k: (-relevance[k], k))
+            candidates.append(
+                Block(tuple(order), float(observed[s]), float(pvalues[s]), synergy)
+            )
+    blocks, used = [], set()
+    for b in sorted(candidates, key=lambda b: -b.synergy):
+        if used.isdisjoint(b.members):
+            blocks.append(b)
+            used.update(b.members)
+    return blocks
