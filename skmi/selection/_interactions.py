@@ -49,15 +49,9 @@ from itertools import combinations
 
 import numpy as np
 from joblib import effective_n_jobs
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
-from ..estimators._plugin import (
-    bin_quantile,
-    factorize,
-    joint_codes,
-    joint_entropies,
-    xlogx_table,
-)
+from ..estimators._plugin import bin_quantile, factorize, joint_codes, xlogx_table
 from ..estimators._variables import Variable
 
 __all__ = [
@@ -75,6 +69,14 @@ EARLY_STOP = 10
 #: significant sets confirmed with the selector's estimator, at most
 MAX_CONFIRMED = 10
 _MAX_SEED = np.iinfo(np.int32).max
+_THREADPOOLS = []
+
+
+def _blas_threads(n_jobs):
+    """A context that limits the BLAS threads of the screen's matrix products."""
+    if not _THREADPOOLS:  # inspecting the loaded libraries takes a while
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=effective_n_jobs(n_jobs), user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -249,42 +251,58 @@ def _codes(variable, n_bins):
 # --------------------------------------------------------------------------
 # batched counts of every pair
 # --------------------------------------------------------------------------
+def _onehot(codes, levels, offsets, dtype):
+    out = np.zeros((codes.shape[1], int(np.sum(levels))), dtype=dtype)
+    rows = np.arange(codes.shape[1])
+    for k in range(codes.shape[0]):
+        out[rows, offsets[k] + codes[k]] = 1.0
+    return out
+
+
 class _PairTables:
-    """Plug-in entropies of every pair of coarse columns, with and without Y.
+    """Plug-in entropies of every pair (left row, right row) of code rows,
+    with and without Y.
 
     The counts of all pairs come from one product of one-hot indicator
-    matrices, ``O^T O`` (``O`` of shape ``(n, sum_k K_k)``), and, for each
-    class ``c`` of the target but the largest, ``O_c^T O_c`` over the samples
-    of that class; the block ``(i, j)`` of the product is the contingency
-    table of ``X_i`` and ``X_j``. The diagonal blocks give ``H(X_i)`` and
-    ``H(X_i, Y)``. The values equal the plug-in entropies of the joint codes.
+    matrices, ``L^T R`` (``L`` of shape ``(n, sum_a K_a)`` for the left rows,
+    ``R`` likewise for the right ones, ``R = L`` by default), and, for each
+    class ``c`` of the target but the largest, ``L_c^T R_c`` over the samples
+    of that class (the largest class is the total less the others); the
+    block ``(a, b)`` of the product is the contingency table of rows ``a``
+    and ``b``. With ``R = L`` the diagonal blocks give ``H(X_a)`` and
+    ``H(X_a, Y)``. The values equal the plug-in entropies of the joint codes
+    (``sum c log c`` of the counts, as
+    :func:`~skmi.estimators._plugin.joint_entropies`), computed with matrix
+    products instead of one ``bincount`` per pair.
     """
 
-    def __init__(self, codes, levels):
-        self.levels = np.asarray(levels, dtype=np.int64)
-        self.offsets = np.concatenate(([0], np.cumsum(self.levels)[:-1]))
+    def __init__(self, codes, levels, right_codes=None, right_levels=None):
         n = codes.shape[1]
         self.n = n
-        dtype = np.float32 if n < 2**24 else np.float64
-        onehot = np.zeros((n, int(self.levels.sum())), dtype=dtype)
-        rows = np.arange(n)
-        for k in range(codes.shape[0]):
-            onehot[rows, self.offsets[k] + codes[k]] = 1.0
-        self.onehot = onehot
+        dtype = np.float32 if n < 2**24 else np.float64  # exact counts
+        self.levels = np.asarray(levels, dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(self.levels)[:-1]))
+        self.left = _onehot(codes, self.levels, self.offsets, dtype)
+        if right_codes is None:
+            self.right, self.right_offsets = self.left, self.offsets
+        else:
+            right_levels = np.asarray(right_levels, dtype=np.int64)
+            self.right_offsets = np.concatenate(([0], np.cumsum(right_levels)[:-1]))
+            self.right = _onehot(right_codes, right_levels, self.right_offsets, dtype)
         self.xlogx = xlogx_table(n)
-        total = onehot.T @ onehot
-        self.total = total
-        self.sum_total = self._block_sums(total)
+        self.total = self.left.T @ self.right
+        self.sum_total = self._block_sums(self.total)
         self.h_pair = np.log(n) - self.sum_total / n
 
     def _block_sums(self, counts):
         """``sum c log c`` of each block of a count matrix."""
         v = self.xlogx[np.rint(counts).astype(np.int64)]
         v = np.add.reduceat(v, self.offsets, axis=0)
-        return np.add.reduceat(v, self.offsets, axis=1)
+        return np.add.reduceat(v, self.right_offsets, axis=1)
 
     def with_target(self, y, ky):
-        """``H(X_i, X_j, Y)`` of every pair (``H(X_i, Y)`` on the diagonal)."""
+        """``H(X_a, X_b, Y)`` of every pair (``H(X_a, Y)`` on the diagonal
+        when ``R = L``)."""
         counts = np.bincount(y, minlength=ky)
         largest = int(np.argmax(counts))
         rest = np.array(self.total)
@@ -292,8 +310,8 @@ class _PairTables:
         for c in range(ky):
             if c == largest or counts[c] == 0:
                 continue
-            o = self.onehot[y == c]
-            part = o.T @ o
+            mask = y == c
+            part = self.left[mask].T @ self.right[mask]
             rest -= part
             s += self._block_sums(part)
         s += self._block_sums(rest)
@@ -326,8 +344,11 @@ class _Screen:
         if size >= 3 and p >= 3:
             self.triples = np.array(list(combinations(range(p), 3)), dtype=np.intp)
             i, j = self.iu
-            # joint codes of each pair i < j (one row per pair), below K_i K_j
-            self.pair_codes = codes[i] + k[i][:, None] * codes[j]
+            # joint codes of each pair i < j (one row per pair), below K_i K_j;
+            # the tables of (pair, single column) hold every triple
+            self.pair_tables = _PairTables(
+                codes[i] + k[i][:, None] * codes[j], k[i] * k[j], codes, k
+            )
             self.pair_index = -np.ones((p, p), dtype=np.intp)
             self.pair_index[i, j] = np.arange(i.size)
             self.triple_bias = (
@@ -360,21 +381,11 @@ class _Screen:
         return np.r_[pairs, self._triples(y, info, single)]
 
     def _triples(self, y, info, single):
-        tr = self.triples
-        k = self.levels
-        out = np.empty(tr.shape[0])
-        a, b, c = tr.T
-        for last in np.unique(c):
-            sel = np.flatnonzero(c == last)
-            rows = self.pair_index[a[sel], b[sel]]
-            mult = k[a[sel]] * k[b[sel]]
-            sizes = mult * k[last] * self.ky
-            h_xyz_y, h_xyz = joint_entropies(
-                self.pair_codes, rows, mult, self.codes[last], sizes,
-                self.tables.xlogx, y=y, ky=self.ky,
-            )
-            out[sel] = h_xyz + self.h_y - h_xyz_y
-        joint = out - self.triple_bias
+        a, b, c = self.triples.T
+        t = self.pair_tables
+        rows = self.pair_index[a, b]
+        h_xyz_y = t.with_target(y, self.ky)[rows, c]
+        joint = t.h_pair[rows, c] + self.h_y - h_xyz_y - self.triple_bias
         splits = np.maximum.reduce([
             info[a, b] + single[c], info[a, c] + single[b], info[b, c] + single[a],
         ])
@@ -446,7 +457,7 @@ def screen_blocks(
     coded = [_codes(columns[k], n_bins) for k in keep]
     codes = np.vstack([c for c, _ in coded])
     levels = np.array([lv for _, lv in coded])
-    with threadpool_limits(limits=effective_n_jobs(n_jobs), user_api="blas"):
+    with _blas_threads(n_jobs):
         screen = _Screen(codes, levels, y, ky, size)
         observed = screen.statistics(y)
         families = screen.families
