@@ -35,6 +35,7 @@ class PathState:
     saved = False
 
     def save(self, search, available, deferred, gains, offers):
+        self.relevance = np.array(search.rel)
         self.selected = list(search.selected)
         self.accumulator = copy.deepcopy(search.acc)
         self.n_folded = np.array(search.n_folded)

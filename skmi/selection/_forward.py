@@ -434,7 +434,10 @@ def forward_select(
         for c in columns:
             c.precompute()
         runner = _EstimatorTerms(estimator, columns, target, n_jobs)
-    rel = np.asarray(runner.relevance(), dtype=np.float64)
+    if path_state is not None and path_state.saved:
+        rel = path_state.relevance
+    else:
+        rel = np.asarray(runner.relevance(), dtype=np.float64)
     deferred = np.zeros(n_columns, dtype=bool)
     if constant is not None:
         deferred |= constant
