@@ -232,12 +232,22 @@ def screening_bins(n_samples, n_target_levels):
     return 3 if n_samples >= 10 * 9 * n_target_levels else 2
 
 
-def _codes(variable, n_bins):
-    """Dense codes of a prepared variable (continuous parts binned)."""
+def _codes(variable, n_bins, max_levels=None):
+    """Coarse dense codes of a prepared variable.
+
+    Continuous parts are cut into ``n_bins`` equal-frequency bins; a discrete
+    part with more than ``max_levels`` levels (default ``2 n_bins``: the bins
+    of ``PlugIn``, a categorical feature with many values) is merged into ``n_bins``
+    equal-frequency groups of consecutive codes. The screen's tables, and
+    its cost, then stay small; its test stays valid whatever the coding.
+    """
     parts, levels = [], []
     if variable.codes is not None:
-        parts.append(variable.codes)
-        levels.append(variable.n_levels)
+        codes, k = variable.codes, variable.n_levels
+        if k > (2 * n_bins if max_levels is None else max_levels):
+            codes, k = bin_quantile(codes.astype(np.float64), n_bins)
+        parts.append(codes)
+        levels.append(k)
     if variable.continuous is not None:
         for col in variable.continuous.T:
             c, k = bin_quantile(col, n_bins)
@@ -270,10 +280,11 @@ class _PairTables:
     of that class (the largest class is the total less the others); the
     block ``(a, b)`` of the product is the contingency table of rows ``a``
     and ``b``. With ``R = L`` the diagonal blocks give ``H(X_a)`` and
-    ``H(X_a, Y)``. The values equal the plug-in entropies of the joint codes
+    ``H(X_a, Y)``. The values are the plug-in entropies of the joint codes
     (``sum c log c`` of the counts, as
     :func:`~skmi.estimators._plugin.joint_entropies`), computed with matrix
-    products instead of one ``bincount`` per pair.
+    products instead of one ``bincount`` per pair, in single precision below
+    2**24 samples (about 1e-6 nats).
     """
 
     def __init__(self, codes, levels, right_codes=None, right_levels=None):
@@ -285,8 +296,10 @@ class _PairTables:
         self.left = _onehot(codes, self.levels, self.offsets, dtype)
         if right_codes is None:
             self.right, self.right_offsets = self.left, self.offsets
+            self.right_levels = self.levels
         else:
             right_levels = np.asarray(right_levels, dtype=np.int64)
+            self.right_levels = right_levels
             self.right_offsets = np.concatenate(([0], np.cumsum(right_levels)[:-1]))
             self.right = _onehot(right_codes, right_levels, self.right_offsets, dtype)
         self.xlogx = xlogx_table(n)
@@ -296,9 +309,11 @@ class _PairTables:
 
     def _block_sums(self, counts):
         """``sum c log c`` of each block of a count matrix."""
-        v = self.xlogx[np.rint(counts).astype(np.int64)]
+        # in the precision of the counts (single below 2**24 samples): the
+        # observed and the permuted statistics are computed alike
+        v = counts * np.log(np.maximum(counts, 1))
         v = np.add.reduceat(v, self.offsets, axis=0)
-        return np.add.reduceat(v, self.right_offsets, axis=1)
+        return np.add.reduceat(v, self.right_offsets, axis=1).astype(np.float64)
 
     def with_target(self, y, ky):
         """``H(X_a, X_b, Y)`` of every pair (``H(X_a, Y)`` on the diagonal
@@ -450,7 +465,8 @@ def screen_blocks(
     if size < 2 or keep.size < 2:
         return []
     own_rng = np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED))
-    y, ky = _codes(target, screening_bins(n, 1))
+    # class labels are kept up to 20 classes (one matrix product each)
+    y, ky = _codes(target, screening_bins(n, 1), max_levels=20)
     if ky < 2:
         return []
     n_bins = screening_bins(n, ky)
