@@ -202,7 +202,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
       conditioning variable.
 
     With ``S`` empty every score is the relevance ``I(X_k;Y)``, so the first
-    feature is the most relevant one. Ties go to the smallest column index.
+    feature is the most relevant one, unless a synergistic block found by
+    the `interactions` screen enters first. Ties go to the smallest column index.
     A candidate that duplicates a selected feature exactly (the same
     partition of the samples for a discrete column, the same values for a
     continuous one) carries no information given ``S`` and is chosen only
