@@ -307,3 +307,21 @@ def test_interactions_is_validated():
     X, y = xor_bits(0, n=50, n_noise=3)
     with pytest.raises(ValueError, match="interactions"):
         ConditionalMutualInfoSelector(interactions=4).fit(X, y)
+
+
+def test_screen_of_many_samples_runs_on_a_subset(monkeypatch):
+    import skmi.selection._interactions as interactions
+
+    sizes = []
+    original = interactions._Screen
+
+    def spy(codes, levels, y, ky, size):
+        sizes.append(codes.shape[1])
+        return original(codes, levels, y, ky, size)
+
+    monkeypatch.setattr(interactions, "_Screen", spy)
+    monkeypatch.setattr(interactions, "MAX_SCREEN_SAMPLES", 400)
+    X, y = xor_bits(0, n=3000, n_noise=8)
+    s = ConditionalMutualInfoSelector(2, interactions=2, random_state=0).fit(X, y)
+    assert sizes == [400]
+    assert sorted(s.interaction_blocks_[0].tolist()) == [0, 1]

@@ -13,7 +13,9 @@ information it carries beyond its parts,
 
 on a coarse discretisation of the columns (continuous columns and a
 continuous target are cut into a few equal-frequency bins; discrete ones keep
-their codes) with plug-in counts. Each plug-in term is first lowered by its
+their codes) with plug-in counts, on at most ``MAX_SCREEN_SAMPLES`` samples
+(a random subset of larger data sets, so that the cost of the screen does not
+grow with n). Each plug-in term is first lowered by its
 first-order bias ``(K - 1)(K_Y - 1) / (2 n)`` (``K`` the number of joint levels
 of the features involved), so that sets with more cells are not favoured.
 
@@ -68,6 +70,8 @@ AUTO_MAX_FEATURES = 100
 EARLY_STOP = 10
 #: significant sets confirmed with the selector's estimator, at most
 MAX_CONFIRMED = 10
+#: samples of the screen, at most (a random subset beyond)
+MAX_SCREEN_SAMPLES = 5000
 _MAX_SEED = np.iinfo(np.int32).max
 _THREADPOOLS = []
 
@@ -473,6 +477,15 @@ def screen_blocks(
     coded = [_codes(columns[k], n_bins) for k in keep]
     codes = np.vstack([c for c, _ in coded])
     levels = np.array([lv for _, lv in coded])
+    if n > MAX_SCREEN_SAMPLES:
+        rows = np.sort(own_rng.choice(n, MAX_SCREEN_SAMPLES, replace=False))
+        y, ky = factorize(y[rows])
+        coded = [factorize(c[rows]) for c in codes]
+        codes = np.vstack([c for c, _ in coded])
+        levels = np.array([lv for _, lv in coded])
+        n = MAX_SCREEN_SAMPLES
+        if ky < 2:
+            return []
     with _blas_threads(n_jobs):
         screen = _Screen(codes, levels, y, ky, size)
         observed = screen.statistics(y)
