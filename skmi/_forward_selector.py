@@ -20,7 +20,7 @@ from ._validation import (
     check_is_fitted,
 )
 from .estimators import BaseMIEstimator
-from .selection._cache import cached_path, uses_cache
+from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
 from .selection._forward import forward_select
 
@@ -388,10 +388,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         if memory is None:
             result = search(n_select, None)
         else:
-            params = self.get_params(deep=False)
-            for name in ("n_features_to_select", "n_jobs", "verbose", "memory"):
-                del params[name]
-            key = {"X": fi.X, "y": fi.y, "params": params}
+            key = cache_key(self, fi.X, fi.y, ("n_features_to_select",))
             result = cached_path(memory, key, n_select, search)
         self.estimator_ = fi.estimator
         self.discrete_features_ = fi.discrete_mask

@@ -14,7 +14,7 @@ from sklearn.feature_selection import SelectorMixin
 from ._inputs import prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
-from .selection._cache import cached_scores, uses_cache
+from .selection._cache import cache_key, cached_scores, uses_cache
 from .selection._relevance import relevance
 from .selection._significance import g_test_pvalues, permutation_pvalues
 
@@ -329,10 +329,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if memory is None:
             raw, pvalues = scores()
         else:
-            params = self.get_params(deep=False)
-            for name in ("k", "percentile", "threshold", "n_jobs", "memory"):
-                del params[name]
-            key = {"X": fi.X, "y": fi.y, "params": params}
+            key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
             raw, pvalues = cached_scores(memory, key, scores)
         self.scores_ = np.maximum(raw, 0.0)
         self.pvalues_ = pvalues

@@ -22,7 +22,7 @@ import copy
 import numpy as np
 from sklearn.utils.validation import check_memory
 
-__all__ = ["PathState", "cached_path", "cached_scores", "uses_cache"]
+__all__ = ["PathState", "cache_key", "cached_path", "cached_scores", "uses_cache"]
 
 
 class PathState:
@@ -72,6 +72,16 @@ def uses_cache(memory):
     if getattr(memory, "location", None) is None:
         return None
     return memory
+
+
+def cache_key(estimator, X, y, ignored):
+    """What a stored result depends on: the validated training data and the
+    estimator's parameters but ``ignored`` (and ``n_jobs``, ``verbose`` and
+    ``memory``, which never change a result)."""
+    params = estimator.get_params(deep=False)
+    for name in (*ignored, "n_jobs", "verbose", "memory"):
+        params.pop(name, None)
+    return {"X": X, "y": y, "params": params}
 
 
 def _stored_path(key, mode, run):
