@@ -117,10 +117,12 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         the target beyond its members' marginal information is significant
         (a permutation test valid for the best of all screened sets, at
         level `alpha`, with up to `n_permutations` permutations) and larger
-        than each member's relevance enters the path first, as a block of
-        consecutive selections. "auto" screens pairs when there are at most
-        100 features and nothing otherwise. See the
-        :ref:`User Guide <synergy>` for the costs.
+        than each member's relevance enters the path as a block of
+        consecutive selections: when the search picks one of its members,
+        when its synergy per member exceeds the best candidate's score, or
+        before the search would stop. "auto" screens pairs when there are at
+        most 100 features and nothing otherwise. See the
+        :ref:`User Guide <synergy>` for the rules and the costs.
 
     memory : str, object with the joblib.Memory interface or None, \
             default=None
