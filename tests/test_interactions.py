@@ -325,3 +325,20 @@ def test_screen_of_many_samples_runs_on_a_subset(monkeypatch):
     s = ConditionalMutualInfoSelector(2, interactions=2, random_state=0).fit(X, y)
     assert sizes == [400]
     assert sorted(s.interaction_blocks_[0].tolist()) == [0, 1]
+
+
+def test_screen_results_do_not_depend_on_n_jobs():
+    X, y = sign_product(2, n=300, n_noise=20)
+    fits = [
+        ConditionalMutualInfoSelector(3, interactions=2, random_state=0, n_jobs=j)
+        .fit(X, y)
+        for j in (1, 2)
+    ]
+    np.testing.assert_array_equal(fits[0].selection_order_, fits[1].selection_order_)
+    np.testing.assert_array_equal(
+        fits[0].conditional_gains_, fits[1].conditional_gains_
+    )
+    assert [b.tolist() for b in fits[0].interaction_blocks_] == [
+        b.tolist() for b in fits[1].interaction_blocks_
+    ]
+    assert fits[0].interaction_blocks_
