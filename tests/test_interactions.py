@@ -342,3 +342,16 @@ def test_screen_results_do_not_depend_on_n_jobs():
         b.tolist() for b in fits[1].interaction_blocks_
     ]
     assert fits[0].interaction_blocks_
+
+
+def test_continuous_and_multiclass_targets():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((600, 15))
+    y = X[:, 0] * X[:, 1] + 0.3 * rng.standard_normal(600)  # regression
+    s = ConditionalMutualInfoSelector(2, interactions=2, random_state=0).fit(X, y)
+    assert sorted(s.selection_order_.tolist()) == [0, 1]
+    bits = rng.randint(0, 2, (500, 12))
+    y = (bits[:, 0] ^ bits[:, 1]) + 2 * bits[:, 2]  # four classes
+    s = ConditionalMutualInfoSelector(3, interactions=3, random_state=0).fit(bits, y)
+    assert set(s.selection_order_.tolist()) == {0, 1, 2}
+    assert sorted(s.interaction_blocks_[0].tolist()) == [0, 1]
