@@ -45,7 +45,7 @@ root_doc = "index"
 autosummary_generate = True
 autodoc_default_options = {"members": False}
 autodoc_typehints = "none"
-numpydoc_show_class_members = False
+numpydoc_show_class_members = True
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
@@ -113,6 +113,32 @@ def _escape_type_names(app, what, name, obj, options, lines):
             lines[i] = head + _TRAILING_UNDERSCORE.sub(r"\1\\_", kind)
 
 
+_REF = re.compile(r":(?:ref|term|doc):`([^`<]*?)\s*(?:<[^`>]*>)?`")
+
+
+def _unlink_scikit_learn_refs(app, what, name, obj, options, lines):
+    """Render the cross-references of inherited scikit-learn docstrings as text.
+
+    The class pages list the methods the estimators inherit from
+    scikit-learn (``get_support``, ``set_output``, ...), whose docstrings
+    refer to labels of scikit-learn's own documentation; without intersphinx
+    they are kept as their text.
+    """
+    if not getattr(obj, "__module__", "").startswith("sklearn"):
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _REF.sub(_reference_text, line)
+
+
+def _reference_text(match):
+    """The text of a scikit-learn reference: its title, or what it names."""
+    text = match.group(1).strip()
+    if text.startswith("sphx_glr_") and "_plot_" in text:  # a gallery example
+        return "scikit-learn's example ``plot_" + text.rsplit("_plot_", 1)[1] + "``"
+    return text
+
+
 def setup(app):
     # After numpydoc (priority 500) has rendered the sections.
     app.connect("autodoc-process-docstring", _escape_type_names, priority=900)
+    app.connect("autodoc-process-docstring", _unlink_scikit_learn_refs, priority=900)

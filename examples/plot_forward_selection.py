@@ -23,10 +23,6 @@ samples.
 # %%
 # Data with redundant features
 # ----------------------------
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_classification

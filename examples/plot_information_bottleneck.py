@@ -27,9 +27,9 @@ covariances.
 # The information curve
 # ---------------------
 # The pixels at the border of the images never change, so their covariance is
-# singular; a little shrinkage (adding isotropic noise to the pixels) keeps the
-# eigenproblem well conditioned. A categorical target allows at most nine
-# informative components (ten classes minus one).
+# singular; a little shrinkage (adding noise of one size to every standardised
+# pixel) keeps the eigenproblem well conditioned. A categorical target allows
+# at most nine informative components (ten classes minus one).
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits

@@ -32,24 +32,20 @@ then looks at the selected features with permutation p-values.
 # reproducible.
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_breast_cancer  # noqa: E402
-from sklearn.model_selection import (  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
     train_test_split,
 )
-from sklearn.naive_bayes import GaussianNB  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import Pipeline
 
-from skmi import MutualInfoSelector  # noqa: E402
-from skmi.estimators import KSG  # noqa: E402
-from skmi.plotting import MutualInfoRankingDisplay  # noqa: E402
+from skmi import MutualInfoSelector
+from skmi.estimators import KSG
+from skmi.plotting import MutualInfoRankingDisplay
 
 data = load_breast_cancer(as_frame=True)
 X, y = data.data, data.target

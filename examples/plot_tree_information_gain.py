@@ -44,9 +44,10 @@ from skmi import (
 data = load_breast_cancer()
 X, y = data.data, data.target
 names = np.asarray(data.feature_names)
+frame = pd.DataFrame(X, columns=names)
 
 tree = DecisionTreeClassifier(criterion="entropy", max_depth=4, random_state=0)
-tree.fit(X, y)
+tree.fit(frame, y)
 
 # %%
 # Information gain of every split
@@ -54,9 +55,8 @@ tree.fit(X, y)
 # One row per internal node. On the training data of an entropy tree the
 # plug-in mutual information of the split equals the tree's own impurity
 # decrease (both in bits).
-gain = pd.DataFrame(tree_information_gain(tree, X, y))
-gain["feature"] = names[gain["feature"]]
-print(gain.round(4).to_string(index=False))
+gain = pd.DataFrame(tree_information_gain(tree, frame, y))
+print(gain.drop(columns="weighted_n_samples").round(4).to_string(index=False))
 print(
     "largest difference between the two columns:",
     np.abs(gain["mutual_info"] - gain["impurity_decrease"]).max(),
@@ -73,7 +73,7 @@ print(
 n_samples = X.shape[0]
 marginal = mutual_info_classif(X, y, random_state=0) / math.log(2)
 weighted = gain["n_samples"] / n_samples * gain["mutual_info"]
-tree_gain = weighted.groupby(gain["feature"]).sum().reindex(names, fill_value=0.0)
+tree_gain = weighted.groupby(gain["feature_name"]).sum().reindex(names, fill_value=0.0)
 
 ranking = pd.DataFrame(
     {"marginal MI (bits)": marginal, "tree gain (bits)": tree_gain.to_numpy()},
@@ -148,8 +148,8 @@ plt.show()
 # the class (the data-processing inequality), as the root shows:
 root = gain.iloc[0]
 print(
-    f"root split on {root['feature']}: {root['mutual_info']:.3f} bits; "
-    f"marginal MI of the feature: {ranking.loc[root['feature']].iloc[0]:.3f} bits"
+    f"root split on {root['feature_name']}: {root['mutual_info']:.3f} bits; "
+    f"marginal MI of the feature: {ranking.loc[root['feature_name']].iloc[0]:.3f} bits"
 )
 
 # %%

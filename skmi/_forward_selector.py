@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
     HasMethods,
@@ -19,15 +19,17 @@ from ._validation import (
     _fit_context,
     check_is_fitted,
 )
-from .estimators import BaseMIEstimator
+from .estimators import BaseMIEstimator, PlugIn
 from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
-from .selection._forward import forward_select
+from .selection._forward import ForwardResult, forward_select
 
 __all__ = ["ConditionalMutualInfoSelector"]
 
 
-class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
+class ConditionalMutualInfoSelector(
+    DefaultEstimatorMixin, SelectorMixin, BaseEstimator
+):
     """Greedy forward feature selection with conditional mutual information.
 
     Starting from the empty set, each step adds the candidate feature ``X_k``
@@ -45,10 +47,10 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     n_features_to_select : "auto", int or float, default="auto"
         Number of features to select. An int selects that many (at most the
         number of features); a float in (0, 1] selects that fraction of the
-        features (at least one). "auto" stops when the best candidate's score
-        is not significant under the permutation test described in the Notes
-        (or below `tol` when `tol` is given); the first, most relevant
-        feature is always selected.
+        features (at least one). "auto" stops at the first step whose test,
+        described in the Notes, does not reject at level `alpha` (or whose
+        best score is below `tol` when `tol` is given); the first step is
+        tested too, so "auto" selects no feature when none is significant.
 
     criterion : {"jmi", "mim", "mifs", "mrmr", "cife", "jmim", "cmim", "icap", \
             "disr", "cmi"}, default="jmi"
@@ -63,36 +65,43 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Information estimator that computes every term, e.g.
         :class:`~skmi.estimators.KSG` or :class:`~skmi.estimators.PlugIn`.
         None means ``KSG()`` (k-nearest neighbours for continuous columns,
-        plug-in counts when the variables involved are all discrete).
+        plug-in counts adjusted for chance when the variables involved are
+        all discrete), except for ``criterion="disr"``, whose joint entropies
+        need discrete variables: there None means ``PlugIn()``.
+        ``estimator__n_neighbors`` can be tuned with None too. The
+        estimator's ``random_state``, when set, replaces `random_state` as
+        the source of the random numbers.
 
     tol : float, default=None
         With ``n_features_to_select="auto"``: stop when the best candidate's
         score is below `tol` instead of running the permutation test. Ignored
         otherwise.
 
-    n_permutations : int, default=100
-        Number of permutations of the stopping test of
-        ``n_features_to_select="auto"``. Each step costs `n_permutations`
-        extra evaluations of the chosen candidate's score (one pairwise term
-        per selected feature each, or one conditional mutual information for
-        ``"cmi"``). The smallest p-value is ``1 / (n_permutations + 1)``.
+    n_permutations : int, default=19
+        Largest number of permutations of each step test of
+        ``n_features_to_select="auto"``; a step stops drawing as soon as its
+        decision at level `alpha` is known. The smallest p-value is
+        ``1 / (n_permutations + 1)``, which must not exceed `alpha`.
 
     alpha : float, default=0.05
-        Level of the stopping test: the search stops at the first step whose
-        p-value exceeds `alpha`.
+        Level of the step tests: the probability that a step admits a
+        feature when no remaining candidate carries information on the
+        target given the selected features. The search stops at the first
+        step whose p-value exceeds `alpha`.
 
     discrete_features : "auto", bool or array-like, default="auto"
-        Which features are discrete: "auto" detects them from the dtypes
-        (categorical, object, boolean and few-valued integer columns; sparse
-        input is all discrete), a bool applies to all, an array is a boolean
-        mask or column indices.
+        Which features are discrete: "auto" reads the columns (strings,
+        categoricals, booleans, integer columns with at most 20 distinct
+        values and sparse columns of integers; see :ref:`column_types`), a
+        bool applies to all, an array is a boolean mask or column indices.
 
     discrete_target : "auto" or bool, default="auto"
         Whether the target is discrete. "auto" follows
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
         is continuous; a numeric target with more than 20 distinct values and
-        fewer than five samples per value on average is continuous.
+        fewer than five samples per value on average is continuous (with a
+        warning when its values are integers).
 
     n_jobs : int, default=None
         Number of jobs to run in parallel over candidate features.
@@ -116,7 +125,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         pair; 3 every pair and every triple. A set whose information about
         the target beyond its members' marginal information is significant
         (a permutation test valid for the best of all screened sets, at
-        level `alpha`, with up to `n_permutations` permutations) and larger
+        level `alpha`, with up to `n_permutations` permutations but at
+        least 99, stopped once the decision is known) and larger
         than each member's relevance enters the path as a block of
         consecutive selections: when the search picks one of its members,
         when its synergy per member exceeds the best candidate's score, or
@@ -154,13 +164,18 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         ``I(X_k; Y)`` of every feature, in nats (unclipped estimates).
 
     pvalues_ : ndarray of shape (n_features_to_select_,) or None
-        Permutation p-value of each selected feature when it was chosen, for
+        Step-test p-value of each selected feature when it was chosen, for
         ``n_features_to_select="auto"`` without `tol`; None otherwise.
 
     interaction_blocks_ : list of ndarray
         The synergistic sets that entered the path as blocks, each as the
         indices of its members in the order they were selected; empty when
         none did.
+
+    stop_reason_ : str
+        Why the search stopped: "n_features_to_select reached", "all
+        features selected", the p-value of the step that was not significant
+        (with the number of permutations it took), or the score below `tol`.
 
     discrete_features_ : ndarray of shape (n_features_in_,), bool
         Which features were treated as discrete.
@@ -205,25 +220,31 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
 
     With ``S`` empty every score is the relevance ``I(X_k;Y)``, so the first
     feature is the most relevant one, unless a synergistic block found by
-    the `interactions` screen enters first. Ties go to the smallest column index.
+    the `interactions` screen enters first. Scores within ``1e-12`` are tied;
+    ties go to the most relevant candidate, then to the smallest column index.
     A candidate that duplicates a selected feature exactly (the same
     partition of the samples for a discrete column, the same values for a
     continuous one) carries no information given ``S`` and is chosen only
     when no other candidate is left; so is a constant feature, whose
     relevance is reported as 0. ``"disr"`` needs Shannon entropies: the
     prepared features and target must all be discrete (discrete columns, or
-    ``estimator=PlugIn()``), otherwise fit raises a ValueError.
+    ``PlugIn()``, the default estimator of ``"disr"``), otherwise fit raises
+    a ValueError.
 
-    The stopping test of ``n_features_to_select="auto"`` is a conditional
-    permutation test of ``X_k`` independent of ``Y`` given ``X_S`` for the
-    best candidate ``X_k``: its column is permuted within the strata of the
-    selected features (their joint levels; continuous selected features are
-    cut into equal-frequency bins, about 10 samples per stratum) and its
-    score recomputed from scratch; the p-value is ``(1 + #{null >= score}) /
-    (1 + n_permutations)``. The test is exact for discrete selected
-    features and approximate for continuous ones. It does not correct for
-    choosing the best of many candidates, so a lower `alpha` is advisable
-    with many noise features.
+    Each step of ``n_features_to_select="auto"`` tests the hypothesis that no
+    remaining candidate carries information on ``Y`` given ``X_S``: the
+    chosen candidate's statistic is compared with the *largest* statistic
+    over all remaining candidates for targets permuted so as to keep their
+    relation with ``X_S`` (within the joint levels of categorical selected
+    features, exactly; among the 3 nearest neighbours in the selected
+    features otherwise, Runge 2018; freely for the first step). The
+    statistic is Azadkia and Chatterjee's nearest-neighbour coefficient of
+    conditional dependence (20 neighbours), cheap enough to recompute for
+    every candidate and permutation; the permutations are drawn until the
+    decision is known (Besag and Clifford 1991), on at most 5,000 rows (a
+    random subsample beyond). The test is exact for categorical selected
+    sets and the first step, approximate for continuous selected sets. See
+    the :ref:`User Guide <stopping_rule>` for what it guarantees and costs.
 
     References
     ----------
@@ -238,6 +259,13 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     .. [4] H. Peng, F. Long and C. Ding, "Feature selection based on mutual
        information: criteria of max-dependency, max-relevance, and
        min-redundancy", IEEE TPAMI 27, 2005.
+    .. [5] J. Runge, "Conditional independence testing based on a
+       nearest-neighbor estimator of conditional mutual information",
+       AISTATS 2018.
+    .. [6] M. Azadkia and S. Chatterjee, "A simple measure of conditional
+       dependence", Annals of Statistics 49, 2021.
+    .. [7] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+       Biometrika 78, 1991.
 
     Examples
     --------
@@ -255,6 +283,17 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
     [0, 1]
     >>> selector.transform(X).shape
     (500, 2)
+
+    With the default ``n_features_to_select="auto"`` the search stops when no
+    remaining feature is significant given those selected:
+
+    >>> X = rng.standard_normal((300, 6))
+    >>> y = X[:, 0] + X[:, 1] + 0.5 * rng.standard_normal(300)
+    >>> selector = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    >>> sorted(selector.selection_order_.tolist())
+    [0, 1]
+    >>> selector.stop_reason_.startswith("p-value")
+    True
     """
 
     _parameter_constraints: dict = {
@@ -297,7 +336,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         beta: float = 1.0,
         estimator: BaseMIEstimator | None = None,
         tol: float | None = None,
-        n_permutations: int = 100,
+        n_permutations: int = 19,
         alpha: float = 0.05,
         discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
         discrete_target: Literal["auto"] | bool = "auto",
@@ -331,8 +370,8 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples. Sparse input is accepted when every column is
-            discrete.
+            Training samples: arrays, sparse matrices, pandas or polars
+            DataFrames (see :ref:`column_types`).
 
         y : array-like of shape (n_samples,)
             Target values: class labels or real numbers.
@@ -342,11 +381,14 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self : object
             Fitted selector.
         """
+        estimator = self.estimator
+        if estimator is None and self.criterion == "disr":
+            estimator = PlugIn()
         fi = prepare_fit(
             self,
             X,
             y,
-            estimator=self.estimator,
+            estimator=estimator,
             discrete_features=self.discrete_features,
             discrete_target_=self.discrete_target,
             random_state=self.random_state,
@@ -361,6 +403,14 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
                 )
         elif isinstance(n_select, Real):
             n_select = max(1, int(n_select * n_features))
+        elif self.tol is None and self.alpha < 1.0 / (self.n_permutations + 1):
+            raise ValueError(
+                f"alpha={self.alpha:g} is below 1 / (n_permutations + 1) = "
+                f"{1.0 / (self.n_permutations + 1):.3g}, the smallest p-value "
+                f"{self.n_permutations} permutations can give: no feature could "
+                "ever be selected. Raise n_permutations to at least "
+                f"{int(np.ceil(1.0 / self.alpha)) - 1}."
+            )
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
         constant = constant_columns(fi.X)
@@ -378,6 +428,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
                 beta=self.beta,
                 raw=raw,
                 constant=constant,
+                categorical=fi.discrete_mask,
                 rng=fi.rng,
                 n_jobs=self.n_jobs,
                 verbose=self.verbose,
@@ -392,6 +443,15 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         else:
             key = cache_key(self, fi.X, fi.y, ("n_features_to_select",))
             result = cached_path(memory, key, n_select, search)
+        if fi.target_constant:
+            # nothing to learn: no feature is selected (prepare_fit warned)
+            result = ForwardResult(
+                np.zeros(0, dtype=np.intp),
+                np.zeros(0),
+                None,
+                np.zeros(n_features),
+                "constant target",
+            )
         self.estimator_ = fi.estimator
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
@@ -402,6 +462,7 @@ class ConditionalMutualInfoSelector(SelectorMixin, BaseEstimator):
         self.interaction_blocks_ = [
             np.asarray(b.members, dtype=np.intp) for b in result.blocks
         ]
+        self.stop_reason_ = result.stop_reason
         self.n_features_to_select_ = int(result.selection_order.size)
         support = np.zeros(n_features, dtype=bool)
         support[result.selection_order] = True

@@ -5,12 +5,13 @@ discrete masks, target kind, scaling and seeded jitter through the
 information estimator) -> selection layer -> fitted attributes.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_consistent_length
+from sklearn.utils.validation import check_array, check_consistent_length
 
 from ._prepare import (
     check_finite_columns,
@@ -22,7 +23,22 @@ from ._validation import validate_data
 from .estimators import KSG
 from .estimators._variables import Variable
 
-__all__ = ["FitInputs", "prepare_fit", "resolve_estimator"]
+__all__ = [
+    "DefaultEstimatorMixin",
+    "FitInputs",
+    "id_like_columns",
+    "prepare_fit",
+    "resolve_estimator",
+]
+
+
+#: dtypes that X keeps through validation (anything else becomes float64):
+#: integer data, usually discrete codes, is not copied to floats; each
+#: column is converted where it is prepared
+_KEPT_DTYPES = [
+    np.float64, np.int64, np.int32, np.int16, np.int8,
+    np.uint32, np.uint16, np.uint8,
+]
 
 
 def resolve_estimator(estimator):
@@ -33,6 +49,40 @@ def resolve_estimator(estimator):
     est = KSG() if estimator is None else clone(estimator)
     est._validate_params()
     return est
+
+
+class DefaultEstimatorMixin:
+    """``set_params`` that can tune the default estimator of ``estimator=None``.
+
+    scikit-learn's conventions forbid an object as a default parameter, so
+    the selectors default to ``estimator=None``, meaning ``KSG()``. Setting a
+    nested parameter such as ``estimator__n_neighbors`` on it (as
+    ``GridSearchCV`` does) first sets ``estimator=KSG()``, then the nested
+    parameter.
+    """
+
+    def set_params(self, **params: object) -> "DefaultEstimatorMixin":
+        """Set the parameters of this estimator.
+
+        Nested parameters of the information estimator (``estimator__*``)
+        may be set while `estimator` is None: the default ``KSG()`` is then
+        created first, so the default estimator can be tuned in a grid
+        search.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+            Estimator instance.
+        """
+        nested = any(key.startswith("estimator__") for key in params)
+        if nested and "estimator" not in params and self.estimator is None:
+            self.estimator = KSG()
+        return super().set_params(**params)
 
 
 @dataclass
@@ -47,6 +97,80 @@ class FitInputs:
     target_discrete: bool  #: whether y was treated as discrete
     estimator: object  #: the information estimator used
     rng: np.random.RandomState  #: the random state after the jitter was drawn
+    constant: np.ndarray  #: which columns hold a single value
+    id_like: np.ndarray  #: discrete columns with more levels than half the samples
+
+    @property
+    def target_constant(self):
+        """Whether the target holds a single value (class)."""
+        return self.target.is_constant or self.target.n_samples == 0
+
+
+def id_like_columns(columns, discrete_mask):
+    """Indices of the discrete prepared columns with more distinct values than
+    half the number of samples (identifiers, free text)."""
+    return np.array(
+        [
+            j
+            for j in np.flatnonzero(discrete_mask)
+            if 2 * columns[j].n_levels > columns[j].n_samples
+        ],
+        dtype=np.intp,
+    )
+
+
+def _column_names(owner, indices, limit=10):
+    names = getattr(owner, "feature_names_in_", None)
+    shown = [repr(str(names[j])) if names is not None else str(j) for j in indices]
+    more = "" if len(shown) <= limit else f" and {len(shown) - limit} more"
+    return ", ".join(shown[:limit]) + more
+
+
+def _warn(message):
+    # _warn <- _warn_about_columns <- prepare_fit <- fit <- the fit context
+    # wrapper <- the caller
+    warnings.warn(message, UserWarning, stacklevel=6)
+
+
+def _warn_about_columns(owner, fi):
+    """Warn, naming them, about constant and identifier-like columns and about
+    a target with a single value."""
+    n_samples = fi.X.shape[0]
+    if fi.constant.any():
+        which = np.flatnonzero(fi.constant)
+        subject = "Features" if which.size > 1 else "Feature"
+        verb = "are" if which.size > 1 else "is"
+        _warn(
+            f"{subject} {_column_names(owner, which)} {verb} constant: no "
+            "information, ranked after every other feature."
+        )
+    if fi.id_like.size:
+        if isinstance(fi.estimator, KSG) and not fi.target_discrete:
+            advice = (
+                "Against a continuous target their k-NN estimates (within "
+                "groups of few samples) are centred near zero but noisy; "
+                "consider dropping them."
+            )
+        elif getattr(fi.estimator, "adjust", None) == "chance":
+            advice = (
+                "Their counted information is adjusted for chance (an "
+                "identifier scores zero); consider dropping them."
+            )
+        else:
+            advice = (
+                "Their plug-in information is mostly chance: use an estimator "
+                "with adjust='chance' (the default KSG() adjusts) or drop them."
+            )
+        _warn(
+            f"Discrete features {_column_names(owner, fi.id_like)} have more "
+            f"distinct values than half the number of samples ({n_samples}); "
+            f"they look like identifiers or free text. {advice}"
+        )
+    if fi.target_constant:
+        _warn(
+            "The target y holds a single value: no feature carries information "
+            "about it and no feature is selected."
+        )
 
 
 def prepare_fit(
@@ -61,6 +185,10 @@ def prepare_fit(
 ):
     """Validate ``X`` and ``y`` and prepare them for the selection layer.
 
+    Warns, naming the columns, about constant columns, about discrete
+    columns with more distinct values than half the number of samples, and
+    about a target with a single value.
+
     Parameters
     ----------
     owner : BaseEstimator
@@ -71,29 +199,42 @@ def prepare_fit(
     estimator : BaseMIEstimator or None
         Information estimator (None: ``KSG()``).
     discrete_features : "auto", bool or array-like
-        "auto" detects discrete columns from dtypes (see
+        "auto" detects discrete columns from what the columns hold (see
         :func:`skmi._prepare.encode_features`).
     discrete_target_ : "auto" or bool
-        Whether ``y`` is discrete ("auto": from ``type_of_target``).
+        Whether ``y`` is discrete ("auto": see
+        :func:`skmi._prepare.discrete_target`).
     random_state : None, int or RandomState
-        Source of the tie-breaking noise, drawn once here before any parallel
-        work.
+        The owner's random state. The random numbers of the fit (the
+        tie-breaking noise, then the permutations) come from the
+        estimator's ``random_state`` when it has one that is not None,
+        else from this one; they are drawn here, before any parallel work.
 
     Returns
     -------
     FitInputs
     """
     est = resolve_estimator(estimator)
-    X_enc, auto_mask = encode_features(X)
-    X = validate_data(
-        owner,
-        X_enc,
+    X_num, auto_mask = encode_features(X)
+    X_num = check_array(
+        X_num,
         accept_sparse="csc",
-        dtype=np.float64,
+        dtype=_KEPT_DTYPES,
         ensure_all_finite=False,
-        ensure_min_samples=est._min_samples(),
-        reset=True,
+        estimator=owner,
+        input_name="X",
     )
+    # feature names and their number, from the input as given
+    validate_data(owner, X, skip_check_array=True, reset=True)
+    X = X_num
+    n_samples = X.shape[0]
+    if n_samples < est._min_samples():
+        k = getattr(est, "n_neighbors", est._min_samples() - 1)
+        raise ValueError(
+            f"n_neighbors={k} requires at least n_neighbors + 1 = {k + 1} "
+            f"samples; got n_samples={n_samples}. Lower the estimator's "
+            "n_neighbors or give more samples."
+        )
     check_finite_columns(X, getattr(owner, "feature_names_in_", None))
     if y is None:
         raise ValueError(
@@ -106,13 +247,12 @@ def prepare_fit(
         mask = auto_mask if auto_mask is not None else np.zeros(n_features, bool)
     else:
         mask = make_discrete_mask(discrete_features, n_features, sparse.issparse(X))
-    if sparse.issparse(X) and not mask.all():
-        raise ValueError(
-            "Sparse input is supported for discrete columns only; columns "
-            f"{np.flatnonzero(~mask)[:10].tolist()} are continuous. Densify X or "
-            "mark them discrete with discrete_features."
-        )
-    rng = check_random_state(random_state)
+    own_seed = getattr(est, "random_state", None)
+    rng = check_random_state(random_state if own_seed is None else own_seed)
     columns = est.prepare(X, mask, rng)
     target = est.prepare_target(y, y_discrete, rng)
-    return FitInputs(X, y, columns, target, mask, y_discrete, est, rng)
+    constant = np.array([c.is_constant for c in columns], dtype=bool)
+    id_like = id_like_columns(columns, mask)
+    fi = FitInputs(X, y, columns, target, mask, y_discrete, est, rng, constant, id_like)
+    _warn_about_columns(owner, fi)
+    return fi

@@ -11,6 +11,8 @@ Preparation turns validated user arrays into clean kernel inputs:
   on ``n_jobs``.
 """
 
+import warnings
+
 import numpy as np
 from scipy import sparse
 
@@ -97,6 +99,32 @@ def column(X, j):
     return X[:, j]
 
 
+def column_blocks(X, columns, block=64, rows=2048):
+    """The ``columns`` of ``X`` as contiguous rows, a block of columns at a time.
+
+    Yields ``(index, part)``: ``index`` the positions in ``columns`` of the
+    block and ``part`` an array of shape (len(index), n_samples) holding
+    those columns (reused between blocks). Dense input is transposed in
+    tiles of ``rows`` rows, which reads it far faster than column by column.
+    """
+    columns = np.asarray(columns, dtype=np.intp)
+    if sparse.issparse(X):
+        for i, j in enumerate(columns):
+            yield np.array([i]), column(X, j)[None, :]
+        return
+    n = X.shape[0]
+    buffer = np.empty((min(block, columns.size), n), dtype=X.dtype)
+    for start in range(0, columns.size, block):
+        index = np.arange(start, min(start + block, columns.size))
+        part = buffer[: index.size]
+        cols = columns[index]
+        if cols[-1] - cols[0] == cols.size - 1 and np.all(np.diff(cols) == 1):
+            cols = slice(int(cols[0]), int(cols[-1]) + 1)  # a view, not a copy
+        for r in range(0, n, rows):
+            part[:, r : r + rows] = X[r : r + rows, cols].T
+        yield index, part
+
+
 def column_scales(X):
     """Standard deviation of each column, computed without overflow.
 
@@ -163,7 +191,10 @@ def constant_columns(X):
     X = np.asarray(X)
     if X.shape[0] == 0:
         return np.zeros(X.shape[1], dtype=bool)
-    return np.array([bool(np.all(X[:, j] == X[0, j])) for j in range(X.shape[1])])
+    out = np.empty(X.shape[1], dtype=bool)
+    for index, part in column_blocks(X, np.arange(X.shape[1])):
+        out[index] = np.all(part == part[:, :1], axis=1)
+    return out
 
 
 def add_jitter(X, rng):
@@ -216,8 +247,7 @@ def as_variable_array(a, name, *, discrete, n_samples=None, min_samples=1):
         raise ValueError(f"{name} is empty (shape {a.shape}).")
     if n_samples is not None and a.shape[0] != n_samples:
         raise ValueError(
-            f"{name} has {a.shape[0]} samples but the other variables have "
-            f"{n_samples}."
+            f"{name} has {a.shape[0]} samples but the other variables have {n_samples}."
         )
     if a.shape[0] < min_samples:
         raise ValueError(
@@ -248,7 +278,6 @@ def as_variable_array(a, name, *, discrete, n_samples=None, min_samples=1):
 
 def _all_str(a):
     return all(isinstance(v, str) for v in a.ravel())
-
 
 
 # --------------------------------------------------------------------------
@@ -325,7 +354,25 @@ def encode_categories(X, categories):
 
 
 def encode_features(X):
-    """Encode non-numeric DataFrame columns and detect discrete columns.
+    """Read the columns of ``X`` as numbers and detect the discrete ones.
+
+    The rules (documented in the User Guide, "How column types are read"):
+
+    * sparse matrices: a column whose stored values are all integers (counts,
+      indicators) is discrete; one with any non-integer value (TF-IDF,
+      scaled values) is continuous, a mass at zero plus a continuous part;
+    * DataFrames (pandas, pyarrow-backed pandas, polars) are read column by
+      column: strings, categoricals and enums, booleans, and object columns
+      holding only strings or only booleans are discrete categories (coded by
+      their sorted values); integer columns with at most ``MAX_AUTO_LEVELS``
+      distinct values are discrete, other integer and floating-point
+      columns continuous; datetimes and dates become seconds since the
+      epoch (UTC) and durations seconds, both continuous;
+    * arrays: boolean arrays are discrete, integer arrays discrete column by
+      column with at most ``MAX_AUTO_LEVELS`` distinct values, float arrays
+      continuous; object or string arrays are read like object columns;
+    * anything else (``Period``, intervals, lists, object columns that mix
+      types, ...) raises a ValueError naming the column and what to do.
 
     Parameters
     ----------
@@ -333,46 +380,286 @@ def encode_features(X):
 
     Returns
     -------
-    X : the input with categorical, object, string and boolean DataFrame
-        columns replaced by integer codes (a DataFrame stays a DataFrame, so
-        its feature names are kept); anything else unchanged.
+    X : ndarray of shape (n_samples, n_features), sparse matrix or the input
+        DataFrames and object arrays as float64 arrays (categories replaced by
+        codes); sparse and numeric input unchanged.
     auto_mask : ndarray of bool or None
-        The discrete columns by dtype: sparse input is all discrete (as in
-        scikit-learn); categorical, object, string and boolean columns are
-        discrete, and so are integer columns with at most ``MAX_AUTO_LEVELS``
-        distinct values; floating-point columns are continuous. None when the
-        number of columns is not known yet (invalid input, left to the
-        validation that follows).
+        The discrete columns by the rules above; None when the number of
+        columns is not known yet (invalid input, left to the validation that
+        follows).
     """
     if sparse.issparse(X):
-        return X, np.ones(X.shape[1], dtype=bool)
-    if _is_dataframe(X):
-        import pandas as pd
+        return X, _sparse_integer_columns(X)
+    try:
+        columns = _frame_columns(X)
+    except _UnreadableColumn as exc:
+        raise ValueError(str(exc)) from None
+    if columns is None:
+        a = np.asarray(X) if not hasattr(X, "dtype") else X
+        if getattr(a, "ndim", 0) != 2:
+            return X, None
+        if a.dtype.kind in "OUS":
+            try:
+                columns = [
+                    (j, *_object_column(j, a[:, j], _missing_objects(a[:, j])))
+                    for j in range(a.shape[1])
+                ]
+            except _UnreadableColumn:
+                # left to scikit-learn's validation, which raises the usual
+                # TypeError for arrays of arbitrary objects
+                return X, None
+        elif a.dtype.kind in "Mm":
+            columns = [(j, *_temporal_numpy(a[:, j])) for j in range(a.shape[1])]
+        elif a.dtype.kind == "b":
+            return X, np.ones(a.shape[1], dtype=bool)
+        elif a.dtype.kind in "iu":
+            return X, _few_levels(a, MAX_AUTO_LEVELS)
+        else:
+            return X, np.zeros(a.shape[1], dtype=bool)
+    n_samples = len(columns[0][1]) if columns else _n_rows(X)
+    out = np.empty((n_samples, len(columns)), dtype=np.float64)
+    mask = np.zeros(len(columns), dtype=bool)
+    for j, (name, values, kind) in enumerate(columns):
+        if kind == "category":
+            out[:, j] = _category_codes(name, values)
+            mask[j] = True
+        else:
+            out[:, j] = values
+            if kind == "integer":
+                finite = values[np.isfinite(values)]
+                mask[j] = np.unique(finite).size <= MAX_AUTO_LEVELS
+    return out, mask
 
-        categories = fit_categories(X)
-        mask = np.array(
-            [
-                name in categories
-                or (
-                    pd.api.types.is_integer_dtype(X.iloc[:, j].dtype)
-                    and X.iloc[:, j].nunique() <= MAX_AUTO_LEVELS
-                )
-                for j, name in enumerate(X.columns)
-            ],
-            dtype=bool,
+
+def _n_rows(X):
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape is not None else len(X)
+
+
+def _label(name):
+    """How a column is named in messages."""
+    if isinstance(name, (int, np.integer)):
+        return f"column {name}"
+    return f"column {name!r}"
+
+
+def _sparse_integer_columns(X):
+    """Columns of a sparse matrix whose stored values are all integers."""
+    X = X.tocsc()
+    data = np.asarray(X.data)
+    if data.dtype.kind in "iub":
+        return np.ones(X.shape[1], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        fractional = data != np.floor(data)
+    column_of = np.repeat(np.arange(X.shape[1]), np.diff(X.indptr))
+    mask = np.ones(X.shape[1], dtype=bool)
+    mask[np.unique(column_of[fractional])] = False
+    return mask
+
+
+class _UnreadableColumn(ValueError):
+    """A column whose values are neither numbers nor categories."""
+
+
+def _unsupported(name, what, todo):
+    return _UnreadableColumn(f"{_label(name).capitalize()} {what}: {todo}")
+
+
+def _frame_columns(X):
+    """``[(name, values, kind), ...]`` of a pandas or polars DataFrame, else None.
+
+    ``kind`` is "category" (``values`` an object array of comparable values),
+    "integer" or "continuous" (``values`` float64, NaN where missing).
+    """
+    module = type(X).__module__.split(".")[0]
+    if module == "polars" and hasattr(X, "get_column"):
+        return [(name, *_polars_column(name, X.get_column(name))) for name in X.columns]
+    if _is_dataframe(X):
+        return [
+            (name, *_pandas_column(name, X.iloc[:, j]))
+            for j, name in enumerate(X.columns)
+        ]
+    return None
+
+
+def _missing_objects(values):
+    """Which entries of an object array are None or NaN."""
+    return np.array(
+        [v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool
+    )
+
+
+def _object_column(name, values, missing):
+    """Kind of a column of Python objects: all strings or all booleans are
+    categories, all real numbers are numbers; anything else is refused."""
+    from numbers import Integral, Real
+
+    values = np.asarray(values, dtype=object)
+    present = values[~missing]
+    if all(isinstance(v, str) for v in present):
+        return _with_missing(name, values, missing), "category"
+    if all(isinstance(v, (bool, np.bool_)) for v in present):
+        return _with_missing(name, values, missing), "category"
+    if all(isinstance(v, Real) for v in present):
+        numbers = np.full(values.shape[0], np.nan)
+        numbers[~missing] = present.astype(np.float64)
+        integer = all(isinstance(v, Integral) for v in present)
+        return numbers, "integer" if integer else "continuous"
+    kinds = sorted({type(v).__name__ for v in present})
+    if len(kinds) > 1:
+        raise _unsupported(
+            name,
+            f"mixes values of types {', '.join(kinds)}",
+            "convert it to one type first, e.g. .astype(str) to treat its values "
+            "as categories or pandas.to_numeric(..., errors='coerce') for numbers.",
         )
-        return encode_categories(X, categories), mask
-    a = np.asarray(X) if not hasattr(X, "dtype") else X
-    if getattr(a, "ndim", 0) != 2:
-        return X, None
-    if a.dtype.kind in "iub":
-        mask = np.array(
-            [np.unique(a[:, j]).size <= MAX_AUTO_LEVELS for j in range(a.shape[1])]
+    raise _unsupported(
+        name,
+        f"holds {kinds[0]} objects, which are neither numbers nor categories",
+        "convert them to numbers (pandas.to_datetime for dates) or to strings.",
+    )
+
+
+def _with_missing(name, values, missing):
+    if missing.any():
+        raise ValueError(
+            f"Input X contains NaN or missing values in {_label(name)}: impute "
+            "them, drop the rows, or make missing a category of its own (for "
+            "instance with .fillna('missing'))."
         )
-        if a.dtype.kind == "b":
-            mask[:] = True
-        return X, mask
-    return X, np.zeros(a.shape[1], dtype=bool)
+    return values
+
+
+def _category_codes(name, values):
+    """Codes of the sorted distinct values of a category column."""
+    try:
+        _, codes = np.unique(values, return_inverse=True)
+    except TypeError as exc:
+        raise _unsupported(
+            name,
+            "holds categories that cannot be compared with each other",
+            f"convert them to strings with .astype(str) ({exc}).",
+        ) from exc
+    return codes.reshape(-1).astype(np.float64)
+
+
+def _temporal_numpy(values):
+    """Seconds (since the epoch for datetimes) of a datetime64/timedelta64 array."""
+    missing = np.isnat(values)
+    unit = "datetime64[us]" if values.dtype.kind == "M" else "timedelta64[us]"
+    seconds = values.astype(unit).astype(np.int64) / 1e6
+    seconds[missing] = np.nan
+    return seconds, "continuous"
+
+
+def _pandas_column(name, col):
+    """``(values, kind)`` of one pandas column (numpy or pyarrow backed)."""
+    import pandas as pd
+
+    dtype = col.dtype
+    types = pd.api.types
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    missing = col.isna().to_numpy(dtype=bool)
+    if isinstance(dtype, pd.PeriodDtype):
+        raise _unsupported(
+            name,
+            f"has the Period dtype {dtype}",
+            "convert it with .dt.to_timestamp() (a date, read as a number) or "
+            ".astype(str) (categories).",
+        )
+    if isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)) or (
+        arrow is not None and _arrow_is_dictionary(arrow)
+    ):
+        return _with_missing(name, col.to_numpy(dtype=object), missing), "category"
+    if types.is_bool_dtype(dtype):
+        return _with_missing(name, col.to_numpy(dtype=object), missing), "category"
+    if types.is_datetime64_any_dtype(dtype):
+        stamps = pd.to_datetime(col, utc=True)
+        seconds = (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+        return seconds.to_numpy(dtype=np.float64, na_value=np.nan), "continuous"
+    if types.is_timedelta64_dtype(dtype) or (
+        arrow is not None and _arrow_is_duration(arrow)
+    ):
+        seconds = col / pd.Timedelta(seconds=1)
+        return seconds.to_numpy(dtype=np.float64, na_value=np.nan), "continuous"
+    if types.is_integer_dtype(dtype):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan), "integer"
+    if types.is_float_dtype(dtype):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan), "continuous"
+    if types.is_string_dtype(dtype) or dtype == np.dtype(object):
+        return _object_column(name, col.to_numpy(dtype=object), missing)
+    raise _unsupported(
+        name,
+        f"has the unsupported dtype {dtype}",
+        "convert it to numbers, booleans, strings or a categorical.",
+    )
+
+
+def _arrow_is_dictionary(arrow_type):
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(arrow_type)
+
+
+def _arrow_is_duration(arrow_type):
+    import pyarrow as pa
+
+    return pa.types.is_duration(arrow_type)
+
+
+def _polars_column(name, col):
+    """``(values, kind)`` of one polars column."""
+    import polars as pl
+
+    dtype = col.dtype
+    missing = col.is_null().to_numpy()
+    if (
+        dtype == pl.String
+        or isinstance(dtype, (pl.Categorical, pl.Enum))
+        or dtype == pl.Boolean
+    ):
+        values = (col if dtype == pl.Boolean else col.cast(pl.String)).to_numpy()
+        return _with_missing(name, np.asarray(values, dtype=object), missing), (
+            "category"
+        )
+    if dtype.is_integer():
+        return col.cast(pl.Float64).to_numpy(), "integer"
+    if dtype.is_float() or dtype.is_decimal():
+        return col.cast(pl.Float64).to_numpy(), "continuous"
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        millis = col.dt.epoch("ms").cast(pl.Float64).to_numpy()
+        return millis / 1e3, "continuous"
+    if isinstance(dtype, pl.Duration):
+        return col.dt.total_milliseconds().cast(pl.Float64).to_numpy() / 1e3, (
+            "continuous"
+        )
+    raise _unsupported(
+        name,
+        f"has the unsupported dtype {dtype}",
+        "convert it to numbers, booleans, strings or a categorical.",
+    )
+
+
+def _few_levels(a, limit):
+    """Which integer columns of ``a`` hold at most ``limit`` distinct values.
+
+    Columns are read in contiguous blocks; a column whose range is short is
+    counted with ``np.bincount`` instead of sorted.
+    """
+    out = np.ones(a.shape[1], dtype=bool)
+    if a.shape[0] == 0:
+        return out
+    for index, part in column_blocks(a, np.arange(a.shape[1])):
+        for i, col in zip(index, part, strict=True):
+            lo, hi = int(col.min()), int(col.max())
+            if hi - lo < limit:
+                continue
+            if hi - lo < max(col.size, 1 << 16):
+                shifted = (col - lo).astype(np.intp, copy=False)
+                out[i] = np.count_nonzero(np.bincount(shifted)) <= limit
+            else:
+                out[i] = np.unique(col).size <= limit
+    return out
 
 
 def check_finite_columns(X, feature_names=None):
@@ -393,8 +680,7 @@ def check_finite_columns(X, feature_names=None):
             return
         bad = np.flatnonzero(~finite.all(axis=0)).tolist()
     names = [
-        repr(feature_names[j]) if feature_names is not None else str(j)
-        for j in bad[:5]
+        repr(feature_names[j]) if feature_names is not None else str(j) for j in bad[:5]
     ]
     more = "" if len(bad) <= 5 else f" and {len(bad) - 5} more"
     raise ValueError(
@@ -410,7 +696,8 @@ def discrete_target(y, discrete_target="auto"):
     are not; multi-output targets are rejected. One exception: a numeric
     target with more than ``MAX_AUTO_LEVELS`` distinct values and fewer than
     five samples per value on average is continuous (integer-valued
-    measurements rather than class labels).
+    measurements rather than class labels), with a warning that says how to
+    override the decision.
     """
     from sklearn.utils.multiclass import type_of_target
 
@@ -421,6 +708,11 @@ def discrete_target(y, discrete_target="auto"):
         raise ValueError(
             "Multi-output targets are not supported: y must be 1-D, got shape "
             f"{y.shape}. Select features for each output separately."
+        )
+    if y.dtype == object and _missing_objects(y).any():
+        raise ValueError(
+            "Input y contains missing values (None or NaN): drop those samples "
+            "or give them a class of their own."
         )
     kind = type_of_target(y, input_name="y")
     if kind in ("multilabel-indicator",) or kind.endswith("multioutput"):
@@ -440,6 +732,18 @@ def discrete_target(y, discrete_target="auto"):
             # would be mostly singletons, which the estimators cannot use.
             n_levels = np.unique(y).size
             is_discrete = n_levels <= max(MAX_AUTO_LEVELS, y.shape[0] // 5)
+            if not is_discrete:
+                warnings.warn(
+                    f"The target y holds {n_levels} distinct integer values, "
+                    f"{y.shape[0] / n_levels:.1f} samples per value on average: "
+                    "it is treated as continuous (a numeric target is discrete "
+                    f"when it has at most {MAX_AUTO_LEVELS} distinct values or "
+                    "at least 5 samples per value on average). Pass "
+                    "discrete_target=True if its values are class labels, or "
+                    "discrete_target=False to silence this warning.",
+                    UserWarning,
+                    stacklevel=5,
+                )
     else:
         is_discrete = bool(discrete_target)
     if not is_discrete:

@@ -1,10 +1,12 @@
 """Supervised dimensionality reduction with the information bottleneck."""
 
+import warnings
 from numbers import Integral, Real
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -81,26 +83,48 @@ def _target_codes(y, categorical, n_bins):
     return factorize(codes)
 
 
+#: Largest number of entries of one block of query-to-value distances.
+_DISTANCE_BLOCK = 1 << 20
+
+
 class _ValueCoder:
     """Map the rows of X to the values of a discrete variable.
 
-    Discrete columns keep their values; continuous ones are cut into
-    equal-frequency bins whose edges are learnt in ``fit``. A row is one value
-    of the joint variable; rows never seen in ``fit`` map to -1.
+    Discrete columns keep their values. Continuous ones are cut into the
+    equal-frequency bins of the plug-in estimator (:func:`bin_quantile`); the
+    smallest training value of each bin is kept as its lower edge, so a new
+    value falls in the bin whose edges bracket it and every training value
+    in its own bin. A row is one value of the joint variable.
+
+    A row whose joint value was not seen in ``fit`` is matched to the nearest
+    seen values: a continuous column adds ``|code difference| / (n_levels -
+    1)``, a discrete one 1 when the values differ, so every column weighs at
+    most 1.
     """
 
     def __init__(self, X, discrete_mask, n_bins):
         self.mask = discrete_mask
         self.levels = []
+        codes = np.empty(X.shape, dtype=np.int64)
         for j in range(X.shape[1]):
             if discrete_mask[j]:
                 self.levels.append(np.unique(X[:, j]))
+                codes[:, j] = np.searchsorted(self.levels[j], X[:, j])
             else:
-                quantiles = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
-                self.levels.append(np.unique(np.quantile(X[:, j], quantiles)))
-        codes = self._column_codes(X)
+                codes[:, j], n_levels = bin_quantile(X[:, j], n_bins)
+                lower = np.full(n_levels, np.inf)
+                np.minimum.at(lower, codes[:, j], X[:, j])
+                self.levels.append(lower[1:])
         self.values, index = np.unique(codes, axis=0, return_inverse=True)
         self.index = index.reshape(-1)
+        self.counts = np.bincount(self.index, minlength=self.values.shape[0])
+        # bins minus one per continuous column (1 for a discrete one)
+        self._span = np.array(
+            [
+                1.0 if discrete_mask[j] else max(self.levels[j].size, 1)
+                for j in range(X.shape[1])
+            ]
+        )
 
     def _column_codes(self, X):
         codes = np.empty(X.shape, dtype=np.int64)
@@ -112,8 +136,8 @@ class _ValueCoder:
                 codes[:, j] = np.searchsorted(levels, X[:, j], side="right")
         return codes
 
-    def encode(self, X):
-        codes = self._column_codes(X)
+    def _index(self, codes):
+        """Index of each row's value among ``values`` (-1 if not seen in fit)."""
         m = self.values.shape[0]
         _, inverse = np.unique(
             np.vstack([self.values, codes]), axis=0, return_inverse=True
@@ -123,11 +147,52 @@ class _ValueCoder:
         lookup[inverse[:m]] = np.arange(m)
         return lookup[inverse[m:]]
 
+    def lookup(self, X, table):
+        """Rows of ``table`` (one per seen value) for the rows of ``X``.
 
-def _magnitude(a):
-    """Largest absolute value of ``a`` (1 for an all-zero array)."""
-    top = float(np.max(np.abs(a))) if a.size else 0.0
-    return top if top > 0 else 1.0
+        An unseen value gets the average of the rows of its nearest seen
+        values, weighted by their training frequencies.
+        """
+        codes = self._column_codes(X)
+        index = self._index(codes)
+        out = table[np.maximum(index, 0)]
+        unseen = np.flatnonzero(index < 0)
+        step = max(1, _DISTANCE_BLOCK // self.values.shape[0])
+        for start in range(0, unseen.size, step):
+            rows = unseen[start : start + step]
+            distance = self._distances(codes[rows])
+            nearest = distance <= distance.min(axis=1, keepdims=True) + 1e-9
+            weights = nearest * self.counts
+            out[rows] = (weights @ table) / weights.sum(axis=1, keepdims=True)
+        return out
+
+    def _distances(self, codes):
+        mask = self.mask
+        distance = np.zeros((codes.shape[0], self.values.shape[0]))
+        if not mask.all():
+            span = self._span[~mask]
+            distance += cdist(
+                codes[:, ~mask] / span, self.values[:, ~mask] / span, "cityblock"
+            )
+        if mask.any():
+            # the fraction of differing values, times their number
+            distance += mask.sum() * cdist(
+                codes[:, mask], self.values[:, mask], "hamming"
+            )
+        return distance
+
+
+def _column_scales(a):
+    """Standard deviation of each column of ``a`` (a positive value if constant).
+
+    Computed on the columns divided by their largest magnitude, so no square
+    overflows or underflows at extreme magnitudes.
+    """
+    top = np.max(np.abs(a), axis=0)
+    top[~(top > 0)] = 1.0
+    std = (a / top).std(axis=0)
+    scale = top * std
+    return np.where(scale > 0, scale, top)
 
 
 def _auto_discrete_mask(X):
@@ -162,9 +227,13 @@ class InformationBottleneck(
         method, the number of target columns for a continuous `y` and the
         number of classes minus one for a categorical `y` (as in linear
         discriminant analysis), and, for the discrete methods, the number of
-        distinct values of `y`. The number is capped by the number of
+        distinct values of `y`; this default is capped by the number of
         features (Gaussian) or of distinct values of `X` seen in ``fit``
-        (discrete), and is at least one.
+        (discrete), and is at least one. A given value above the number of
+        features raises a ValueError with the Gaussian method, as in
+        :class:`~sklearn.decomposition.PCA`; above the number of distinct
+        values of `X` seen in ``fit`` (after binning), which depends on the
+        sample, the discrete methods warn and use that number.
 
     beta : float or "auto", default="auto"
         Trade-off between compression and prediction. For the Gaussian
@@ -178,7 +247,12 @@ class InformationBottleneck(
         output columns are zero, so the output always has `n_components_`
         columns. For the discrete
         methods "auto" means ``beta = 10`` (one nat about `y` is worth ten
-        nats of compression).
+        nats of compression). Any finite value up to the largest float is
+        valid (the computations avoid overflow); as `beta` grows
+        ``I(T; Y)`` tends to its largest value: ``-1/2 sum ln(lambda_i)``
+        over the kept components (Gaussian), the largest ``I(T; Y)`` of a
+        partition of the values of `X` into `n_components_` clusters
+        (discrete), which is ``I(X; Y)`` when there are enough clusters.
 
     method : {"gaussian", "iterative", "deterministic"}, default="gaussian"
         "gaussian": the closed-form bottleneck of jointly Gaussian variables
@@ -188,10 +262,12 @@ class InformationBottleneck(
         ``H(T) - beta I(T; Y)`` (Strouse and Schwab 2017).
 
     shrinkage : float, default=0.0
-        Gaussian method: both the covariance of `X` and its conditional
-        covariance given `y` are replaced by ``(1 - shrinkage) S + shrinkage
-        mu I`` with ``mu`` the mean variance of the features, which is the
-        bottleneck of `X` plus independent isotropic noise. Use a positive
+        Gaussian method: both the covariance of the standardised `X` (its
+        correlation matrix) and its conditional covariance given `y` are
+        replaced by ``(1 - shrinkage) S + shrinkage mu I`` with ``mu`` the
+        mean variance of the standardised features (1 unless some are
+        constant), which is the bottleneck of `X` plus independent noise of
+        the same relative size in every column. Use a positive
         value when features outnumber samples: with ``shrinkage=0`` and
         ``n_samples <= n_features`` the covariance of `X` is singular and
         ``fit`` raises a ValueError.
@@ -222,12 +298,27 @@ class InformationBottleneck(
         it uses boolean columns as 0/1).
 
     n_bins : int, default=10
-        Number of bins for the continuous columns of `X` and `y` in the
-        discrete methods.
+        Discrete methods: number of equal-frequency bins of each continuous
+        column of `X` and `y`, the quantile bins of :class:`~skmi.estimators.PlugIn`
+        (tied values share a bin, so a column may get fewer). The number does
+        not depend on `n_samples`: each bin holds about ``n_samples / n_bins``
+        training rows. The smallest training value of each bin is its lower
+        edge, so new values fall in the bins learnt in ``fit``. With ``d``
+        binned columns `X` has up to ``n_bins ** d`` values; when that far
+        exceeds `n_samples`, most training rows are values of their own, the
+        plug-in informations are those of the sample (``information_xy_``
+        close to ``H(Y)``) and new rows are placed by their nearest values
+        (see Notes).
 
     n_init : int, default=4
         Discrete methods: number of runs from different random starts; the
-        run with the lowest objective is kept.
+        run with the lowest objective is kept. One more run starts from a hard
+        partition: the values of `X` merged greedily down to `n_components`
+        clusters (deterministic method, when `X` has at most 256 values seen
+        in ``fit``), or the solution of the deterministic
+        method (iterative method, whose own updates can stall far from the
+        hard optima at large `beta`), so the iterative objective is never
+        worse than the best hard partition found.
 
     annealing : bool, default=True
         Discrete methods: each run first visits a sequence of betas, from 1 up
@@ -318,13 +409,23 @@ class InformationBottleneck(
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / lambda_i)``. `transform`
     returns ``(X - mean_) @ components_.T``, the bottleneck variable without
     its unit-variance noise. For a categorical `y` the information values are
-    those of the Gaussian model, not of the class variable.
+    those of the Gaussian model, not of the class variable. The columns of `X`
+    (and of a continuous `y`) are standardised internally, so the result does
+    not depend on their units: multiplying column ``j`` by ``c`` leaves the
+    information values and the output of `transform` unchanged and divides
+    ``components_[:, j]`` by ``c``.
 
     Discrete methods: `transform` returns the membership ``q(t|x)`` of each
     row's value (soft for "iterative", one-hot for "deterministic"). A value
-    not seen in ``fit`` carries no information about `y`, and the update rule
-    then gives it the prior: ``q(t)`` for "iterative" and the largest cluster
-    for "deterministic".
+    not seen in ``fit`` takes the average membership of the nearest values
+    seen in ``fit``, weighted by their training frequencies (for
+    "deterministic" the cluster with the largest weight). The distance adds,
+    for each column, the difference of bin numbers divided by the number of
+    bins minus one (continuous) or 1 for different values (discrete), so
+    every column weighs at most 1. A value that differs from every seen value
+    in every column thus gets the prior ``q(t)`` (the largest cluster for
+    "deterministic"), the membership of a value that carries no information
+    about `y`.
 
     References
     ----------
@@ -448,11 +549,17 @@ class InformationBottleneck(
                 "covariance of X is singular and the Gaussian bottleneck is not "
                 "defined; set shrinkage > 0 (e.g. shrinkage=0.1)."
             )
+        if self.n_components is not None and self.n_components > n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be at most "
+                f"n_features={n_features} with method='gaussian'."
+            )
         wanted = n_default if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_features)))
-        # the bottleneck is invariant to a common scale of X (and of y):
-        # work at unit magnitude so no covariance overflows or underflows
-        scale_x, scale_y = _magnitude(X), _magnitude(Y)
+        # The bottleneck is invariant to the units of each column; working on
+        # standardised columns makes the ridge and the shrinkage target
+        # unit-free too, and no covariance overflows or underflows.
+        scale_x, scale_y = _column_scales(X), _column_scales(Y)
         cov_x, cov_x_given_y = conditional_covariance(X / scale_x, Y / scale_y)
         eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y, self.shrinkage)
         k = self.n_components_
@@ -465,7 +572,7 @@ class InformationBottleneck(
         else:
             self.beta_ = float(self.beta)
         alpha = gaussian_ib_scales(self.eigenvalues_, self.beta_)
-        self.components_ = alpha[:, None] * vectors[:, :k].T / scale_x
+        self.components_ = alpha[:, None] * vectors[:, :k].T / scale_x[None, :]
         self.mean_ = X.mean(axis=0)
         self.information_xt_, self.information_ty_ = gaussian_ib_information(
             self.eigenvalues_, self.beta_
@@ -492,6 +599,16 @@ class InformationBottleneck(
         n_x = self._coder.values.shape[0]
         counts = np.bincount(self._coder.index * n_y + y_codes, minlength=n_x * n_y)
         pxy = counts.reshape(n_x, n_y) / X.shape[0]
+        if self.n_components is not None and self.n_components > n_x:
+            # the limit depends on the data (a fold may miss a category), so a
+            # warning rather than PCA's error, which would break a grid search
+            warnings.warn(
+                f"n_components={self.n_components} is more than the {n_x} "
+                f"distinct value(s) of X seen in fit (after binning) with "
+                f"method={self.method!r}; using n_components_={n_x}.",
+                UserWarning,
+                stacklevel=4,
+            )
         wanted = n_y if self.n_components is None else self.n_components
         self.n_components_ = int(max(1, min(wanted, n_x)))
         self.beta_ = _DISCRETE_AUTO_BETA if self.beta == "auto" else float(self.beta)
@@ -519,14 +636,6 @@ class InformationBottleneck(
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         return np.random.default_rng(seed)
 
-    def _unseen_row(self):
-        prior = self.cluster_probabilities_
-        if self.method == "iterative":
-            return prior
-        row = np.zeros_like(prior)
-        row[np.argmax(prior)] = 1.0
-        return row
-
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Project `X` onto the bottleneck representation.
 
@@ -539,21 +648,30 @@ class InformationBottleneck(
         -------
         X_new : ndarray of shape (n_samples, n_components_)
             ``(X - mean_) @ components_.T`` for the Gaussian method; the
-            cluster memberships ``q(t|x)`` for the discrete methods.
+            cluster memberships ``q(t|x)`` for the discrete methods. Computed
+            in float64 and returned as float32 for a float32 `X`.
         """
         check_is_fitted(self)
         if self.method != "gaussian":
             X = encode_categories(X, self._categories)
         X = validate_data(
-            self, X, reset=False, dtype=np.float64, ensure_all_finite=False
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
         )
         check_finite_columns(X, getattr(self, "feature_names_in_", None))
+        # computed in float64, returned in the dtype of X (as PCA does)
+        dtype, X = X.dtype, X.astype(np.float64, copy=False)
         if self.method == "gaussian":
-            return (X - self.mean_) @ self.components_.T
-        index = self._coder.encode(X)
-        out = self.encoder_[np.maximum(index, 0)]
-        out[index < 0] = self._unseen_row()
-        return out
+            out = (X - self.mean_) @ self.components_.T
+        else:
+            out = self._coder.lookup(X, self.encoder_)
+            if self.method == "deterministic":
+                # an unseen value takes the largest cluster among its nearest values
+                out = np.eye(out.shape[1])[np.argmax(out, axis=1)]
+        return out.astype(dtype, copy=False)
 
     @property
     def _n_features_out(self):
@@ -562,6 +680,7 @@ class InformationBottleneck(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 

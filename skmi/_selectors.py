@@ -11,22 +11,28 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
-from ._inputs import prepare_fit
+from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._cache import cache_key, cached_scores, uses_cache
 from .selection._relevance import relevance
-from .selection._significance import g_test_pvalues, permutation_pvalues
+from .selection._significance import (
+    FALLBACK_PERMUTATIONS,
+    adjust_pvalues,
+    g_test_pvalues,
+    permutation_pvalues,
+)
 
 __all__ = ["MutualInfoSelector"]
 
 
-class MutualInfoSelector(SelectorMixin, BaseEstimator):
+class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
     """Select the features with the highest mutual information with the target.
 
     Each feature is scored by its estimated mutual information with the
     target, ``I(X_k; Y)`` in nats, and the best ``k`` features (or a
-    percentile of them, or those above a threshold) are kept. Unlike
+    percentile of them, or those above a threshold, or those significant
+    after a correction for multiple testing) are kept. Unlike
     ``SelectKBest(mutual_info_classif)``, the information estimator is a
     parameter that can be tuned, discrete columns and targets are detected
     from their types, permutation or G-test p-values are available, and the
@@ -41,27 +47,42 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         (useful in a grid search). A `k` larger than the number of features
         keeps every feature with a warning, as :class:`SelectKBest
         <sklearn.feature_selection.SelectKBest>` does. Ignored when
-        `percentile` or `threshold` is given.
+        `percentile`, `threshold` or `alpha` is given.
     percentile : float in (0, 100], default=None
         If given, keep the top ``ceil(percentile / 100 * n_features)``
         features instead of `k` (at least one feature).
     threshold : float, default=None
         If given, keep the features whose score is at least `threshold`
-        nats instead of the top `k`. Only one of `percentile` and `threshold`
-        may be given.
+        nats instead of the top `k`. Only one of `percentile`, `threshold`
+        and `alpha` may be given.
+    alpha : float in (0, 1], default=None
+        If given, keep the features whose p-value, adjusted for testing
+        every feature with `correction`, is at most `alpha`, instead of the
+        top `k` (as :class:`~sklearn.feature_selection.SelectFdr` and
+        :class:`~sklearn.feature_selection.SelectFwe` do). Requires a test
+        (see `test`): ``n_permutations >= 1``, or an uncorrected
+        :class:`~skmi.estimators.PlugIn` estimator. No feature is kept when
+        none is significant.
+    correction : {"fdr_bh", "bonferroni"}, default="fdr_bh"
+        Correction for multiple testing used with `alpha`.
+        "fdr_bh" (Benjamini-Hochberg) bounds the expected share of false
+        discoveries among the kept features by `alpha`; "bonferroni" bounds
+        the probability of keeping any independent feature by `alpha`.
     estimator : KSG or PlugIn instance, default=None
         The information estimator from :mod:`skmi.estimators`. None means
         ``KSG()``: k-nearest-neighbour estimates for continuous columns
         (Kraskov et al., or Ross's against a discrete target) and plug-in
         counts for discrete columns against a discrete target. The
-        hyper-parameters of an estimator passed here can be tuned in a grid
-        search, e.g. as ``estimator__n_neighbors`` with ``estimator=KSG()``
-        (None has no parameters to tune).
+        hyper-parameters of the estimator can be tuned in a grid search, e.g.
+        as ``estimator__n_neighbors`` (with None, this first sets
+        ``estimator=KSG()``). The estimator's ``random_state``, when set,
+        replaces `random_state` as the source of the random numbers.
     discrete_features : "auto", bool or array-like, default="auto"
-        Which features are discrete. "auto" decides from the dtypes: sparse
-        input, boolean, categorical, object and string columns, and integer
-        columns with at most 20 distinct values are discrete; floating-point
-        columns are continuous. A bool applies to all features; an array is
+        Which features are discrete. "auto" reads the columns: strings,
+        categoricals, booleans, integer columns with at most 20 distinct
+        values and sparse columns of integers are discrete; floating-point,
+        datetime and other sparse columns are continuous (see
+        :ref:`column_types`). A bool applies to all features; an array is
         a boolean mask of shape (n_features,) or the indices of the discrete
         features.
     discrete_target : "auto" or bool, default="auto"
@@ -69,16 +90,21 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         :func:`~sklearn.utils.multiclass.type_of_target`: class labels
         (binary or multiclass, strings included) are discrete, anything else
         is continuous; a numeric target with more than 20 distinct values and
-        fewer than five samples per value on average is continuous.
+        fewer than five samples per value on average is continuous (with a
+        warning when its values are integers).
     n_permutations : int, default=0
         Number of permutations of the target for the permutation p-values.
-        0 computes no permutation test.
+        0 computes no permutation test. With ``test="g-test"``, the largest
+        number of permutations for the features whose table is too sparse
+        for the chi-square approximation.
     test : {"auto", "permutation", "g-test"}, default="auto"
         The significance test behind `pvalues_`. "permutation" uses
         `n_permutations` permutations of the target (any estimator).
-        "g-test" uses the chi-square distribution of ``2 N I`` (only for
-        a :class:`~skmi.estimators.PlugIn` estimator without bias
-        correction). "auto" means "permutation" when `n_permutations` > 0,
+        "g-test" uses the chi-square distribution of ``2 N I`` with
+        Williams' correction, and permutations where the feature's table
+        with the target is too sparse for it (see Notes); only for a
+        :class:`~skmi.estimators.PlugIn` estimator without bias
+        correction. "auto" means "permutation" when `n_permutations` > 0,
         else "g-test" when the estimator is an uncorrected ``PlugIn``, else
         no p-values.
     n_jobs : int, default=None
@@ -141,7 +167,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     **Ranking.** Features are ranked by decreasing score; equal scores
     (for instance several clipped to zero) are ranked by increasing column
-    index, so among tied features the leftmost are kept.
+    index, so among tied features the leftmost are kept, except that
+    constant features (named in a warning) come after all the others. A
+    target with a single value selects no feature, with a warning.
 
     **p-values.** Tests use the unclipped estimates, which are more
     informative than the clipped ones near zero. The permutation p-value is
@@ -149,11 +177,28 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     estimate against the ``b``-th permutation of the target; it is valid at
     every sample size but never below ``1 / (1 + n_permutations)``. The
     permutations are drawn from `random_state` before any parallel work. The
-    G-test is asymptotic: ``2 N I`` is compared with a chi-square
-    distribution with ``(Kx - 1)(Ky - 1)`` degrees of freedom, ``Kx`` and
-    ``Ky`` the numbers of occupied levels (or bins) of the feature and the
-    target; it is unreliable when many cells of the table are nearly empty.
-    Constant features get the p-value 1.
+    G-test is asymptotic: ``G = 2 N I`` divided by Williams' factor ``q`` is
+    compared with a chi-square distribution with ``(Kx - 1)(Ky - 1)``
+    degrees of freedom, ``Kx`` and ``Ky`` the numbers of occupied levels (or
+    bins) of the feature and the target. Where the table has too many small
+    expected counts for that approximation (Cochran's rule: any expected
+    count below 1, or more than 20 % below 5), the feature's p-value is a
+    permutation p-value of the same statistic, and a warning names the
+    features concerned. These permutations stop early (Besag and Clifford,
+    1991): once 10 permutations reach the feature's statistic, at the
+    ``l``-th permutation, its p-value is ``10 / l``; otherwise it is
+    ``(1 + g) / (1 + B)`` after ``B`` permutations, ``g`` the number that
+    reached it. ``B`` is `n_permutations`, or when it is 0, 999 or, with
+    `alpha`, ``ceil(n_features / alpha)`` if larger, so that a strong
+    feature can pass the correction. Constant features get the p-value 1.
+
+    **Multiple testing.** With `alpha`, the kept features are those whose
+    adjusted p-value is at most `alpha`: ``min(1, m p)`` for "bonferroni",
+    and the Benjamini-Hochberg step-up values for "fdr_bh" (``m`` the number
+    of features). As permutation p-values are never below
+    ``1 / (1 + n_permutations)``, a Bonferroni selection needs
+    ``n_permutations`` of at least about ``m / alpha``; a warning says so when
+    no feature could be kept.
 
     References
     ----------
@@ -164,6 +209,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     .. [3] B. Phipson and G. K. Smyth, "Permutation p-values should never be
        zero", Statistical Applications in Genetics and Molecular Biology
        9(1), 2010.
+    .. [4] D. A. Williams, "Improved likelihood ratio tests for complete
+       contingency tables", Biometrika 63(1), 1976.
+    .. [5] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+       Biometrika 78(2), 1991.
+    .. [6] Y. Benjamini and Y. Hochberg, "Controlling the false discovery
+       rate: a practical and powerful approach to multiple testing", Journal
+       of the Royal Statistical Society B 57(1), 1995.
 
     Examples
     --------
@@ -186,13 +238,22 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     >>> from skmi.estimators import PlugIn
     >>> selector = MutualInfoSelector(k=2, estimator=PlugIn(n_bins=4)).fit(X, y)
     >>> selector.pvalues_.round(2)
-    array([0.  , 0.  , 0.87, 0.94, 0.06, 0.91])
+    array([0.  , 0.  , 0.88, 0.95, 0.06, 0.91])
+
+    With `alpha`, the features significant after a Benjamini-Hochberg
+    correction are kept, however many they are:
+
+    >>> selector = MutualInfoSelector(alpha=0.05, estimator=PlugIn(n_bins=4))
+    >>> selector.fit(X, y).get_support(indices=True)
+    array([0, 1])
     """
 
     _parameter_constraints: dict = {
         "k": [StrOptions({"all"}), Interval(Integral, 0, None, closed="left")],
         "percentile": [None, Interval(Real, 0, 100, closed="right")],
         "threshold": [None, Interval(Real, None, None, closed="neither")],
+        "alpha": [None, Interval(Real, 0, 1, closed="right")],
+        "correction": [StrOptions({"fdr_bh", "bonferroni"})],
         "estimator": [None, BaseMIEstimator],
         "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
         "discrete_target": [StrOptions({"auto"}), "boolean"],
@@ -209,6 +270,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         *,
         percentile: float | None = None,
         threshold: float | None = None,
+        alpha: float | None = None,
+        correction: Literal["fdr_bh", "bonferroni"] = "fdr_bh",
         estimator: BaseMIEstimator | None = None,
         discrete_features: Literal["auto"] | bool | ArrayLike = "auto",
         discrete_target: Literal["auto"] | bool = "auto",
@@ -221,6 +284,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.k = k
         self.percentile = percentile
         self.threshold = threshold
+        self.alpha = alpha
+        self.correction = correction
         self.estimator = estimator
         self.discrete_features = discrete_features
         self.discrete_target = discrete_target
@@ -233,7 +298,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
         uncorrected_plugin = (
-            isinstance(estimator, PlugIn) and estimator.correction is None
+            isinstance(estimator, PlugIn)
+            and estimator.correction is None
+            and estimator.adjust is None
         )
         if self.test == "permutation":
             if self.n_permutations == 0:
@@ -245,9 +312,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if self.test == "g-test":
             if not uncorrected_plugin:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None): the "
-                    "G statistic 2 N I is chi-square distributed only for "
-                    f"uncorrected plug-in estimates; got estimator={estimator!r}."
+                    "test='g-test' requires estimator=PlugIn(correction=None, "
+                    "adjust=None): the G statistic 2 N I is chi-square "
+                    "distributed only for uncorrected plug-in estimates; got "
+                    f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:
@@ -263,9 +331,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples. DataFrames may hold categorical, object,
-            string and boolean columns (treated as discrete when
-            `discrete_features` is "auto"). Sparse input must be discrete.
+            Training samples: arrays, sparse matrices, pandas or polars
+            DataFrames (with columns of the kinds listed in
+            :ref:`column_types`).
         y : array-like of shape (n_samples,)
             Target: class labels (numbers or strings) or real numbers.
 
@@ -274,15 +342,28 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self : object
             The fitted selector.
         """
-        if self.percentile is not None and self.threshold is not None:
+        rules = {
+            name: getattr(self, name)
+            for name in ("percentile", "threshold", "alpha")
+            if getattr(self, name) is not None
+        }
+        if len(rules) > 1:
+            given = " and ".join(f"{k}={v!r}" for k, v in rules.items())
             raise ValueError(
-                "Only one of percentile and threshold may be given; got "
-                f"percentile={self.percentile!r} and threshold={self.threshold!r}."
+                "Only one of percentile, threshold and alpha may be given; got "
+                f"{given}."
             )
         if self.estimator is not None:
             # the estimator's own parameters (not checked by _fit_context)
             self.estimator._validate_params()
         test = self._resolve_test(self.estimator)
+        if self.alpha is not None and test is None:
+            raise ValueError(
+                f"alpha={self.alpha!r} selects features by their p-values, and "
+                "this selector computes none: pass n_permutations >= 1 (a "
+                "permutation test, with any estimator) or "
+                "estimator=PlugIn(correction=None) (a G-test)."
+            )
         fi = prepare_fit(
             self,
             X,
@@ -293,12 +374,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             random_state=self.random_state,
         )
         n_features = fi.X.shape[1]
-        if (
-            self.percentile is None
-            and self.threshold is None
-            and self.k != "all"
-            and self.k > n_features
-        ):
+        if not rules and self.k != "all" and self.k > n_features:
             warnings.warn(
                 f"k={self.k} is greater than n_features={n_features}. All the "
                 "features will be returned.",
@@ -306,11 +382,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 stacklevel=3,
             )
 
+        n_fallback = self._fallback_permutations(n_features)
+
         def scores():
             # constant features (or a constant target) score exactly 0 in the
             # estimator, and their tests give the p-value 1
             raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
-            pvalues = None
+            pvalues = permuted = None
             if test == "permutation":
                 pvalues = permutation_pvalues(
                     fi.estimator,
@@ -322,30 +400,99 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                     n_jobs=self.n_jobs,
                 )
             elif test is not None:
-                pvalues = g_test_pvalues(fi.columns, fi.target, raw)
-            return raw, pvalues
+                pvalues, permuted = g_test_pvalues(
+                    fi.estimator,
+                    fi.columns,
+                    fi.target,
+                    raw,
+                    rng=fi.rng,
+                    n_permutations=n_fallback,
+                    n_jobs=self.n_jobs,
+                )
+            return raw, pvalues, permuted
 
         memory = uses_cache(self.memory)
         if memory is None:
-            raw, pvalues = scores()
+            raw, pvalues, permuted = scores()
         else:
             key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
-            raw, pvalues = cached_scores(memory, key, scores)
+            raw, pvalues, permuted = cached_scores(memory, key, scores)
+        # the warnings are given on every fit, from the stored scores too
+        if permuted is not None and permuted.any():
+            self._warn_sparse_tables(permuted, n_fallback)
+            self._warn_unattainable(n_fallback, n_features)
+        if test == "permutation":
+            self._warn_unattainable(self.n_permutations, n_features)
         self.scores_ = np.maximum(raw, 0.0)
+        self._constant = fi.constant
+        self._nothing_to_select = fi.target_constant
         self.pvalues_ = pvalues
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
         self.estimator_ = fi.estimator
         return self
 
+    def _fallback_permutations(self, n_features):
+        """Largest number of permutations of the G-test's fallback."""
+        if self.n_permutations:
+            return self.n_permutations
+        if self.alpha is None:
+            return FALLBACK_PERMUTATIONS
+        # enough for the smallest p-value to pass Bonferroni at alpha
+        return max(FALLBACK_PERMUTATIONS, ceil(n_features / self.alpha))
+
+    def _warn_sparse_tables(self, permuted, n_permutations):
+        columns = np.flatnonzero(permuted)
+        names = getattr(self, "feature_names_in_", None)
+        shown = [str(names[j]) if names is not None else int(j) for j in columns]
+        more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+        warnings.warn(
+            f"The G-test is unreliable for {len(shown)} of {permuted.size} "
+            "features (too many small expected counts in their tables with the "
+            f"target): {shown[:10]}{more}. Their p-values are permutation "
+            f"p-values (at most {n_permutations} permutations of the target). "
+            "Fewer bins (PlugIn(n_bins=...)) make the tables denser.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+    def _warn_unattainable(self, n_permutations, n_features):
+        """Warn when no permutation p-value can pass the correction at alpha."""
+        if self.alpha is None:
+            return
+        factor = n_features if self.correction == "bonferroni" else 1
+        smallest = factor / (1.0 + n_permutations)
+        if smallest > self.alpha:
+            needed = ceil(factor / self.alpha)
+            warnings.warn(
+                f"No feature tested by permutations can be selected at "
+                f"alpha={self.alpha!r}: with {n_permutations} permutations the "
+                f"smallest adjusted p-value is {smallest:.3g}. Use "
+                f"n_permutations >= {needed}.",
+                UserWarning,
+                stacklevel=4,
+            )
+
     def _ranking(self):
-        """Feature indices from the highest score to the lowest (ties by index)."""
-        return np.argsort(-self.scores_, kind="stable")
+        """Feature indices from the highest score to the lowest (ties: the
+        non-constant features first, then by index)."""
+        index = np.arange(self.scores_.shape[0])
+        return np.lexsort((index, self._constant, -self.scores_))
 
     def _get_support_mask(self):
         check_is_fitted(self)
         n_features = self.scores_.shape[0]
         mask = np.zeros(n_features, dtype=bool)
+        if self._nothing_to_select:
+            return mask
+        if self.alpha is not None:
+            if self.pvalues_ is None:
+                raise ValueError(
+                    f"alpha={self.alpha!r} needs p-values, and none were "
+                    "computed in fit: refit with n_permutations >= 1 or "
+                    "estimator=PlugIn(correction=None)."
+                )
+            return adjust_pvalues(self.pvalues_, self.correction) <= self.alpha
         if self.threshold is not None:
             mask[self.scores_ >= self.threshold] = True
             return mask

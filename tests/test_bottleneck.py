@@ -13,8 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.optimize import brentq
-from sklearn.datasets import load_wine
+from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
 
 from skmi import InformationBottleneck, information_curve
 from skmi.bottleneck import (
@@ -27,6 +30,8 @@ from skmi.bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
+from skmi.bottleneck._discrete import _merge_down
+from skmi.estimators._plugin import bin_quantile
 
 # ORACLES.md: canonical correlations (0.9, 0.6, 0).
 EIGENVALUES = np.array([0.19, 0.64, 1.0])
@@ -445,6 +450,109 @@ def test_deterministic_finds_best_hard_partition(seed):
     np.testing.assert_array_equal(result.encoder.sum(axis=1), 1.0)
 
 
+def _hard_partitions(n_x, n_clusters):
+    """Every partition of range(n_x) into at most n_clusters groups, as labels.
+
+    Restricted growth strings: value i joins one of the groups already opened
+    by values 0..i-1, or opens the next one.
+    """
+
+    def grow(labels, n_open):
+        if len(labels) == n_x:
+            yield list(labels)
+            return
+        for t in range(min(n_open + 1, n_clusters)):
+            yield from grow(labels + [t], max(n_open, t + 1))
+
+    yield from grow([], 0)
+
+
+def _best_hard_objective(pxy, n_clusters, beta):
+    """min of H(T) - beta I(T;Y) = I(X;T) - beta I(T;Y) over hard partitions."""
+    return min(
+        discrete_ib_objective(np.eye(n_clusters)[labels], pxy, beta, True)[2]
+        for labels in _hard_partitions(pxy.shape[0], n_clusters)
+    )
+
+
+def test_hard_partitions_enumeration():
+    # Stirling numbers of the second kind summed: S(5,1..2) and Bell(5)
+    assert len(list(_hard_partitions(5, 2))) == 1 + 15
+    assert len(list(_hard_partitions(5, 5))) == 52
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("n_init, n_anneal", [(1, 0), (4, 10)])
+def test_iterative_never_worse_than_best_hard_partition(seed, n_init, n_anneal):
+    """Soft encoders include the hard ones: the soft optimum is at most the
+    best hard partition, found here by exhaustive search (identity included
+    when the clusters allow it)."""
+    rng = np.random.default_rng(seed)
+    for n_x, n_y, k in [(6, 3, 3), (5, 2, 5), (6, 4, 6), (4, 3, 2)]:
+        pxy = _random_table(rng, n_x, n_y)
+        for beta in (2.0, 5.0, 50.0, 1000.0):
+            result = discrete_ib(
+                pxy,
+                k,
+                beta,
+                n_init=n_init,
+                n_anneal=n_anneal,
+                rng=np.random.default_rng(seed),
+            )
+            best = _best_hard_objective(pxy, k, beta)
+            assert result.objective <= best + 1e-9 * max(1.0, abs(best))
+            if k >= n_x:  # T = X is allowed: I(T;Y) reaches I(X;Y) at large beta
+                assert result.objective <= discrete_ib_objective(
+                    np.eye(n_x, k), pxy, beta
+                )[2] + 1e-9 * beta
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_estimator_at_large_beta_not_worse_than_identity(seed):
+    # beta = 1000 with as many clusters as values: T = X is a candidate, so the
+    # objective is at most H(X) - beta I(X;Y) (it was 1 to 20 nats above)
+    rng = np.random.default_rng(seed)
+    cells = rng.choice(24, size=3000, p=_random_table(rng, 6, 4).ravel())
+    x, y = np.divmod(cells, 4)
+    ib = InformationBottleneck(
+        n_components=6, beta=1000.0, method="iterative", random_state=0
+    ).fit(x.reshape(-1, 1), y)
+    px = np.bincount(x) / x.size
+    entropy_x = -np.sum(px[px > 0] * np.log(px[px > 0]))
+    objective = ib.information_xt_ - 1000.0 * ib.information_ty_
+    assert objective <= entropy_x - 1000.0 * ib.information_xy_ + 1e-9
+    # hence I(T;Y) >= I(X;Y) - H(X) / beta
+    assert ib.information_ty_ >= ib.information_xy_ - entropy_x / 1000.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("beta", [0.5, 5.0, 1000.0])
+def test_agglomerative_merges_are_the_greedy_ones(seed, beta):
+    """The bookkept pair costs against recomputing every merge by brute force."""
+    rng = np.random.default_rng(seed)
+    pxy = _random_table(rng, 9, 3)
+    def merge(groups, a, b):
+        return [g for i, g in enumerate(groups) if i not in (a, b)] + [
+            groups[a] + groups[b]
+        ]
+
+    def objective(groups):
+        labels = np.empty(9, dtype=int)
+        for t, g in enumerate(groups):
+            labels[g] = t
+        return discrete_ib_objective(np.eye(len(groups))[labels], pxy, beta, True)[2]
+
+    groups = [[x] for x in range(9)]
+    while len(groups) > 3:
+        pairs = list(itertools.combinations(range(len(groups)), 2))
+        costs = [objective(merge(groups, a, b)) for a, b in pairs]
+        groups = merge(groups, *pairs[int(np.argmin(costs))])
+    labels = _merge_down(pxy, 3, beta)
+    got = sorted(sorted(np.flatnonzero(labels == t).tolist()) for t in range(3))
+    assert got == sorted(sorted(g) for g in groups)
+
+
 def test_iterative_merges_values_with_equal_conditionals():
     # four values of X, two distinct p(y|x): two clusters keep all of I(X;Y)
     pxy = np.array([[0.2, 0.05], [0.1, 0.025], [0.05, 0.25], [0.055, 0.275]])
@@ -487,19 +595,54 @@ def test_discrete_information_matches_explicit_sums(method):
 
 
 @pytest.mark.parametrize("method", ["iterative", "deterministic"])
-def test_unseen_values_get_the_prior(method):
+def test_unseen_values_get_their_nearest_seen_values(method):
     rng = np.random.default_rng(8)
     X = rng.integers(0, 5, size=(300, 2))
     y = (X[:, 0] > 2).astype(int)
     ib = InformationBottleneck(n_components=2, method=method, random_state=0)
     ib.fit(X, y)
     out = ib.transform(np.array([[0, 7], [9, 9], [X[0, 0], X[0, 1]]]))
+    # [9, 9] differs from every seen value in both columns: all are nearest,
+    # and their frequency-weighted encoder rows average to the prior q(t)
     prior = ib.cluster_probabilities_
+    # [0, 7] shares its first column with the seen values (0, *) only
+    seen = np.unique(X, axis=0)
+    counts = np.array([np.sum(np.all(X == v, axis=1)) for v in seen])
+    share = counts * (seen[:, 0] == 0)
+    near = share @ ib.transform(seen) / share.sum()
     if method == "iterative":
-        np.testing.assert_allclose(out[:2], [prior, prior])
+        np.testing.assert_allclose(out[1], prior, atol=1e-12)
+        np.testing.assert_allclose(out[0], near, atol=1e-12)
     else:
-        np.testing.assert_array_equal(out[:2], np.eye(2)[[np.argmax(prior)] * 2])
+        np.testing.assert_array_equal(out[1], np.eye(2)[np.argmax(prior)])
+        np.testing.assert_array_equal(out[0], np.eye(2)[np.argmax(near)])
     np.testing.assert_allclose(out[2], ib.transform(X[:1])[0])
+
+
+def test_unseen_rows_nearest_rule_brute_force():
+    """Mixed columns: bin distance over (bins - 1) plus 1 per differing category."""
+    rng = np.random.default_rng(14)
+    n = 400
+    X = np.column_stack([rng.standard_normal(n), rng.integers(0, 3, n)])
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] == 2)
+    keep = (X[:, 1] != 1) | (X[:, 0] < 0.5)  # leave some combinations unseen
+    X, y = X[keep], y[keep]
+    ib = InformationBottleneck(
+        n_components=3, n_bins=4, method="iterative", random_state=0
+    ).fit(X, y)
+    codes, n_levels = bin_quantile(X[:, 0], 4)
+    rows = np.column_stack([codes, X[:, 1]])
+    seen, first, counts = np.unique(rows, axis=0, return_index=True, return_counts=True)
+    memberships = ib.transform(X[first])
+    lower = [X[codes == c, 0].min() for c in range(n_levels)]
+    queries = np.column_stack([rng.uniform(-3, 3, 50), rng.integers(0, 5, 50)])
+    got = ib.transform(queries)
+    for q, out in zip(queries, got, strict=True):
+        code = np.searchsorted(lower[1:], q[0], side="right")
+        distance = np.abs(seen[:, 0] - code) / (n_levels - 1) + (seen[:, 1] != q[1])
+        near = distance <= distance.min() + 1e-9
+        expected = (counts * near) @ memberships / np.sum(counts * near)
+        np.testing.assert_allclose(out, expected, atol=1e-12)
 
 
 def test_continuous_columns_are_binned():
@@ -522,6 +665,55 @@ def test_continuous_columns_are_binned():
     counts = rng.integers(0, 50, size=(400, 1))
     ib.set_params(discrete_features="auto").fit(counts, counts[:, 0] > 25)
     assert ib.encoder_.shape[0] == 4
+
+
+def test_continuous_bins_are_the_plug_in_bins():
+    rng = np.random.default_rng(13)
+    x = np.round(rng.standard_normal(500), 1)  # ties share a bin
+    y = (x + rng.standard_normal(500) > 0).astype(int)
+    ib = InformationBottleneck(
+        n_components=5, n_bins=5, beta=50.0, method="deterministic", random_state=0
+    ).fit(x.reshape(-1, 1), y)
+    codes, n_levels = bin_quantile(x, 5)
+    assert ib.encoder_.shape[0] == n_levels
+    out = ib.transform(x.reshape(-1, 1))
+    for c in range(n_levels):  # one output per plug-in bin
+        assert np.unique(out[codes == c], axis=0).shape[0] == 1
+    # a new value within a bin's training range falls in that bin
+    for c in range(n_levels):
+        lo, hi = x[codes == c].min(), x[codes == c].max()
+        inside = np.linspace(lo, hi, 7).reshape(-1, 1)
+        expected = np.tile(out[codes == c][0], (7, 1))
+        np.testing.assert_array_equal(ib.transform(inside), expected)
+    # beyond the training range: the first and last bins
+    np.testing.assert_array_equal(ib.transform([[-99.0]])[0], out[codes == 0][0])
+    np.testing.assert_array_equal(
+        ib.transform([[99.0]])[0], out[codes == n_levels - 1][0]
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["iterative", "deterministic"])
+def test_discrete_methods_generalise_on_many_continuous_columns(method):
+    # every row of 30 binned columns is a value of its own: unseen rows take
+    # the nearest seen values instead of one common output
+    X, y = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(
+        InformationBottleneck(method=method, random_state=0), LogisticRegression()
+    )
+    scores = cross_val_score(pipe, X, y)
+    assert scores.mean() > 0.9  # the majority rate is 0.627
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=0, stratify=y
+    )
+    ib = InformationBottleneck(method=method, random_state=0).fit(X_train, y_train)
+    out = ib.transform(X_test)
+    assert np.allclose(out.sum(axis=1), 1.0)
+    assert np.unique(out.round(6), axis=0).shape[0] > 1
+    # the class each cluster mostly holds in training predicts unseen rows
+    cluster_class = np.argmax(ib.transform(X_train).T @ np.eye(2)[y_train], axis=1)
+    predicted = cluster_class[np.argmax(out, axis=1)]
+    assert np.mean(predicted == y_test) > 0.85
 
 
 @pytest.mark.parametrize("method", ["iterative", "deterministic"])

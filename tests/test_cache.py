@@ -43,6 +43,7 @@ def _same(a, b):
     assert [b_.tolist() for b_ in a.interaction_blocks_] == [
         b_.tolist() for b_ in b.interaction_blocks_
     ]
+    assert a.stop_reason_ == b.stop_reason_
     if a.pvalues_ is None:
         assert b.pvalues_ is None
     else:
@@ -111,6 +112,24 @@ def test_a_path_shaping_parameter_is_a_cache_miss(tmp_path, change, searches):
     _same(changed, fresh.fit(X, y))
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"alpha": 0.1}, {"n_permutations": 39}, {"tol": 0.01}, {"random_state": 1}],
+)
+def test_stopping_rule_parameters_are_cache_misses(tmp_path, change, searches):
+    # the parameters of the step test shape an "auto" path
+    X, y = data(2)
+    memory = Memory(tmp_path, verbose=0)
+    params = dict(random_state=0, memory=memory)
+    ConditionalMutualInfoSelector(**params).fit(X, y)
+    ConditionalMutualInfoSelector(**params).fit(X, y)  # a hit
+    assert searches == [("auto", False)]
+    changed = ConditionalMutualInfoSelector(**{**params, **change}).fit(X, y)
+    assert searches == [("auto", False), ("auto", False)]
+    fresh = ConditionalMutualInfoSelector(**{**params, **change, "memory": None})
+    _same(changed, fresh.fit(X, y))
+
+
 def test_other_training_data_is_a_cache_miss(tmp_path, searches):
     X, y = data()
     memory = Memory(tmp_path, verbose=0)
@@ -169,3 +188,25 @@ def test_memory_is_validated():
         ConditionalMutualInfoSelector(memory=3).fit(X, y)
     with pytest.raises(ValueError, match="memory"):
         MutualInfoSelector(memory=3).fit(X, y)
+
+
+def test_g_test_fallback_warns_on_a_cached_fit(tmp_path, monkeypatch):
+    calls = []
+    original = selectors.relevance
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "relevance", spy)
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 20, 200)  # sparse tables: the G-test falls back
+    X = rng.standard_normal((200, 3))
+    memory = Memory(tmp_path, verbose=0)
+    params = dict(test="g-test", estimator=PlugIn(), n_permutations=50, random_state=0)
+    fits = []
+    for k in [1, 2]:
+        with pytest.warns(UserWarning, match="G-test is unreliable"):
+            fits.append(MutualInfoSelector(k, memory=memory, **params).fit(X, y))
+    assert len(calls) == 1  # the second fit read the stored scores
+    np.testing.assert_array_equal(fits[0].pvalues_, fits[1].pvalues_)

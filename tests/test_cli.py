@@ -1,16 +1,27 @@
 """Tests of the command line ``python -m skmi``."""
 
+import bz2
+import codecs
+import gzip
+import io
 import json
+import lzma
+import os
+import re
 import subprocess
 import sys
+import tarfile
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
 
+import skmi
 from skmi import MutualInfoSelector
-from skmi.__main__ import main
+from skmi.__main__ import id_like_columns, main, parse_dates
 from skmi.estimators import PlugIn
 
 
@@ -42,8 +53,18 @@ def test_rank_csv_prints_a_table_and_writes_json(csv_path, tmp_path, capsys):
     path, frame = csv_path
     out_json = tmp_path / "ranking.json"
     code = main(
-        ["rank", str(path), "--target", "label", "--k", "2",
-         "--json", str(out_json), "--random-state", "3"]
+        [
+            "rank",
+            str(path),
+            "--target",
+            "label",
+            "--k",
+            "2",
+            "--json",
+            str(out_json),
+            "--random-state",
+            "3",
+        ]
     )
     assert code == 0
     out = capsys.readouterr().out
@@ -79,9 +100,22 @@ def test_rank_csv_with_plugin_and_permutations(csv_path, tmp_path, capsys):
     path, _ = csv_path
     out_json = tmp_path / "ranking.json"
     code = main(
-        ["rank", str(path), "--target", "label", "--estimator", "plugin",
-         "--n-bins", "4", "--permutations", "19", "--k", "all",
-         "--json", str(out_json)]
+        [
+            "rank",
+            str(path),
+            "--target",
+            "label",
+            "--estimator",
+            "plugin",
+            "--n-bins",
+            "4",
+            "--permutations",
+            "19",
+            "--k",
+            "all",
+            "--json",
+            str(out_json),
+        ]
     )
     assert code == 0
     out = capsys.readouterr().out
@@ -148,7 +182,10 @@ def test_missing_pandas_gives_a_clear_error(csv_path, monkeypatch, capsys):
 def test_python_m_skmi_ranks_breast_cancer():
     result = subprocess.run(
         [sys.executable, "-m", "skmi", "--k", "5"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -181,3 +218,470 @@ def test_invalid_estimator_parameter_is_an_error(csv_path, capsys):
     path, _ = csv_path
     assert main(["rank", str(path), "--target", "label", "--n-neighbors", "0"]) == 1
     assert "n_neighbors" in capsys.readouterr().err
+
+
+# -- reading files: separator, encoding, local plain files ----------------------
+
+
+def _report(capsys, argv):
+    """Run ``argv`` with ``--json -`` and return the parsed report and stderr."""
+    assert main([*argv, "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    return json.loads(captured.out), captured.err
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|", ","])
+def test_separator_is_sniffed(csv_path, tmp_path, capsys, sep):
+    _, frame = csv_path
+    path = tmp_path / "sniffed.csv"
+    frame.to_csv(path, sep=sep, index=False)
+    report, _ = _report(capsys, ["rank", str(path), "--target", "label"])
+    assert report["sep"] == sep
+    assert {r["feature"] for r in report["features"]} == {
+        "size",
+        "colour",
+        "noise",
+        "flag",
+    }
+
+
+@pytest.mark.parametrize("given", [";", "\\t", "tab"])
+def test_separator_given(csv_path, tmp_path, capsys, given):
+    _, frame = csv_path
+    sep = ";" if given == ";" else "\t"
+    path = tmp_path / "given.csv"
+    frame.to_csv(path, sep=sep, index=False)
+    argv = ["rank", str(path), "--target", "label", "--sep", given]
+    report, _ = _report(capsys, argv)
+    assert report["sep"] == sep and report["n_features"] == 4
+    # the wrong separator reads one column, and the error says how it was read
+    assert main(["rank", str(path), "--target", "label", "--sep", ","]) == 1
+    err = capsys.readouterr().err
+    assert "no column 'label'" in err and "separator ','" in err
+
+
+def test_single_column_file_falls_back_to_comma(tmp_path, capsys):
+    path = tmp_path / "one.csv"
+    path.write_text("label\na\nb\n")
+    assert main(["rank", str(path), "--target", "label"]) == 1
+    assert "no column besides the target 'label'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sep", ["::", "", "\n"])
+def test_invalid_separator_is_a_usage_error(csv_path, sep, capsys):
+    path, _ = csv_path
+    with pytest.raises(SystemExit) as exc:
+        main(["rank", str(path), "--target", "label", "--sep", sep])
+    assert exc.value.code == 2
+    assert "--sep" in capsys.readouterr().err
+
+
+def test_encoding(csv_path, tmp_path, capsys):
+    _, frame = csv_path
+    frame = frame.assign(
+        colour=frame["colour"].map({"red": "rouge", "green": "vert", "blue": "bleu é"})
+    )
+    frame = frame.rename(columns={"size": "taille à"})
+    path = tmp_path / "latin.csv"
+    frame.to_csv(path, index=False, encoding="latin-1")
+    assert main(["rank", str(path), "--target", "label"]) == 1
+    err = capsys.readouterr().err
+    assert "not valid utf-8" in err and "--encoding" in err
+    report, _ = _report(
+        capsys, ["rank", str(path), "--target", "label", "--encoding", "latin-1"]
+    )
+    assert "taille à" in {r["feature"] for r in report["features"]}
+    assert report["encoding"] == "iso8859-1"
+    # the same data in UTF-8 with a byte-order mark, read by default
+    bom = tmp_path / "bom.csv"
+    frame.to_csv(bom, index=False, encoding="utf-8-sig")
+    assert bom.read_bytes().startswith(codecs.BOM_UTF8)
+    other, _ = _report(capsys, ["rank", str(bom), "--target", "label"])
+    assert other["features"] == report["features"]
+    with pytest.raises(SystemExit) as exc:
+        main(["rank", str(path), "--target", "label", "--encoding", "klingon"])
+    assert exc.value.code == 2
+    assert "unknown encoding 'klingon'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/data.csv",
+        "http://x/y.csv",
+        "s3://bucket/data.csv",
+        "file:///etc/passwd",
+        "ftp://host/file.csv",
+    ],
+)
+def test_urls_are_refused(url, capsys, monkeypatch):
+    monkeypatch.setattr(
+        MutualInfoSelector, "fit", lambda *a, **k: pytest.fail("computed")
+    )
+    assert main(["rank", url, "--target", "label"]) == 2
+    assert "only local files are read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bzip2", "xz", "zip", "tar"])
+def test_compressed_files_and_archives_are_refused(csv_path, tmp_path, capsys, kind):
+    path, _ = csv_path
+    packed = tmp_path / "packed.csv"  # the name does not matter, the content does
+    if kind == "zip":
+        with zipfile.ZipFile(packed, "w") as z:
+            z.write(path, "data.csv")
+    elif kind == "tar":
+        with tarfile.open(packed, "w") as t:
+            t.add(path, "data.csv")
+    else:
+        module = {"gzip": gzip, "bzip2": bz2, "xz": lzma}[kind]
+        packed.write_bytes(module.compress(path.read_bytes()))
+    assert main(["rank", str(packed), "--target", "label"]) == 1
+    err = capsys.readouterr().err
+    assert f"is a {kind} file" in err and "plain-text CSV only" in err
+
+
+# -- outputs -----------------------------------------------------------------------
+
+
+def test_json_dash_writes_the_report_to_stdout_only(
+    csv_path, tmp_path, capsys, monkeypatch
+):
+    path, _ = csv_path
+    monkeypatch.chdir(tmp_path)
+    report, _ = _report(capsys, ["rank", str(path), "--target", "label"])
+    assert not (tmp_path / "-").exists()
+    assert report["n_samples"] == 200 and len(report["features"]) == 4
+    # the same report as --format json and as a file
+    assert (
+        main(
+            [
+                "rank",
+                str(path),
+                "--target",
+                "label",
+                "--format",
+                "json",
+                "--json",
+                "out.json",
+            ]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
+    written = json.loads((tmp_path / "out.json").read_text())
+    for other in (printed, written):
+        assert other["features"] == report["features"]
+    assert "Wrote out.json." in captured.err  # stdout holds the JSON only
+
+
+def test_format_csv_lists_every_feature(csv_path, capsys):
+    path, _ = csv_path
+    report, _ = _report(capsys, ["rank", str(path), "--target", "label", "--k", "1"])
+    assert (
+        main(["rank", str(path), "--target", "label", "--k", "1", "--format", "csv"])
+        == 0
+    )
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert list(table.columns) == [
+        "rank",
+        "feature",
+        "mi_nats",
+        "pvalue",
+        "discrete",
+        "id_like",
+        "date",
+        "selected",
+    ]
+    assert len(table) == 4
+    for row, expected in zip(table.to_dict("records"), report["features"], strict=True):
+        assert row["feature"] == expected["feature"]
+        assert row["mi_nats"] == expected["mi_nats"]  # full precision
+        assert row["pvalue"] == ""
+        assert row["selected"] is expected["selected"]  # true/false
+
+
+def test_format_table_is_the_default(csv_path, capsys):
+    path, _ = csv_path
+    assert main(["rank", str(path), "--target", "label", "--format", "table"]) == 0
+    explicit = capsys.readouterr().out
+    assert main(["rank", str(path), "--target", "label"]) == 0
+    default = capsys.readouterr().out
+    assert explicit.rsplit("Ranked", 1)[0] == default.rsplit("Ranked", 1)[0]
+    assert default.splitlines()[3].split() == ["rank", "feature", "MI", "(nats)"]
+
+
+def test_demo_takes_the_output_options(capsys):
+    report, _ = _report(capsys, ["--k", "2"])
+    assert report["source"] == "scikit-learn's breast-cancer data"
+    assert report["sep"] is None and report["date_columns"] == []
+    assert len(report["features"]) == 30
+    assert sum(r["selected"] for r in report["features"]) == 2
+
+
+def test_json_dash_and_another_stdout_format_conflict(csv_path, capsys):
+    path, _ = csv_path
+    assert (
+        main(["rank", str(path), "--target", "label", "--json", "-", "--format", "csv"])
+        == 2
+    )
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "both write to standard output" in captured.err
+
+
+def _refused(argv, capsys, monkeypatch, message):
+    monkeypatch.setattr(
+        MutualInfoSelector, "fit", lambda *a, **k: pytest.fail("computed")
+    )
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_json_to_the_input_is_refused(csv_path, tmp_path, capsys, monkeypatch):
+    path, _ = csv_path
+    before = path.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(path)
+    monkeypatch.chdir(tmp_path)
+    for out in (str(path), "data.csv", "./data.csv", str(link)):
+        _refused(
+            ["rank", str(path), "--target", "label", "--json", out],
+            capsys,
+            monkeypatch,
+            "is the input file",
+        )
+    assert path.read_bytes() == before
+
+
+def test_output_paths_are_checked_before_the_computation(
+    csv_path, tmp_path, capsys, monkeypatch
+):
+    path, _ = csv_path
+    argv = ["rank", str(path), "--target", "label", "--json"]
+    _refused(
+        [*argv, str(tmp_path / "absent" / "out.json")],
+        capsys,
+        monkeypatch,
+        "does not exist",
+    )
+    _refused([*argv, str(tmp_path)], capsys, monkeypatch, "is a directory")
+    _refused(
+        [*argv, "https://example.com/out.json"], capsys, monkeypatch, "looks like a URL"
+    )
+    assert not (tmp_path / "absent").exists()
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="permissions do not bind the superuser",
+)
+def test_unwritable_output_is_refused(csv_path, tmp_path, capsys, monkeypatch):
+    path, _ = csv_path
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        _refused(
+            [
+                "rank",
+                str(path),
+                "--target",
+                "label",
+                "--json",
+                str(locked / "out.json"),
+            ],
+            capsys,
+            monkeypatch,
+            "not writable",
+        )
+    finally:
+        locked.chmod(0o700)
+
+
+def test_unwritable_output_is_refused_as_any_user(
+    csv_path, tmp_path, capsys, monkeypatch
+):
+    path, _ = csv_path
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    _refused(
+        ["rank", str(path), "--target", "label", "--json", str(tmp_path / "out.json")],
+        capsys,
+        monkeypatch,
+        "not writable",
+    )
+    assert not (tmp_path / "out.json").exists()
+
+
+# -- notices for options that do not apply ----------------------------------------
+
+
+def test_notice_when_an_option_does_not_apply(csv_path, capsys):
+    path, _ = csv_path
+    argv = ["rank", str(path), "--target", "label"]
+    report, err = _report(capsys, [*argv, "--n-bins", "4"])
+    assert "notice: --n-bins applies to --estimator plugin only" in err
+    assert report["estimator"] == "KSG()"
+    report, err = _report(
+        capsys, [*argv, "--estimator", "plugin", "--n-neighbors", "5"]
+    )
+    assert "notice: --n-neighbors applies to --estimator ksg only" in err
+    assert report["estimator"] == "PlugIn()"
+    # options that apply earn no notice
+    report, err = _report(capsys, [*argv, "--n-neighbors", "5", "--estimator", "ksg"])
+    assert err == "" and report["estimator"] == "KSG(n_neighbors=5)"
+    report, err = _report(capsys, [*argv, "--estimator", "plugin", "--n-bins", "4"])
+    assert err == "" and report["estimator"] == repr(PlugIn(n_bins=4))
+    # also when given before the command
+    assert main(["--n-bins", "4", *argv]) == 0
+    assert "notice: --n-bins" in capsys.readouterr().err
+
+
+def test_n_jobs_does_not_change_the_result(csv_path, capsys):
+    path, _ = csv_path
+    argv = ["rank", str(path), "--target", "label", "--permutations", "9"]
+    one, _ = _report(capsys, [*argv, "--n-jobs", "1"])
+    two, _ = _report(capsys, [*argv, "--n-jobs", "2"])
+    assert one["features"] == two["features"]
+
+
+def test_random_state_is_used(csv_path, capsys):
+    path, frame = csv_path
+    argv = ["rank", str(path), "--target", "label", "--permutations", "99"]
+    a, _ = _report(capsys, [*argv, "--random-state", "1"])
+    b, _ = _report(capsys, [*argv, "--random-state", "2"])
+    assert a["random_state"] == 1 and b["random_state"] == 2
+    pvalues = [{r["feature"]: r["pvalue"] for r in rep["features"]} for rep in (a, b)]
+    assert pvalues[0] != pvalues[1]  # other permutations
+    X = frame.drop(columns=["label"])
+    selector = MutualInfoSelector(k="all", n_permutations=99, random_state=2).fit(
+        X, frame["label"]
+    )
+    assert pvalues[1] == dict(zip(X.columns, selector.pvalues_, strict=True))
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"skmi {skmi.__version__}"
+
+
+# -- dates and ID-like columns ---------------------------------------------------------
+
+
+@pytest.fixture
+def messy_csv(tmp_path):
+    """Customer IDs, a day-first date, a time of day, a category and a signal."""
+    rng = np.random.RandomState(1)
+    n = 240
+    signal = rng.standard_normal(n)
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(
+        rng.permutation(n) * 2, unit="D"
+    )
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in rng.permutation(n)],
+            "joined": days.strftime("%d/%m/%Y"),
+            "time": rng.choice(["09:30", "12:15", "17:45"], n),
+            "plan": rng.choice(["basic", "pro"], n),
+            "usage": signal,
+            "churn": np.where(signal + 0.3 * rng.standard_normal(n) > 0, "yes", "no"),
+        }
+    )
+    path = tmp_path / "customers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame, days
+
+
+def test_dates_are_parsed_into_seconds(messy_csv, capsys):
+    path, frame, days = messy_csv
+    report, _ = _report(
+        capsys, ["rank", str(path), "--target", "churn", "--random-state", "4"]
+    )
+    assert report["date_columns"] == ["joined"]
+    rows = {r["feature"]: r for r in report["features"]}
+    assert rows["joined"]["date"] and not rows["joined"]["discrete"]
+    assert not rows["time"]["date"] and rows["time"]["discrete"]  # no year
+    # the scores are the selector's on the dates as seconds since 1970 (UTC)
+    seconds = (days - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)
+    X = frame.drop(columns=["churn"]).assign(joined=np.asarray(seconds, float))
+    selector = MutualInfoSelector(k="all", random_state=4).fit(X, frame["churn"])
+    for name, score in zip(X.columns, selector.scores_, strict=True):
+        assert rows[name]["mi_nats"] == pytest.approx(score, abs=1e-12)
+
+
+def test_parse_dates_rules():
+    frame = pd.DataFrame(
+        {
+            "iso": ["2021-03-04T10:00:00+01:00", "2021-03-04T09:00:00+00:00"],
+            "month_first": ["03/04/2021", "12/31/2021"],
+            "day_first": ["03/04/2021", "31/12/2021"],
+            "fraction": ["1/2", "3/4"],
+            "time": ["10:30", "11:45"],
+            "month": ["Jan 2020", "Feb 2020"],
+            "mixed": ["2021-01-01", "red"],
+            "number": [1.5, 2.5],
+        }
+    )
+    parsed, dates = parse_dates(frame)
+    assert dates == ["iso", "month_first", "day_first"]
+    utc = pd.Timestamp("2021-03-04T09:00:00", tz="UTC").timestamp()
+    assert parsed["iso"].tolist() == [utc, utc]  # offsets converted to UTC
+    day = 86400.0
+    assert parsed["month_first"][1] - parsed["month_first"][0] == 302 * day
+    assert parsed["day_first"][1] - parsed["day_first"][0] == 272 * day
+    for name in ("fraction", "time", "month", "mixed", "number"):
+        assert parsed[name].tolist() == frame[name].tolist()
+
+
+def test_id_like_columns_are_flagged(messy_csv, capsys):
+    path, _, _ = messy_csv
+    argv = ["rank", str(path), "--target", "churn", "--estimator", "plugin"]
+    report, err = _report(capsys, argv)
+    assert report["id_like_columns"] == ["customer_id"]
+    rows = {r["feature"]: r for r in report["features"]}
+    assert rows["customer_id"]["id_like"]
+    assert not any(r["id_like"] for n, r in rows.items() if n != "customer_id")
+    assert "warning: ID-like column(s) 'customer_id'" in err
+    assert main([*argv, "--k", "all"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "customer_id" in x)
+    assert line.split()[-1] == "ID-like"
+    assert next(x for x in out.splitlines() if " joined " in x).split()[-1] == "date"
+
+
+@pytest.mark.parametrize("n_levels, flagged", [(50, False), (51, True)])
+def test_id_like_threshold_is_half_the_rows(n_levels, flagged):
+    n = 100
+    codes = np.arange(n) % n_levels
+    frame = pd.DataFrame({"code": codes.astype(str), "x": np.linspace(0, 1, n)})
+    assert id_like_columns(frame, [True, False]) == (["code"] if flagged else [])
+    # a continuous column is never ID-like
+    assert id_like_columns(frame, [False, False]) == []
+
+
+def test_json_report_matches_the_documented_schema(messy_csv, capsys):
+    """Every field of the report is documented in docs/cli.rst, and vice versa."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "cli.rst").read_text()
+    schema = page.split("The JSON report", 1)[1]
+    documented = set(re.findall(r'^\s+"(\w+)":', schema, flags=re.MULTILINE))
+    path, _, _ = messy_csv
+    report, _ = _report(capsys, ["rank", str(path), "--target", "churn"])
+    assert documented == set(report) | set(report["features"][0])
+    assert report["id_like_columns"] == ["customer_id"]
+    assert report["date_columns"] == ["joined"]
+
+
+def test_a_local_name_with_a_colon_reads_with_dot_slash(
+    csv_path, tmp_path, capsys, monkeypatch
+):
+    path, frame = csv_path
+    monkeypatch.chdir(tmp_path)
+    frame.to_csv("run:3.csv", index=False)
+    assert main(["rank", "run:3.csv", "--target", "label"]) == 2
+    assert "write ./ before a local name" in capsys.readouterr().err
+    report, _ = _report(capsys, ["rank", "./run:3.csv", "--target", "label"])
+    assert report["source"] == "./run:3.csv" and report["n_samples"] == 200

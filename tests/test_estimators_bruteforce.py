@@ -7,7 +7,10 @@ distances, straight from the definitions in the papers:
 * Ross (2014), eq. 2, for a continuous and a discrete variable;
 * Frenzel and Pompe (2007), eq. 8, for conditional MI;
 * Kozachenko-Leonenko entropy in the maximum norm (Kraskov et al., eq. 20);
-* Gao, Kannan, Oh and Viswanath (2017), algorithm 1, for mixtures.
+* Gao, Kannan, Oh and Viswanath (2017), algorithm 1, for mixtures, in the
+  form of the authors' reference code (digamma of strict counts that include
+  the sample itself), not the paper's printed ``log(n + 1)`` of
+  boundary-inclusive counts.
 
 Floating-point distances are computed as ``|a - b|`` per coordinate, the
 only exact definition a kernel can match bit for bit; on tie-free data the
@@ -31,6 +34,7 @@ from skmi.estimators._ksg import (
     ross_mi_1d,
 )
 from skmi.estimators._neighbors import (
+    BallCounter,
     count_strict,
     count_strict_sorted,
     kth_distance,
@@ -130,13 +134,22 @@ def bf_kl_entropy(x, k):
 
 
 def bf_gao(dxy, dx, dy, k):
-    """Gao et al. algorithm 1 on distance matrices (k may vary per sample)."""
+    """Gao et al.'s algorithm as in the authors' reference code (k may vary).
+
+    ``rho`` is the distance to the k-th other sample in the joint space. Where
+    ``rho > 0``: ``k~ = k`` and ``n_x``, ``n_y`` count the samples strictly
+    closer than ``rho`` in each marginal; where ``rho = 0``: ``k~``, ``n_x``
+    and ``n_y`` count the samples at distance 0. Every count includes the
+    sample itself; the estimate is ``<psi(k~) + log N - psi(n_x) - psi(n_y)>``.
+    """
     n = dxy.shape[0]
     rho = kth(dxy, k)
-    k_tilde = np.where(rho == 0, at_most(dxy, np.zeros(n)), k).astype(float)
-    nx = at_most(dx, rho)
-    ny = at_most(dy, rho)
-    return np.mean(digamma(k_tilde) + np.log(n) - np.log(nx + 1) - np.log(ny + 1))
+    atom = rho == 0
+    zero = np.zeros(n)
+    k_tilde = np.where(atom, at_most(dxy, zero) + 1, k)
+    nx = np.where(atom, at_most(dx, zero), strict(dx, rho)) + 1
+    ny = np.where(atom, at_most(dy, zero), strict(dy, rho)) + 1
+    return np.mean(digamma(k_tilde) + np.log(n) - digamma(nx) - digamma(ny))
 
 
 def bf_gao_discrete(x, labels, k):
@@ -194,6 +207,25 @@ def test_reference_helpers_on_a_hand_example():
     assert bf_ross(x, labels, 1) == pytest.approx(expected, abs=1e-14)
 
 
+def test_gao_reference_on_a_hand_example():
+    # x = [0, 0, 1, 3], y = [0, 0, 2, 7], k = 1. The first two samples coincide:
+    # rho = 0 and k~ = n_x = n_y = 2. Sample 3 has rho = 2: x = 0, 0, 1 lie
+    # strictly within 2 of x = 1, only y = 2 itself within 2 of y = 2.
+    # Sample 4 has rho = 5: every x, and only y = 7 itself.
+    x = np.array([0.0, 0.0, 1.0, 3.0])
+    y = np.array([0.0, 0.0, 2.0, 7.0])
+    terms = [
+        digamma(2) - 2 * digamma(2),
+        digamma(2) - 2 * digamma(2),
+        digamma(1) - digamma(3) - digamma(1),
+        digamma(1) - digamma(4) - digamma(1),
+    ]
+    expected = np.log(4) + np.mean(terms)
+    got = bf_gao(distances(x, y), distances(x), distances(y), 1)
+    assert got == pytest.approx(expected, abs=1e-14)
+    assert expected == pytest.approx(np.log(4) + np.euler_gamma - 4 / 3, abs=1e-14)
+
+
 # --------------------------------------------------------------------------
 # kernels against the references
 # --------------------------------------------------------------------------
@@ -212,9 +244,7 @@ def test_ksg_mi_1d(seed, k):
     x, y = x[:, 0], y[:, 0]
     expected = bf_ksg(x, y, k)
     assert ksg_mi_1d(x, y, k) == pytest.approx(expected, abs=TOL)
-    assert ksg_mi_1d(x, y, k, y_order=np.argsort(y)) == pytest.approx(
-        expected, abs=TOL
-    )
+    assert ksg_mi_1d(x, y, k, y_order=np.argsort(y)) == pytest.approx(expected, abs=TOL)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -307,6 +337,21 @@ def test_gao_mi_discrete(seed, k, d):
     assert got == pytest.approx(expected, abs=TOL)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("k", [1, 3])
+def test_gao_without_ties_is_ksg_and_ross_with_log_n(seed, k):
+    # On tie-free data the reference code's estimator is KSG (and, with a
+    # discrete y, Ross) with log N in place of psi(N).
+    x, y = correlated(seed, 300, 1, 1)
+    shift = np.log(300) - digamma(300)
+    assert gao_mi(x, y, k) == pytest.approx(ksg_mi(x, y, k) + shift, abs=TOL)
+    x, labels = labelled(seed, 300, 2)
+    kept = 300 - 1  # the singleton class is left out by both
+    got = gao_mi_discrete(x, level_indices(labels), k)
+    expected = ross_mi(x, level_indices(labels), k) + np.log(kept) - digamma(kept)
+    assert got == pytest.approx(expected, abs=TOL)
+
+
 def test_gao_on_discrete_data_is_plug_in():
     # With only atoms, algorithm 1 reduces to the plug-in estimate (Gao et al.,
     # section 3): a check of the reference that does not use the reference.
@@ -380,6 +425,29 @@ def test_count_strict_sorted_at_exact_distances(seed, values):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("values", VALUE_SETS)
+def test_count_strict_sorted_with_smooth_and_rough_radii(seed, values):
+    """Bounds nearly in order are searched as they are, others sorted first;
+    both give the brute-force counts, and the search positions of both are
+    those of ``np.searchsorted``."""
+    from skmi.estimators._neighbors import _search_sorted_needles
+
+    xs = np.sort(values(seed))
+    rng = np.random.default_rng(seed)
+    smooth = np.full(xs.size, np.abs(xs).mean() + 1.0)
+    rough = smooth * 10.0 ** rng.uniform(-12, 0, xs.size)
+    for radius in (smooth, rough):
+        expected = strict(distances(xs), radius) + 1
+        assert np.array_equal(count_strict_sorted(xs, xs, radius), expected)
+        for needles in (xs - radius, xs + radius):
+            for side in ("left", "right"):
+                assert np.array_equal(
+                    _search_sorted_needles(xs, needles, side),
+                    np.searchsorted(xs, needles, side=side),
+                )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("values", VALUE_SETS)
 def test_count_strict_sorted_centres_outside_the_sample(seed, values):
     x = values(seed)
     rng = np.random.default_rng(seed + 100)
@@ -414,6 +482,35 @@ def test_multivariate_helpers_with_duplicates_and_scales(seed):
         positive = eps > 0
         expected = strict(d, eps) + 1
         assert np.array_equal(count_strict(x, eps)[positive], expected[positive])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("d", [2, 3, 5])
+def test_count_strict_in_several_dimensions_at_exact_distances(seed, d):
+    """k-d tree counts equal brute force when radii are exact distances.
+
+    Each radius is the max-norm distance to some other point, so a count
+    that used ``<=`` instead of ``<`` (or rounded the radius) differs.
+    Grid coordinates make many distances tie exactly.
+    """
+    rng = np.random.default_rng(seed)
+    n = 400
+    x = rng.integers(-4, 5, size=(n, d)) * 0.1 + rng.choice(
+        [0.0, 1e-12, 1e3], size=(n, 1)
+    )
+    x[rng.random(n) < 0.1] = x[0]
+    dist = distances(x)
+    partner = rng.integers(0, n, size=n)
+    r = dist[np.arange(n), partner]
+    r[r == 0] = 0.25
+    expected = strict(dist, r) + 1
+    assert np.array_equal(count_strict(x, r), expected)
+    # a counter built once answers many radius vectors
+    counter = BallCounter(x)
+    for scale in [1.0, 0.5, 3.0]:
+        rs = r * scale
+        assert np.array_equal(counter.count(rs), strict(dist, rs) + 1)
+    assert counter.count(np.zeros(n)).tolist() == [0] * n
 
 
 def test_count_strict_zero_radius_counts_nothing():
@@ -475,15 +572,11 @@ def test_ksg_with_marginal_ties_and_exact_invariance(points, k, shift, power):
     expected = bf_ksg(x, y, k)
     got = ksg_mi(x, y, k)
     assert got == pytest.approx(expected, abs=TOL)
-    assert ksg_mi_1d(x[:, 0], y[:, 0], k) == pytest.approx(
-        expected, abs=TOL
-    )
+    assert ksg_mi_1d(x[:, 0], y[:, 0], k) == pytest.approx(expected, abs=TOL)
     scale = 2.0**power
     x2, y2 = (x + shift) * scale, (y - 3 * shift) * scale
     assert ksg_mi(x2, y2, k) == got
-    assert ksg_mi_1d(x2[:, 0], y2[:, 0], k) == pytest.approx(
-        got, abs=TOL
-    )
+    assert ksg_mi_1d(x2[:, 0], y2[:, 0], k) == pytest.approx(got, abs=TOL)
 
 
 @settings(max_examples=60, deadline=None)

@@ -100,36 +100,68 @@ def test_pair_tables_equal_brute_force_entropies():
 # --------------------------------------------------------------------------
 # the max-statistic permutation test
 # --------------------------------------------------------------------------
-def test_max_statistic_pvalues_count_the_maxima():
+def _sequential_pvalue(maxima, s, n_exceed, n_max):
+    """Besag-Clifford p-value of ``s`` against the null maxima, from scratch."""
+    hits = 0
+    for b, m in enumerate(maxima, start=1):
+        hits += m >= s
+        if hits == n_exceed:
+            return n_exceed / b
+    return (1 + hits) / (1 + n_max)
+
+
+def test_max_statistic_pvalues_count_the_maxima(monkeypatch):
+    import skmi.selection._interactions as interactions
+
+    monkeypatch.setattr(interactions, "MIN_PERMUTATIONS", 1)
     observed = np.array([3.0, 1.0, 0.5])
     draws = np.array([[0.2, 2.0, 0.9], [1.5, 0.1, 0.0], [0.6, 0.4, 0.3], [3.5, 0, 0]])
     queue = list(draws)
 
-    def null_maxima(perms):
+    def null_maxima(perms, family):
+        assert family == 0
         return np.array([[queue.pop(0).max()] for _ in perms])
 
+    # alpha = 0.6 with 4 permutations: the drawing stops at 3 exceedances
     p, done = max_statistic_pvalues(
-        observed, null_maxima, 10, 4, np.random.RandomState(0), early_stop=99, batch=3
+        observed, null_maxima, 10, 4, np.random.RandomState(0), alpha=0.6
     )
     maxima = draws.max(axis=1)  # 2.0, 1.5, 0.6, 3.5
-    expected = [(1 + np.sum(maxima >= s)) / 5 for s in observed]
-    assert done == 4
+    expected = [_sequential_pvalue(maxima, s, 3, 4) for s in observed]
+    assert done.tolist() == [4]
     np.testing.assert_allclose(p, expected)
+    np.testing.assert_allclose(p, [2 / 5, 3 / 4, 3 / 3])
 
 
-def test_max_statistic_pvalues_stop_early_when_nothing_can_be_significant():
+def test_max_statistic_pvalues_stop_once_the_decision_is_known():
     calls = []
 
-    def null_maxima(perms):
+    def null_maxima(perms, family):
         calls.append(len(perms))
         return np.ones((len(perms), 1))
 
+    # with 1000 permutations a level of 0.05 accepts at 50 exceedances
     p, done = max_statistic_pvalues(
         np.array([0.5, 0.2]), null_maxima, 10, 1000, np.random.RandomState(0),
-        early_stop=10, batch=20,
+        alpha=0.05,
     )
-    assert done == 20 and sum(calls) == 20
+    assert done.tolist() == [50] and sum(calls) == 50
     np.testing.assert_allclose(p, [1.0, 1.0])
+
+
+def test_max_statistic_pvalues_reach_each_familys_level():
+    # two families at 0.01 / 2 each: 99 permutations cannot reject at 0.005
+    # (smallest p-value 0.01), so each family draws 199
+    def null_maxima(perms, family):
+        return np.full((len(perms), 1), -np.inf)
+
+    p, done = max_statistic_pvalues(
+        np.array([1.0, 0.5, 2.0]), null_maxima, 10, 19, np.random.RandomState(0),
+        families=np.array([0, 0, 1]), alpha=0.01,
+    )
+    assert done.tolist() == [199, 199]
+    np.testing.assert_allclose(p, [1 / 200] * 3)
+    assert np.all(p <= 0.005)
 
 
 @pytest.mark.slow
@@ -145,7 +177,7 @@ def test_screen_rejects_pure_noise_at_rate_alpha():
         screen = _Screen(X.T.astype(np.int64), np.full(20, 2), y, 2, 2)
         p, _ = max_statistic_pvalues(
             screen.statistics(y), screen.null_maxima, 120, 99,
-            np.random.RandomState(1000 + seed),
+            np.random.RandomState(1000 + seed), alpha=0.1,
         )
         rejections += p.min() <= 0.1
     # Binomial(100, 0.1): 99.9% of the mass in [2, 20]
@@ -293,7 +325,8 @@ def test_block_offers():
     assert [offers.pop()[0], offers.pop()[0]] == [4, 3]
     # b: 0.05 per member beats a score of 0.01
     assert offers.offer([0, 4, 3], pick=2, score=0.01)
-    assert offers.pop() == (5, 0.02)
+    k, block = offers.pop()
+    assert (k, block.pvalue) == (5, 0.02)
     assert [tuple(e.members) for e in offers.entered] == [(4, 3), (5, 6)]
     # before a stop, the next pending block enters whatever the score
     offers = BlockOffers([b])
@@ -355,3 +388,47 @@ def test_continuous_and_multiclass_targets():
     s = ConditionalMutualInfoSelector(3, interactions=3, random_state=0).fit(bits, y)
     assert set(s.selection_order_.tolist()) == {0, 1, 2}
     assert sorted(s.interaction_blocks_[0].tolist()) == [0, 1]
+
+
+def test_sparse_input_is_screened_column_by_column_on_the_subsample(monkeypatch):
+    from scipy import sparse
+
+    import skmi.selection._interactions as interactions
+    from skmi.estimators._sparse import SparseColumns
+
+    taken, coded = [], []
+    take, codes = SparseColumns.take, interactions._codes
+
+    def spy_take(self, rows):
+        taken.append(len(rows))
+        return take(self, rows)
+
+    def spy_codes(variable, *args, **kwargs):
+        coded.append(variable.n_samples)
+        return codes(variable, *args, **kwargs)
+
+    monkeypatch.setattr(SparseColumns, "take", spy_take)
+    monkeypatch.setattr(interactions, "_codes", spy_codes)
+    monkeypatch.setattr(interactions, "MAX_SCREEN_SAMPLES", 400)
+    X, y = xor_bits(0, n=3000, n_noise=8)
+    params = dict(n_features_to_select=2, interactions="auto", random_state=0)
+    s = ConditionalMutualInfoSelector(**params).fit(sparse.csr_array(X), y)
+    # the rows of the sparse matrix first, then one column at a time
+    assert 400 in taken
+    assert coded and set(coded) == {400}
+    assert sorted(s.interaction_blocks_[0].tolist()) == [0, 1]
+    dense = ConditionalMutualInfoSelector(**params).fit(X, y)
+    np.testing.assert_array_equal(s.selection_order_, dense.selection_order_)
+
+
+def test_block_of_an_auto_path_passes_the_step_test_by_the_screen():
+    # the first step test sees no single informative bit, so without the
+    # block the search would stop at once
+    X, y = xor_bits(1)
+    plain = ConditionalMutualInfoSelector(interactions=1, random_state=0).fit(X, y)
+    assert plain.selection_order_.size == 0
+    assert plain.stop_reason_.startswith("p-value")
+    s = ConditionalMutualInfoSelector(interactions=2, random_state=0).fit(X, y)
+    assert s.selection_order_[:2].tolist() == s.interaction_blocks_[0].tolist()
+    assert sorted(s.selection_order_[:2].tolist()) == [0, 1]
+    assert s.pvalues_[0] == s.pvalues_[1] <= 0.05

@@ -7,10 +7,10 @@ same values (to 1e-6, in practice to rounding).
 One caveat is scikit-learn's, not ours: for a class of ``n_c`` samples with
 ``n_neighbors >= n_c // 2``, scikit-learn finds the within-class neighbours by
 brute force with Euclidean distances computed as ``|a|^2 - 2ab + |b|^2``,
-which is off by an ulp, so a sample at the boundary of a ball may be counted
-differently. The comparisons here keep every class large enough
-(``check_classes``); small classes are tested against an exact O(n^2)
-reference in test_estimators_bruteforce.py.
+which can exceed the true distance, so the k-th neighbour at the boundary of
+a ball may be counted (by up to 0.5 nats on integer-valued columns). The
+comparisons here keep every class large enough (``check_classes``); small
+classes are tested against an exact O(n^2) reference.
 """
 
 import numpy as np
@@ -245,3 +245,91 @@ def test_drop_ins_agree_with_the_ksg_estimator(seed):
         max(0.0, est.mutual_info(x, labels, y_discrete=True)), abs=1e-12
     )
     assert got[0] > 0.1
+
+
+# --------------------------------------------------------------------------
+# small classes, n_neighbors per class, invalid input: as scikit-learn
+# --------------------------------------------------------------------------
+def exact_ross_scores(X, labels, n_neighbors, seed):
+    """Ross's estimate of each column, exactly, on the drop-in's own values
+    (scaled and jittered as scikit-learn does, from ``seed``)."""
+    from test_estimators_bruteforce import bf_ross
+
+    est = skmi.estimators.KSG(n_neighbors=n_neighbors)
+    columns = est.prepare(X, np.zeros(X.shape[1], bool), np.random.RandomState(seed))
+    scores = [bf_ross(c.continuous, labels, n_neighbors) for c in columns]
+    return np.maximum(scores, 0.0)
+
+
+def test_n_neighbors_is_capped_per_class():
+    # classes of 10 and n_neighbors = 30: each class uses its 9 neighbours
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 10)
+    X = rng.standard_normal((30, 3)) + 0.8 * labels[:, None]
+    got = skmi.mutual_info_classif(X, labels, n_neighbors=30, random_state=0)
+    np.testing.assert_allclose(got, exact_ross_scores(X, labels, 30, 0), atol=1e-12)
+    assert got.max() > 0.1
+    # the same for the levels of discrete features against a continuous target
+    y = X[:, 0] + labels
+    got = skmi.mutual_info_regression(
+        labels[:, None], y, discrete_features=True, n_neighbors=30, random_state=0
+    )
+    assert got[0] > 0.3
+
+
+@pytest.mark.parametrize("integer_valued", [False, True])
+def test_small_classes_give_the_exact_estimate(integer_valued):
+    # Classes of 2 to 2k + 1 samples, where scikit-learn's brute-force
+    # Euclidean distances can move its values (by up to 0.5 nats on
+    # integer-valued columns): skmi's are Ross's estimate, exactly.
+    rng = np.random.default_rng(1)
+    sizes = [2, 3, 4, 5, 6, 7]
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    X = rng.standard_normal((labels.size, 4)) + 0.4 * labels[:, None]
+    if integer_valued:
+        X = np.round(2 * X)
+    for seed in SEEDS:
+        got = skmi.mutual_info_classif(X, labels, n_neighbors=3, random_state=seed)
+        expected = exact_ross_scores(X, labels, 3, seed)
+        np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["mutual_info_regression", "mutual_info_classif"])
+@pytest.mark.parametrize(
+    "discrete_features", [[1, 4], [0, -4], [True, False, True, False], [True]]
+)
+def test_out_of_range_discrete_features_raise_index_and_value_error(
+    name, discrete_features
+):
+    X, y, labels = features(0, n_features=3)
+    target = y if name == "mutual_info_regression" else labels
+    func = getattr(skmi, name)
+    for kind in (IndexError, ValueError):
+        with pytest.raises(kind, match="discrete_features"):
+            func(X, target, discrete_features=discrete_features)
+    if discrete_features in ([1, 4], [True, False, True, False]):
+        # scikit-learn's own test asserts an IndexError for these
+        with pytest.raises(IndexError):
+            getattr(sk, name)(X, target, discrete_features=discrete_features)
+
+
+@pytest.mark.parametrize("name", ["mutual_info_regression", "mutual_info_classif"])
+@pytest.mark.parametrize("kind", ["category", "object", "string"])
+def test_non_numeric_dataframe_column_is_named(name, kind):
+    X, y, labels = features(0, n_features=2)
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    frame["colour"] = pd.Series(np.where(X[:, 0] > 0, "red", "blue")).astype(kind)
+    target = y if name == "mutual_info_regression" else labels
+    with pytest.raises(ValueError, match="column\\(s\\) 'colour' hold non-numeric"):
+        getattr(skmi, name)(frame, target)
+
+
+def test_numeric_categorical_dataframe_column_is_accepted():
+    # categories that are numbers convert, as in scikit-learn
+    X, _, labels = features(0, n_features=2)
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    frame["level"] = pd.Categorical(labels)
+    expected, got = both(
+        "mutual_info_classif", frame, labels, discrete_features=[2], random_state=0
+    )
+    np.testing.assert_allclose(got, expected, rtol=0, atol=TOL)

@@ -1,13 +1,14 @@
 """Tests of MutualInfoSelector: scores, selection rules, p-values, inputs, errors."""
 
 import re
+import warnings
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
-from scipy.stats import binom, chi2_contingency
+from scipy.stats import binom, chi2, chi2_contingency
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_friedman1
 from sklearn.linear_model import LogisticRegression
@@ -16,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from skmi import MutualInfoSelector, mutual_info_classif, mutual_info_regression
 from skmi.estimators import KSG, PlugIn
+from skmi.selection._significance import adjust_pvalues
 
 
 def _tied_data(seed, n=120, d=6):
@@ -256,7 +258,7 @@ def test_permutation_pvalue_of_a_dependent_column_is_the_smallest_possible():
     assert selector.pvalues_[1] > 1 / 50
 
 
-def test_g_test_pvalues_equal_scipy_chi2_contingency():
+def test_g_test_pvalues_equal_scipy_chi2_contingency_with_williams_correction():
     rng = np.random.RandomState(0)
     X = rng.randint(0, 4, size=(300, 5))
     X[:, 1] = np.where(rng.uniform(size=300) < 0.2, X[:, 1], rng.randint(0, 3, 300))
@@ -270,11 +272,18 @@ def test_g_test_pvalues_equal_scipy_chi2_contingency():
         _, yc = np.unique(y, return_inverse=True)
         table = np.zeros((xj.max() + 1, yc.max() + 1))
         np.add.at(table, (xj, yc), 1)
-        g, p, dof, _ = chi2_contingency(
+        g, _, dof, _ = chi2_contingency(
             table, correction=False, lambda_="log-likelihood"
         )
+        # Williams (1976): q = 1 + (N sum 1/R - 1)(N sum 1/C - 1) / (6N dof)
+        rows, cols = table.sum(axis=1), table.sum(axis=0)
+        q = 1 + (300 * np.sum(1 / rows) - 1) * (300 * np.sum(1 / cols) - 1) / (
+            6 * 300 * dof
+        )
         assert selector.scores_[j] == pytest.approx(g / (2 * 300), rel=1e-10)
-        assert selector.pvalues_[j] == pytest.approx(p, rel=1e-8, abs=1e-300)
+        assert selector.pvalues_[j] == pytest.approx(
+            chi2.sf(g / q, dof), rel=1e-8, abs=1e-300
+        )
 
 
 def test_g_test_pvalues_are_uniform_under_independence():
@@ -300,6 +309,155 @@ def test_explicit_permutation_test_with_plugin():
         random_state=0,
     ).fit(X, y)
     np.testing.assert_allclose(selector.pvalues_ * 10, np.round(selector.pvalues_ * 10))
+
+
+# --------------------------------------------------------------------------
+# selection by p-values (alpha, correction)
+# --------------------------------------------------------------------------
+def _signal_and_noise(seed, n=200, n_signal=30, n_null=120):
+    """Binary target; ``n_signal`` columns shifted by the class, then noise."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, 2, n)
+    shift = rng.uniform(0.2, 0.8, n_signal)
+    signal = rng.standard_normal((n, n_signal)) + np.outer(y, shift)
+    X = np.column_stack([signal, rng.standard_normal((n, n_null))])
+    return X, y
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.2])
+def test_benjamini_hochberg_controls_the_false_discovery_proportion(alpha):
+    fdp, discoveries = [], []
+    for seed in range(30):
+        X, y = _signal_and_noise(seed)
+        support = MutualInfoSelector(
+            alpha=alpha, estimator=PlugIn()
+        ).fit(X, y).get_support()
+        false = np.sum(support[30:])
+        fdp.append(false / max(1, support.sum()))
+        discoveries.append(np.sum(support[:30]))
+    # BH: FDR <= m0 / m * alpha = 0.8 alpha, up to the Monte Carlo error
+    assert np.mean(fdp) <= 0.8 * alpha + 2 * np.std(fdp) / np.sqrt(30) + 0.01
+    assert np.mean(discoveries) >= 8  # and it does find signal
+    # without a correction, the same level admits many more null columns
+    X, y = _signal_and_noise(0)
+    raw = MutualInfoSelector(estimator=PlugIn()).fit(X, y).pvalues_
+    assert np.sum(raw[30:] <= alpha) > np.sum(support[30:]) + 2
+
+
+def test_bonferroni_controls_the_family_wise_error_rate():
+    # pure noise: the probability of keeping any column is at most alpha
+    alpha, n_runs = 0.1, 60
+    any_kept = 0
+    for seed in range(n_runs):
+        rng = np.random.RandomState(seed)
+        X, y = rng.standard_normal((150, 100)), rng.randint(0, 3, 150)
+        selector = MutualInfoSelector(
+            alpha=alpha, correction="bonferroni", estimator=PlugIn()
+        ).fit(X, y)
+        any_kept += bool(selector.get_support().any())
+    assert any_kept <= binom.ppf(0.999, n_runs, alpha)
+    # BH on the same kind of data keeps at least as many columns
+    X, y = _signal_and_noise(1)
+    bh = MutualInfoSelector(alpha=0.1, estimator=PlugIn()).fit(X, y)
+    bonferroni = clone(bh).set_params(correction="bonferroni").fit(X, y)
+    assert bonferroni.get_support().sum() <= bh.get_support().sum()
+    assert not np.any(bonferroni.get_support() & ~bh.get_support())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_alpha_selects_as_select_fdr_and_select_fwe(seed):
+    from sklearn.feature_selection import SelectFdr, SelectFwe
+
+    X, y = _signal_and_noise(seed, n_signal=10, n_null=40)
+    selector = MutualInfoSelector(alpha=0.05, estimator=PlugIn()).fit(X, y)
+    result = (selector.scores_, selector.pvalues_)
+
+    def score(X, y):
+        return result
+
+    fdr = SelectFdr(score, alpha=0.05).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(), fdr.get_support())
+    assert 3 <= selector.get_support().sum() < 50
+    selector.set_params(correction="bonferroni")  # no refit needed
+    fwe = SelectFwe(score, alpha=0.05).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(), fwe.get_support())
+
+
+def test_alpha_ignores_k():
+    X, y = _signal_and_noise(0, n_signal=10, n_null=10)
+    selector = MutualInfoSelector(k=1, alpha=0.05, estimator=PlugIn()).fit(X, y)
+    assert selector.get_support().sum() > 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "k is greater than n_features"
+        MutualInfoSelector(k=100, alpha=0.05, estimator=PlugIn()).fit(X, y)
+
+
+def test_alpha_with_permutation_pvalues():
+    X, y = _signal_and_noise(0, n=120, n_signal=3, n_null=5)
+    selector = MutualInfoSelector(
+        alpha=0.1, n_permutations=199, random_state=0
+    ).fit(X, y)
+    adjusted = np.minimum(1, 8 * selector.pvalues_)
+    selector.set_params(correction="bonferroni")
+    np.testing.assert_array_equal(selector.get_support(), adjusted <= 0.1)
+
+
+@pytest.mark.parametrize(
+    "correction, n_permutations, needed",
+    [("fdr_bh", 9, 20), ("bonferroni", 99, 160)],
+)
+def test_alpha_warns_when_permutations_cannot_reach_it(
+    correction, n_permutations, needed
+):
+    X, y = _signal_and_noise(0, n=60, n_signal=2, n_null=6)
+    selector = MutualInfoSelector(
+        alpha=0.05, correction=correction, n_permutations=n_permutations,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match=f"Use n_permutations >= {needed}"):
+        selector.fit(X, y)
+    assert not selector.get_support().any()
+
+
+def test_alpha_with_the_g_test_fallback_can_select_strong_features():
+    # 50 classes, 1,000 rows: the G-test falls back to permutations, and
+    # with 100 features Bonferroni needs a p-value of at most 0.05 / 100
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 50, 1000)
+    X = rng.standard_normal((1000, 100))
+    X[:, :3] += (y[:, None] % 5) * 0.5
+    selector = MutualInfoSelector(
+        alpha=0.05, correction="bonferroni", estimator=PlugIn(), random_state=0
+    )
+    with pytest.warns(UserWarning, match="at most 2000 permutations"):
+        selector.fit(X, y)
+    assert set(selector.get_support(indices=True)) >= {0, 1, 2}
+    assert selector.get_support().sum() <= 5
+    # with the 999 permutations of the default, no feature could pass
+    selector.set_params(alpha=None, n_permutations=999, test="g-test")
+    with pytest.warns(UserWarning, match="at most 999 permutations"):
+        pvalues = selector.fit(X, y).pvalues_
+    assert pvalues[:3].max() == pytest.approx(1 / 1000)
+    assert np.all(adjust_pvalues(pvalues, "bonferroni") > 0.05)
+
+
+def test_nothing_significant_selects_no_feature():
+    rng = np.random.RandomState(0)
+    X, y = rng.standard_normal((100, 5)), rng.randint(0, 2, 100)
+    selector = MutualInfoSelector(
+        alpha=0.001, correction="bonferroni", estimator=PlugIn()
+    ).fit(X, y)
+    assert not selector.get_support().any()
+    with pytest.warns(UserWarning, match="No features were selected"):
+        assert selector.transform(X).shape == (100, 0)
+
+
+def test_alpha_set_after_a_fit_without_pvalues_is_an_error():
+    X, y = _null_data(0, n=50, d=3)
+    selector = MutualInfoSelector(k=1).fit(X, y)
+    selector.set_params(alpha=0.05)
+    with pytest.raises(ValueError, match="needs p-values, and none were computed"):
+        selector.get_support()
 
 
 # --------------------------------------------------------------------------
@@ -362,9 +520,10 @@ def test_pandas_categorical_object_bool_and_integer_columns_are_discrete():
     assert selector.discrete_target_
     np.testing.assert_array_equal(selector.feature_names_in_, frame.columns)
     assert selector.get_feature_names_out().tolist() == ["colour"]
-    # the discrete scores are plug-in MI of the contingency tables
+    # the discrete scores are plug-in MI of the contingency tables, adjusted
+    # for chance
     for name in ("colour", "shape", "flag", "count"):
-        expected = PlugIn().mutual_info(
+        expected = PlugIn(adjust="chance").mutual_info(
             frame[name].astype(str), y, x_discrete=True, y_discrete=True
         )
         j = frame.columns.get_loc(name)
@@ -468,11 +627,32 @@ def test_clone_inverse_transform_and_feature_names():
         ({"discrete_target": "yes"}, "'discrete_target' parameter"),
         ({"n_permutations": -1}, "'n_permutations' parameter"),
         ({"test": "chi2"}, "'test' parameter"),
-        ({"percentile": 10, "threshold": 0.1}, "Only one of percentile and threshold"),
+        (
+            {"percentile": 10, "threshold": 0.1},
+            "Only one of percentile, threshold and alpha may be given; got "
+            "percentile=10 and threshold=0.1",
+        ),
+        ({"alpha": 0}, "'alpha' parameter"),
+        ({"alpha": 1.5}, "'alpha' parameter"),
+        ({"correction": "holm"}, "'correction' parameter"),
+        ({"alpha": 0.1, "percentile": 10}, "Only one of percentile, threshold and"),
+        ({"alpha": 0.1, "threshold": 0.0}, "Only one of percentile, threshold and"),
+        (
+            {"alpha": 0.1},
+            re.escape(
+                "alpha=0.1 selects features by their p-values, and this selector "
+                "computes none: pass n_permutations >= 1 (a permutation test, "
+                "with any estimator) or estimator=PlugIn(correction=None)"
+            ),
+        ),
+        (
+            {"alpha": 0.1, "estimator": PlugIn(correction="miller-madow")},
+            "pass n_permutations >= 1",
+        ),
         ({"estimator": KSG(n_neighbors=0)}, "'n_neighbors' parameter of KSG"),
         ({"estimator": PlugIn(n_bins=1)}, "'n_bins' parameter of PlugIn"),
         ({"test": "permutation"}, "requires n_permutations >= 1"),
-        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None)")),
+        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None,")),
         (
             {"test": "g-test", "estimator": PlugIn(correction="chao-shen")},
             "requires estimator=PlugIn",
@@ -500,5 +680,5 @@ def test_missing_values_are_named():
 
 def test_too_few_samples_for_the_neighbours():
     X, y = _null_data(0, n=5, d=2)
-    with pytest.raises(ValueError, match="minimum of 6 is required"):
+    with pytest.raises(ValueError, match="n_neighbors=5 requires at least n_neighbors"):
         MutualInfoSelector(estimator=KSG(n_neighbors=5)).fit(X, y)

@@ -16,8 +16,14 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
+from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.feature_selection import SelectKBest, f_classif  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
 from skmi import (  # noqa: E402
     ConditionalMutualInfoSelector,
@@ -495,7 +501,7 @@ def test_unfitted_estimator_raises(kind, classification, xor_data, canonical_gau
 def test_wrong_estimator_is_named(canonical_gaussian):
     X, Y = canonical_gaussian
     ib = InformationBottleneck().fit(X, Y)
-    with pytest.raises(TypeError, match="needs a fitted selector with scores_"):
+    with pytest.raises(TypeError, match=r"needs a fitted selector .* \['scores_'\]"):
         MutualInfoRankingDisplay.from_estimator(ib)
     with pytest.raises(TypeError, match="needs a fitted forward selector"):
         SelectionPathDisplay.from_estimator(ib)
@@ -513,3 +519,142 @@ def test_import_does_not_load_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------ pipelines
+
+
+def _bars(display):
+    return [b.get_width() for b in display.bars_], _tick_labels(display.ax_, "y")
+
+
+def test_ranking_from_pipeline_uses_the_names_going_into_the_selector(
+    classification,
+):
+    pd = pytest.importorskip("pandas")
+    X, y = classification
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    pipe = make_pipeline(
+        StandardScaler(), MutualInfoSelector(k=3, random_state=0), LogisticRegression()
+    ).fit(frame, y)
+    selector = pipe[1]
+    assert not hasattr(selector, "feature_names_in_")  # it saw an array
+    display = MutualInfoRankingDisplay.from_estimator(pipe, max_features=None)
+    order = _ranking_order(selector.scores_.tolist())
+    widths, labels = _bars(display)
+    np.testing.assert_allclose(widths, selector.scores_[order])
+    assert labels == [f"f{i}" for i in order]
+    # the same drawing as the selector's own, with names instead of x0, x1, ...
+    alone = MutualInfoRankingDisplay.from_estimator(selector, max_features=None)
+    assert _bars(alone)[0] == widths
+    assert _bars(alone)[1] == [f"x{i}" for i in order]
+
+    # a step that renames its output: the selector sees pca0, pca1, ...
+    pipe = make_pipeline(
+        PCA(n_components=4), MutualInfoSelector(k=2, random_state=0)
+    ).fit(frame, y)
+    display = MutualInfoRankingDisplay.from_estimator(pipe)
+    assert set(_tick_labels(display.ax_, "y")) == {f"pca{i}" for i in range(4)}
+
+    # pandas output all along: the selector's own feature_names_in_
+    pipe = make_pipeline(
+        StandardScaler(), MutualInfoSelector(k=2, random_state=0)
+    ).set_output(transform="pandas").fit(frame, y)
+    display = MutualInfoRankingDisplay.from_estimator(pipe, max_features=None)
+    assert sorted(_tick_labels(display.ax_, "y")) == sorted(frame.columns)
+
+
+def test_pipeline_takes_the_last_skmi_step(classification):
+    X, y = classification
+    pipe = make_pipeline(
+        MutualInfoSelector(k=5, random_state=0),
+        ConditionalMutualInfoSelector(n_features_to_select=2, random_state=0),
+    ).fit(X, y)
+    display = MutualInfoRankingDisplay.from_estimator(pipe)
+    np.testing.assert_allclose(
+        sorted(_bars(display)[0], reverse=True), sorted(pipe[1].relevance_)[::-1]
+    )
+    assert len(display.bars_) == 5  # the forward selector saw 5 features
+    kept = pipe[0].get_support(indices=True)
+    assert set(_tick_labels(display.ax_, "y")) == {f"x{i}" for i in kept}
+
+
+def test_pipeline_without_an_skmi_step_is_refused(classification):
+    X, y = classification
+    pipe = make_pipeline(
+        SelectKBest(f_classif, k=3), LogisticRegression()
+    ).fit(X, y)
+    for Display in (MutualInfoRankingDisplay, SelectionPathDisplay):
+        with pytest.raises(TypeError, match="no step of the pipeline") as exc:
+            Display.from_estimator(pipe)
+        assert "'selectkbest' (SelectKBest)" in str(exc.value)
+        assert "'logisticregression' (LogisticRegression)" in str(exc.value)
+    with pytest.raises(TypeError, match="information bottleneck"):
+        InformationPlaneDisplay.from_estimator(pipe)
+    unfitted = make_pipeline(StandardScaler(), MutualInfoSelector())
+    with pytest.raises(NotFittedError):
+        MutualInfoRankingDisplay.from_estimator(unfitted)
+    assert plt.get_fignums() == []
+
+
+def test_ranking_of_a_forward_selector_draws_its_relevance(classification):
+    X, y = classification
+    selector = ConditionalMutualInfoSelector(
+        n_features_to_select=2, random_state=0
+    ).fit(X, y)
+    display = MutualInfoRankingDisplay.from_estimator(selector, max_features=None)
+    relevance = selector.relevance_
+    order = _ranking_order(relevance.tolist())
+    np.testing.assert_array_equal(display.indices_, order)
+    np.testing.assert_allclose(_bars(display)[0], relevance[order])
+    # the selected features are highlighted; the step p-values are not drawn
+    chosen = selector.get_support()[order]
+    colours = [b.get_facecolor() for b in display.bars_]
+    assert [c == to_rgba("C0") for c in colours] == chosen.tolist()
+    assert display.significance_ is None
+    # unclipped KSG estimates below zero stay visible
+    assert np.min(relevance) < 0
+    assert display.ax_.get_xlim()[0] <= np.min(relevance)
+
+
+def test_selection_path_from_pipeline(xor_data):
+    pd = pytest.importorskip("pandas")
+    X, y = xor_data
+    frame = pd.DataFrame(X, columns=list("abcdef"))
+    selector = ConditionalMutualInfoSelector(
+        n_features_to_select=3, estimator=PlugIn(), discrete_features=True,
+        random_state=0,
+    )
+    pipe = make_pipeline(
+        FunctionTransformer(feature_names_out="one-to-one"), selector,
+        LogisticRegression(),
+    ).fit(frame, y)
+    display = SelectionPathDisplay.from_estimator(pipe)
+    alone = SelectionPathDisplay.from_estimator(pipe[1])
+    np.testing.assert_allclose(display.line_.get_ydata(), alone.line_.get_ydata())
+    names = [f"{step}. {'abcdef'[i]}" for step, i in
+             enumerate(pipe[1].selection_order_, start=1)]
+    assert _tick_labels(display.ax_, "x") == names
+
+
+def test_information_plane_from_pipeline_transforms_the_data():
+    rng = np.random.RandomState(0)
+    n = 400
+    x = np.repeat([0, 1], n // 2)
+    flip = np.zeros(n, dtype=bool)
+    flip[rng.permutation(n)[: n // 10]] = True
+    y = np.where(flip, 1 - x, x)
+    X = np.column_stack([x, rng.randint(0, 2, n)])
+    pipe = make_pipeline(
+        ColumnTransformer([("first", "passthrough", [0])]),
+        InformationBottleneck(
+            n_components=2, beta=4.0, method="iterative", random_state=0
+        ),
+    ).fit(X, y)
+    betas = [1.2, 2.0, 4.0]
+    display = InformationPlaneDisplay.from_estimator(pipe, X, y, betas=betas)
+    xt, ty, _ = information_curve(pipe[1], X[:, :1], y, betas=betas)
+    np.testing.assert_allclose(display.line_.get_xdata(), xt)
+    np.testing.assert_allclose(display.line_.get_ydata(), ty)
+    point = [[pipe[1].information_xt_, pipe[1].information_ty_]]
+    np.testing.assert_allclose(display.point_.get_xydata(), point)

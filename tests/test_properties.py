@@ -322,11 +322,11 @@ def test_forward_selector_support(problem, data):
 
 @SMALL
 @given(selection_problems())
-def test_forward_selector_auto_selects_at_least_one(problem):
+def test_forward_selector_auto_support(problem):
     X, y, seed = problem
     selector = ConditionalMutualInfoSelector(
         "auto", n_permutations=19, random_state=seed
     ).fit(X, y)
     support = _check_support(selector, X.shape[1])
-    assert 1 <= support.sum() == selector.n_features_to_select_ <= X.shape[1]
+    assert 0 <= support.sum() == selector.n_features_to_select_ <= X.shape[1]
     assert selector.pvalues_.shape == (selector.n_features_to_select_,)

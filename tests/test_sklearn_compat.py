@@ -18,8 +18,8 @@ from skmi.estimators import KSG, PlugIn
 
 ESTIMATORS = [
     # MutualInfoSelector: default (KSG, k=10 > n_features of most checks),
-    # each selection rule, the plug-in estimator (G-test p-values) and the
-    # permutation test
+    # each selection rule, the plug-in estimator (G-test p-values), the
+    # permutation test and the selection by adjusted p-values
     MutualInfoSelector(),
     MutualInfoSelector(k=2, estimator=KSG(n_neighbors=2)),
     MutualInfoSelector(k=2, estimator=PlugIn(n_bins=3)),
@@ -27,6 +27,7 @@ ESTIMATORS = [
     MutualInfoSelector(percentile=50),
     MutualInfoSelector(threshold=0.01),
     MutualInfoSelector(k=2, n_permutations=5, random_state=0),
+    MutualInfoSelector(alpha=0.05, estimator=PlugIn(), random_state=0),
     # ConditionalMutualInfoSelector (greedy forward selection): the "auto"
     # stopping test, counts, fractions, the lazy CMIM, DISR on plug-in codes
     ConditionalMutualInfoSelector(),
@@ -34,10 +35,10 @@ ESTIMATORS = [
     ConditionalMutualInfoSelector(0.5, criterion="cmi", estimator=KSG(n_neighbors=2)),
     ConditionalMutualInfoSelector(criterion="cmim", estimator=PlugIn(), tol=0.01),
     ConditionalMutualInfoSelector(
-        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=10, random_state=0
+        criterion="disr", estimator=PlugIn(n_bins=3), n_permutations=19, random_state=0
     ),
     ConditionalMutualInfoSelector(
-        criterion="mifs", beta=0.5, n_permutations=5, random_state=0
+        criterion="mifs", beta=0.5, n_permutations=5, alpha=0.2, random_state=0
     ),
     # InformationBottleneck (dimensionality reduction): Gaussian closed form,
     # iterative and deterministic IB

@@ -21,7 +21,16 @@ from sklearn.tree import (
 
 from skmi import tree_information_gain
 
-KEYS = ["node", "feature", "threshold", "n_samples", "impurity_decrease", "mutual_info"]
+KEYS = [
+    "node",
+    "feature",
+    "feature_name",
+    "threshold",
+    "n_samples",
+    "weighted_n_samples",
+    "impurity_decrease",
+    "mutual_info",
+]
 
 
 def _random_multiclass():
@@ -107,6 +116,10 @@ def test_entropy_tree_gain_equals_plugin_mutual_info(dataset, max_depth, criteri
     np.testing.assert_array_equal(gain["feature"], t.feature[internal])
     np.testing.assert_array_equal(gain["threshold"], t.threshold[internal])
     np.testing.assert_array_equal(gain["n_samples"], t.n_node_samples[internal])
+    np.testing.assert_array_equal(
+        gain["weighted_n_samples"], t.weighted_n_node_samples[internal]
+    )
+    assert gain["feature_name"].tolist() == [f"x{j}" for j in t.feature[internal]]
     np.testing.assert_allclose(
         gain["mutual_info"], gain["impurity_decrease"], rtol=0, atol=1e-12
     )
@@ -202,7 +215,9 @@ def test_sparse_and_dataframe_inputs_match_dense():
         warnings.simplefilter("error")
         from_frame = tree_information_gain(tree_df, frame, pd.Series(y))
     for key in KEYS:
-        np.testing.assert_array_equal(from_frame[key], dense[key])
+        if key != "feature_name":
+            np.testing.assert_array_equal(from_frame[key], dense[key])
+    assert from_frame["feature_name"].tolist() == ["abcd"[j] for j in dense["feature"]]
 
 
 def test_missing_values_follow_the_tree():
@@ -231,17 +246,127 @@ def test_string_labels_and_extra_tree():
     )
 
 
-def test_class_weight_makes_the_columns_differ():
-    # Documented: mutual_info counts samples once, the tree's impurity is
-    # computed from weighted counts.
+def _brute_force_weighted_gain(tree, X, y, weights):
+    """The weighted entropy decrease of every split, routing each sample by hand."""
+    members, _ = _brute_force_gain(tree, X, y)
+    t = tree.tree_
+    X32 = np.asarray(X, dtype=np.float32)
+    classes = np.unique(y)
+
+    def entropy(rows):
+        w = np.array([weights[rows][y[rows] == c].sum() for c in classes])
+        p = w[w > 0] / w.sum()
+        return float(-np.sum(p * np.log2(p))), w.sum()
+
+    gains = {}
+    for node, rows in members.items():
+        rows = np.asarray(rows)
+        rows = rows[weights[rows] > 0]
+        left = X32[rows, t.feature[node]] <= t.threshold[node]
+        h, w = entropy(rows)
+        h_left, w_left = entropy(rows[left])
+        h_right, w_right = entropy(rows[~left])
+        gains[node] = h - (w_left * h_left + w_right * h_right) / w
+    return gains
+
+
+WEIGHTINGS = {
+    "class_weight_dict": ({0: 5.0, 1: 1.0}, False),
+    "class_weight_balanced": ("balanced", False),
+    "sample_weight": (None, True),
+    "both": ("balanced", True),
+}
+
+
+@pytest.mark.parametrize("weighting", sorted(WEIGHTINGS))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_weighted_trees_agree_with_their_own_impurity(weighting, seed):
+    # ORACLES.md "Decision trees": the entropy decrease of a split is the
+    # plug-in I(split; Y) on the node's samples, here with the tree's weights.
     X, y = load_breast_cancer(return_X_y=True)
+    class_weight, with_sample_weight = WEIGHTINGS[weighting]
+    rng = np.random.default_rng(seed)
+    sample_weight = None
+    if with_sample_weight:
+        sample_weight = rng.integers(0, 4, size=len(y)).astype(float)  # zeros too
     tree = DecisionTreeClassifier(
-        criterion="entropy", max_depth=1, class_weight={0: 5.0, 1: 1.0}
-    ).fit(X, y)
-    gain = tree_information_gain(tree, X, y)
-    assert abs(gain["mutual_info"][0] - gain["impurity_decrease"][0]) > 1e-3
-    _, expected = _brute_force_gain(tree, X, y)
-    assert gain["mutual_info"][0] == pytest.approx(expected[0], abs=1e-12)
+        criterion="entropy", max_depth=4, class_weight=class_weight, random_state=seed
+    ).fit(X, y, sample_weight=sample_weight)
+    gain = tree_information_gain(tree, X, y, sample_weight=sample_weight)
+    t = tree.tree_
+    np.testing.assert_array_equal(gain["n_samples"], t.n_node_samples[gain["node"]])
+    np.testing.assert_allclose(
+        gain["weighted_n_samples"], t.weighted_n_node_samples[gain["node"]], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        gain["mutual_info"], gain["impurity_decrease"], rtol=0, atol=1e-10
+    )
+    weights = np.ones(len(y)) if sample_weight is None else sample_weight
+    if class_weight == "balanced":
+        weights = weights * (len(y) / (2 * np.bincount(y)))[y]
+    elif class_weight is not None:
+        weights = weights * np.array([class_weight[c] for c in y])
+    expected = _brute_force_weighted_gain(tree, X, y, weights)
+    np.testing.assert_allclose(
+        gain["mutual_info"], [expected[n] for n in gain["node"]], rtol=0, atol=1e-10
+    )
+
+
+def test_training_data_without_the_tree_weights_is_refused():
+    X, y = load_breast_cancer(return_X_y=True)
+    rng = np.random.default_rng(0)
+    sample_weight = rng.uniform(0.5, 2.0, size=len(y))
+    tree = DecisionTreeClassifier(criterion="entropy", max_depth=3, random_state=0)
+    tree.fit(X, y, sample_weight=sample_weight)
+    with pytest.raises(ValueError, match="pass the sample_weight and the target"):
+        tree_information_gain(tree, X, y)
+    with pytest.raises(ValueError, match="differs from the tree's"):
+        tree_information_gain(tree, X, y, sample_weight=sample_weight[::-1])
+    # an unweighted tree with weights given: refused alike
+    plain = DecisionTreeClassifier(criterion="entropy", max_depth=3).fit(X, y)
+    with pytest.raises(ValueError, match="differs from the tree's"):
+        tree_information_gain(plain, X, y, sample_weight=sample_weight)
+    # the training X with another target is not refused by an unweighted tree
+    flipped = tree_information_gain(plain, X, 1 - y)
+    np.testing.assert_allclose(
+        flipped["mutual_info"], tree_information_gain(plain, X, y)["mutual_info"]
+    )
+    # other data than the training data: the given weights are used as given
+    held = tree_information_gain(tree, X[:200], y[:200])
+    weighted = tree_information_gain(
+        tree, X[:200], y[:200], sample_weight=sample_weight[:200]
+    )
+    np.testing.assert_array_equal(held["weighted_n_samples"], held["n_samples"])
+    assert not np.allclose(weighted["mutual_info"], held["mutual_info"])
+
+
+def test_sample_weight_is_validated():
+    X, y = load_iris(return_X_y=True)
+    tree = DecisionTreeClassifier(max_depth=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"sample_weight must have shape \(150,\)"):
+        tree_information_gain(tree, X, y, sample_weight=np.ones(10))
+    with pytest.raises(ValueError, match="non-negative"):
+        tree_information_gain(tree, X, y, sample_weight=-np.ones(150))
+    with pytest.raises(ValueError, match="sample_weight"):
+        tree_information_gain(tree, X, y, sample_weight=np.full(150, np.nan))
+
+
+def test_feature_names_come_from_the_tree():
+    pd = pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True)
+    names = ["sepal length", "sepal width", "petal length", "petal width"]
+    frame = pd.DataFrame(X, columns=names)
+    tree = DecisionTreeClassifier(criterion="entropy", max_depth=3, random_state=0)
+    gain = tree_information_gain(tree.fit(frame, y), frame, y)
+    assert gain["feature_name"].tolist() == [names[j] for j in gain["feature"]]
+    assert {"petal length", "petal width"} & set(gain["feature_name"])
+    # a tree fitted on an array names the columns x0, x1, ... even for a frame
+    tree = DecisionTreeClassifier(criterion="entropy", max_depth=3, random_state=0)
+    tree.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # X has feature names
+        gain = tree_information_gain(tree, frame, y)
+    assert gain["feature_name"].tolist() == [f"x{j}" for j in gain["feature"]]
 
 
 def test_single_leaf_tree_gives_empty_arrays():
@@ -307,3 +432,33 @@ def test_weighted_gains_sum_to_leaf_information(held_out):
         for leaf in np.unique(leaves)
     )
     assert total == pytest.approx(_bits_entropy(y[rows]) - conditional, abs=1e-12)
+
+
+def test_integer_weights_are_repeated_samples():
+    # ORACLES.md "Decision trees": x = 0..9, y = [0,0,0,1,0,1,1,1,2,2]; weights
+    # 1..10 count each sample that many times.
+    X = np.arange(10).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 0, 1, 1, 1, 2, 2])
+    weights = np.arange(1, 11)
+    tree = DecisionTreeClassifier(criterion="entropy", max_depth=2, random_state=0)
+    tree.fit(X, y, sample_weight=weights)
+    gain = tree_information_gain(tree, X, y, sample_weight=weights)
+    repeated = tree_information_gain(
+        tree, np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(
+        gain["mutual_info"], repeated["mutual_info"], rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        gain["weighted_n_samples"], repeated["n_samples"].astype(float)
+    )
+    np.testing.assert_allclose(
+        gain["mutual_info"], gain["impurity_decrease"], rtol=0, atol=1e-12
+    )
+    # uniform weights change nothing: the oracle's 0.7219280949 bits at x <= 7.5
+    flat = DecisionTreeClassifier(criterion="entropy", max_depth=1).fit(
+        X, y, sample_weight=np.full(10, 2.5)
+    )
+    one = tree_information_gain(flat, X, y, sample_weight=np.full(10, 2.5))
+    assert one["threshold"][0] == 7.5
+    assert one["mutual_info"][0] == pytest.approx(0.7219280949, abs=1e-10)

@@ -89,16 +89,21 @@ def discrete_curve(
             init=init,
             **kwargs,
         )
-        compression = result.objective + beta * result.information_ty
         found.append(
-            (result.information_xt, result.information_ty, compression, result.encoder)
+            (
+                result.information_xt,
+                result.information_ty,
+                result.compression,
+                result.encoder,
+            )
         )
         return result.encoder
 
     encoder = None
     for i in order:
         encoder = solve(betas[i], encoder, **options)
-    polish = {**options, "n_init": 1}
+    # the first pass ran the hard starts at every beta
+    polish = {**options, "n_init": 1, "hard_start": False}
     for i in order:
         best = _envelope(found, betas[i : i + 1])[0]
         solve(betas[i], found[best][3], **polish)
@@ -112,7 +117,12 @@ def _envelope(found, betas):
     """Index of the solution with the lowest objective at each beta."""
     information_ty = np.array([f[1] for f in found])
     compression = np.array([f[2] for f in found])
-    objective = compression[None, :] - betas[:, None] * information_ty[None, :]
+    # the objective over max(1, beta): same order at each beta, no overflow
+    scale = np.maximum(betas, 1.0)[:, None]
+    objective = (
+        compression[None, :] / scale
+        - (betas[:, None] / scale) * information_ty[None, :]
+    )
     # ties go to the solution keeping more about Y, consistently across betas
     lowest = objective.min(axis=1, keepdims=True)
     tied = objective <= lowest + 1e-12

@@ -82,7 +82,9 @@ def gaussian_ib(
     Solves ``S_{x|y} v = lambda S_x v`` with ``v^T S_x v = 1``. Shrinkage
     replaces both matrices by ``(1 - s) S + s mu I``, ``mu = trace(S_x) / d``,
     which is the bottleneck of ``X`` plus independent isotropic noise, so
-    ``0 <= lambda <= 1`` still holds.
+    ``0 <= lambda <= 1`` still holds. The ridge and the shrinkage target are
+    isotropic: pass covariances of standardised columns for a result that
+    does not depend on the units of the columns.
 
     Parameters
     ----------
@@ -148,7 +150,8 @@ def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
     lam = np.maximum(np.asarray(eigenvalues, dtype=np.float64), _MIN_EIGENVALUE)
     norms = np.ones_like(lam) if norms is None else np.asarray(norms, dtype=float)
     gain = beta * (1.0 - lam) - 1.0
-    return np.sqrt(np.where(gain > 0, gain, 0.0) / (lam * norms))
+    # two square roots: the ratio overflows for beta near the float limit
+    return np.sqrt(np.where(gain > 0, gain, 0.0)) / np.sqrt(lam * norms)
 
 
 def gaussian_ib_information(
@@ -173,11 +176,13 @@ def gaussian_ib_information(
     betas = np.asarray(beta, dtype=np.float64)
     b = betas.reshape(-1, 1)
     active = b * (1.0 - lam) > 1.0
+    # sums of logarithms, finite up to the largest float beta; per component
+    # I(T;Y) = 1/2 ln((1 - 1/beta) / lambda), which tends to -1/2 ln(lambda)
     with np.errstate(divide="ignore", invalid="ignore"):
-        xt = 0.5 * np.log((b - 1.0) * (1.0 - lam) / lam)
-        loss = 0.5 * np.log(b * (1.0 - lam))
+        xt = 0.5 * (np.log(b - 1.0) + np.log1p(-lam) - np.log(lam))
+        ty = 0.5 * (np.log1p(-1.0 / b) - np.log(lam))
     information_xt = np.where(active, xt, 0.0).sum(axis=1)
-    information_ty = information_xt - np.where(active, loss, 0.0).sum(axis=1)
+    information_ty = np.where(active, ty, 0.0).sum(axis=1)
     if betas.ndim == 0:
         return float(information_xt[0]), float(information_ty[0])
     return information_xt, information_ty

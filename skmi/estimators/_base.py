@@ -8,7 +8,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column, make_discrete_mask
+from .._prepare import as_variable_array, column_blocks, make_discrete_mask
+from ._sparse import SparseColumns
 from ._variables import Variable
 
 __all__ = ["BaseMIEstimator"]
@@ -91,9 +92,15 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
 
         Returns
         -------
-        columns : list of Variable
-            One prepared variable per column.
+        columns : list of Variable or SparseColumns
+            One prepared variable per column; for sparse ``X`` with only
+            discrete columns, a :class:`SparseColumns` sequence that builds
+            each column's variable on demand and counts from the stored
+            entries.
         """
+        if sparse.issparse(X) and np.all(discrete_mask):
+            # counted from the stored entries; no dense copy of the columns
+            return SparseColumns(sparse.csc_array(X))
         columns = [None] * X.shape[1]
         continuous = np.flatnonzero(~np.asarray(discrete_mask, dtype=bool))
         if continuous.size:
@@ -102,8 +109,10 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             )
             for j, variable in zip(continuous, prepared, strict=True):
                 columns[j] = variable
-        for j in np.flatnonzero(discrete_mask):
-            columns[j] = Variable.from_discrete(column(X, j))
+        discrete = np.flatnonzero(discrete_mask)
+        for index, part in column_blocks(X, discrete):
+            for j, values in zip(discrete[index], part, strict=True):
+                columns[j] = Variable.from_discrete(values)
         return columns
 
     def prepare_target(

@@ -13,9 +13,10 @@ codes, and return raw nats: no validation, no randomness, no clipping.
   chain rule ``I(Xd, Xc; Y | Z) = I(Xd; Y | Z) + I(Xc; Y | Z, Xd)``;
 * continuous pairs use KSG [1]_ (or Gao et al. [4]_ when ``mixed=True``),
   continuous/discrete pairs Ross [2]_, discrete pairs plug-in counts, and
-  continuous conditioning Frenzel-Pompe [3]_ (continuous ``x`` and ``y``) or
-  the chain rule ``I(X; Y | Z) = I(X, Z; Y) - I(Z; Y)`` with Ross terms when
-  ``y`` is discrete.
+  continuous conditioning Frenzel-Pompe [3]_: on the joint space for
+  continuous ``x`` and ``y``, within the classes of ``y`` when ``y`` is
+  discrete (:func:`ross_cmi`; with ``mixed=True``, the chain rule
+  ``I(X; Y | Z) = I(X, Z; Y) - I(Z; Y)`` with Gao's terms).
 
 References
 ----------
@@ -37,16 +38,24 @@ import numpy as np
 from scipy.special import digamma
 
 from ._neighbors import (
+    BallCounter,
     count_strict,
     count_strict_sorted,
     kth_distance,
     kth_distance_blocks,
 )
-from ._plugin import conditional_mutual_info_counts, entropy_counts, mutual_info_counts
+from ._plugin import (
+    adjusted_mutual_info_counts,
+    conditional_mutual_info_counts,
+    entropy_counts,
+    mutual_info_counts,
+)
 from ._variables import Variable
 
 __all__ = [
+    "ClassConditioning",
     "gao_mi",
+    "frenzel_pompe",
     "gao_mi_discrete",
     "kl_entropy",
     "knn_conditional_mutual_info",
@@ -54,14 +63,19 @@ __all__ = [
     "ksg_cmi",
     "ksg_mi",
     "ksg_mi_1d",
+    "ross_cmi",
     "ross_mi",
     "ross_mi_1d",
 ]
 
 
-def _count_le(points, radius):
-    """Non-strict counts ``d <= radius`` (each point counts itself)."""
-    return count_strict(points, np.nextafter(radius, np.inf))
+def _count_equal(points):
+    """Number of samples at distance 0 from each sample (itself included).
+
+    ``d < r`` with ``r`` the smallest positive float is ``d == 0``.
+    """
+    radius = np.full(points.shape[0], np.nextafter(0.0, 1.0))
+    return count_strict(points, radius)
 
 
 # --------------------------------------------------------------------------
@@ -133,14 +147,21 @@ def ksg_cmi(x, y, z, k):
     ``eps_i`` the k-th neighbour distance in the joint (x, y, z) space.
     """
     eps = kth_distance(np.hstack([x, y, z]), k)
-    nxz = count_strict(np.hstack([x, z]), eps) - 1
-    nyz = count_strict(np.hstack([y, z]), eps) - 1
-    nz = count_strict(z, eps) - 1
+    return frenzel_pompe(
+        k,
+        count_strict(np.hstack([x, z]), eps),
+        count_strict(np.hstack([y, z]), eps),
+        count_strict(z, eps),
+    )
+
+
+def frenzel_pompe(k, count_xz, count_yz, count_z):
+    """Eq. 8 of [3]_ from the strict ball counts (each sample counting itself)."""
     return float(
         digamma(k)
-        - np.mean(digamma(nxz + 1))
-        - np.mean(digamma(nyz + 1))
-        + np.mean(digamma(nz + 1))
+        - _mean_digamma(count_xz)
+        - _mean_digamma(count_yz)
+        + _mean_digamma(count_z)
     )
 
 
@@ -243,33 +264,145 @@ def _label_dtype(n_levels):
     return np.intp
 
 
-def gao_mi(x, y, k):
-    """Gao et al. [4]_, algorithm 1, for continuous-discrete mixtures.
+class ClassConditioning:
+    """What :func:`ross_cmi` needs of ``Z`` and a discrete ``Y`` alone.
 
-    ``I = <psi(k~_i) + log N - log(n_x + 1) - log(n_y + 1)>`` with ``rho_i`` the
-    joint k-th neighbour distance, ``k~_i`` the number of samples at joint
-    distance 0 when ``rho_i = 0`` (else ``k``), and non-strict marginal counts.
+    ``I(X; Y | Z)`` is usually wanted for many ``X`` with the same ``Y`` and
+    ``Z`` (the candidates of one step of a forward search); everything here
+    depends on ``Z`` and the classes of ``Y`` only, so it is built once and
+    passed to :func:`ross_cmi` for every ``X``: the samples kept (those whose
+    class has another member), ``Z`` on them, and the structures that count
+    the samples of ``Z`` within a radius, over all classes and within each
+    class (the sort of a one-dimensional ``Z``, k-d trees otherwise).
+
+    Parameters
+    ----------
+    z : ndarray of shape (n, dz)
+        The continuous conditioning variable.
+    level_indices : list of ndarray
+        Indices of the samples of each class of ``Y``.
+    """
+
+    def __init__(self, z, level_indices):
+        n = z.shape[0]
+        sizes = np.array([idx.size for idx in level_indices], dtype=np.intp)
+        kept_levels = [idx for idx in level_indices if idx.size > 1]
+        #: indices of the samples kept, grouped by class
+        self.kept = np.concatenate(kept_levels) if kept_levels else np.empty(0, np.intp)
+        #: positions of each class's samples within ``kept``
+        self.levels = np.split(
+            np.arange(self.kept.size), np.cumsum(sizes[sizes > 1])[:-1]
+        )
+        self.n_samples = n
+        self.z = z[self.kept]
+        self._all = BallCounter(self.z)
+        self._within = [BallCounter(self.z[pos]) for pos in self.levels]
+
+    def counts(self, radius):
+        """``(n_z, n_yz)``: samples of ``Z`` strictly within ``radius`` of
+        each kept sample, over all classes and within its class (the sample
+        itself included)."""
+        n_z = self._all.count(radius)
+        n_yz = np.empty_like(n_z)
+        for pos, counter in zip(self.levels, self._within, strict=True):
+            n_yz[pos] = counter.count(radius[pos])
+        return n_z, n_yz
+
+
+def ross_cmi(x, z, level_indices, k, conditioning=None):
+    """``I(X; Y | Z)`` for a discrete ``Y`` and continuous ``X`` (n, dx), ``Z`` (n, dz).
+
+    Frenzel-Pompe [3]_ with the classes of ``Y`` infinitely far apart, as
+    Ross [2]_ treats a discrete variable: ``eps_i`` is the max-norm distance
+    to the ``k``-th neighbour of the same class in the ``(x, z)`` space
+    (``k_i = min(k, N_c - 1)``), and
+
+    ``I = <psi(k_i)> - <psi(n_xz) + psi(n_yz) - psi(n_z)>``
+
+    with ``n_xz`` and ``n_z`` the samples of any class strictly within
+    ``eps_i`` in the ``(x, z)`` and ``z`` spaces, and ``n_yz`` those of the
+    sample's class strictly within ``eps_i`` in ``z`` (each count includes
+    the sample). Samples alone in their class are left out, as in [2]_.
+    Unlike the difference of two Ross estimates ``I(X, Z; Y) - I(Z; Y)``,
+    whose errors do not cancel, every term here is taken on the same ball.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, dx)
+    z : ndarray of shape (n, dz)
+    level_indices : list of ndarray
+        Indices of the samples of each class of ``Y``.
+    k : int
+    conditioning : ClassConditioning, optional
+        The structures of ``z`` and the classes, built beforehand (they do
+        not depend on ``x``).
+    """
+    if conditioning is None:
+        conditioning = ClassConditioning(z, level_indices)
+    c = conditioning
+    if c.kept.size == 0:
+        return 0.0
+    xz = np.hstack([x[c.kept], c.z])
+    eps = np.empty(c.kept.size)
+    k_sum = 0.0
+    for pos in c.levels:
+        kk = min(k, pos.size - 1)
+        eps[pos] = kth_distance(xz[pos], kk)
+        k_sum += pos.size * digamma(kk)
+    n_xz = count_strict(xz, eps)
+    n_z, n_yz = c.counts(eps)
+    return float(
+        k_sum / c.kept.size
+        - _mean_digamma(n_xz)
+        - _mean_digamma(n_yz)
+        + _mean_digamma(n_z)
+    )
+
+
+def gao_mi(x, y, k):
+    """Gao et al. [4]_, algorithm 1 as in the authors' reference code.
+
+    ``I = log N + <psi(k~_i) - psi(n_x,i) - psi(n_y,i)>`` with ``rho_i`` the
+    max-norm distance to the ``k``-th neighbour in the joint space. Where
+    ``rho_i > 0``, ``k~_i = k`` and ``n_x,i``, ``n_y,i`` count the samples
+    strictly closer than ``rho_i`` in each marginal space; where
+    ``rho_i = 0`` (an atom), ``k~_i``, ``n_x,i`` and ``n_y,i`` count the
+    samples at distance 0 in the joint and marginal spaces. Every count
+    includes the sample itself. (The paper prints ``log(n + 1)`` of counts
+    that include the boundary; the reference code, whose digamma form is
+    unbiased on continuous data, is what is implemented.)
     """
     n = x.shape[0]
     xy = np.hstack([x, y])
     rho = kth_distance(xy, k)
-    k_tilde = np.full(n, float(k))
+    k_tilde = np.full(n, k, dtype=np.int64)
+    nx = count_strict(x, rho)
+    ny = count_strict(y, rho)
     atoms = rho == 0
     if atoms.any():
-        k_tilde[atoms] = (_count_le(xy, np.zeros(n)) - 1)[atoms]
-    nx = _count_le(x, rho) - 1
-    ny = _count_le(y, rho) - 1
+        k_tilde[atoms] = _count_equal(xy)[atoms]
+        nx[atoms] = _count_equal(x)[atoms]
+        ny[atoms] = _count_equal(y)[atoms]
     return float(
-        np.mean(digamma(k_tilde) + np.log(n) - np.log(nx + 1) - np.log(ny + 1))
+        np.log(n) + _mean_digamma(k_tilde) - _mean_digamma(nx) - _mean_digamma(ny)
     )
 
 
 def gao_mi_discrete(x, level_indices, k):
-    """Gao et al. [4]_ with a discrete ``y`` (classes infinitely far apart)."""
+    """Gao et al. [4]_ (reference code) with a discrete ``y``.
+
+    The levels of ``y`` are infinitely far apart, so ``rho_i`` is the
+    distance to the ``k``-th neighbour within the sample's class
+    (``k = min(k, N_c - 1)``), ``n_y,i`` is the class size ``N_c`` and
+    ``n_x,i`` counts the samples of any class strictly within ``rho_i`` (at
+    distance 0 when ``rho_i = 0``), the sample itself included. On tie-free
+    data this is Ross's estimate with ``log N`` for ``psi(N)``. Samples
+    alone in their class are left out, as in Ross's estimator.
+    """
     n = x.shape[0]
     k_all, sizes, keep = _ross_terms(level_indices, n, k)
     rho = np.zeros(n)
-    k_tilde = k_all.astype(np.float64)
+    k_tilde = k_all.copy()
     for idx in level_indices:
         if idx.size > 1:
             xc = x[idx]
@@ -277,16 +410,20 @@ def gao_mi_discrete(x, level_indices, k):
             rho[idx] = r
             atoms = r == 0
             if atoms.any():
-                k_tilde[idx[atoms]] = (_count_le(xc, np.zeros(idx.size)) - 1)[atoms]
+                k_tilde[idx[atoms]] = _count_equal(xc)[atoms]
     if not keep.all():
         x, rho, k_tilde, sizes = x[keep], rho[keep], k_tilde[keep], sizes[keep]
     if x.shape[0] == 0:
         return 0.0
-    nx = _count_le(x, rho) - 1
+    nx = count_strict(x, rho)
+    atoms = rho == 0
+    if atoms.any():
+        nx[atoms] = _count_equal(x)[atoms]
     return float(
-        np.mean(
-            digamma(k_tilde) + np.log(x.shape[0]) - np.log(nx + 1) - np.log(sizes)
-        )
+        np.log(x.shape[0])
+        + _mean_digamma(k_tilde)
+        - _mean_digamma(sizes)
+        - _mean_digamma(nx)
     )
 
 
@@ -328,10 +465,24 @@ def knn_entropy(x, k):
     return h
 
 
-def _pair(x, y, k, mixed):
+def _counts_mi(x, y, z, chance):
+    """Plug-in ``I(X; Y | Z)`` of discrete variables, adjusted for chance if asked."""
+    zc, kz = (None, 1) if z is None else (z.codes, z.n_levels)
+    if chance:
+        return adjusted_mutual_info_counts(
+            x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
+        )
+    if z is None:
+        return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
+    return conditional_mutual_info_counts(
+        x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
+    )
+
+
+def _pair(x, y, k, mixed, chance=False):
     """I(X; Y) for variables that are each purely continuous or discrete."""
     if x.is_discrete and y.is_discrete:
-        return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
+        return _counts_mi(x, y, None, chance)
     if x.is_discrete:
         x, y = y, x
     if y.is_discrete:
@@ -349,7 +500,7 @@ def _pair(x, y, k, mixed):
     return ksg_mi(x.continuous, y.continuous, k)
 
 
-def knn_conditional_mutual_info(x, y, z, k, mixed=False):
+def knn_conditional_mutual_info(x, y, z, k, mixed=False, chance=False):
     """``I(X; Y | Z)`` (``I(X; Y)`` when ``z`` is None) of prepared variables.
 
     Parameters
@@ -361,6 +512,9 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
     mixed : bool
         Use Gao et al.'s estimator for continuous coordinates with atoms
         instead of KSG/Ross on jittered values.
+    chance : bool
+        Subtract from every plug-in term of two discrete variables its
+        expectation under independence (information adjusted for chance).
 
     Returns
     -------
@@ -376,11 +530,7 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
         # the information in the tie-breaking noise.
         return 0.0
     if x.is_discrete and y.is_discrete and (z is None or z.is_discrete):
-        if z is None:
-            return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
-        return conditional_mutual_info_counts(
-            x.codes, x.n_levels, y.codes, y.n_levels, z.codes, z.n_levels
-        )
+        return _counts_mi(x, y, z, chance)
     # Discrete conditioning: exact p(z)-weighted average over the levels of z.
     if z is not None and z.codes is not None:
         zc = z.continuous_part() if z.continuous is not None else None
@@ -392,21 +542,21 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
             kk = _group_k(k, idx.size)
             z_level = None if zc is None else zc.take(idx)
             total += idx.size * knn_conditional_mutual_info(
-                x.take(idx), y.take(idx), z_level, kk, mixed
+                x.take(idx), y.take(idx), z_level, kk, mixed, chance
             )
         return total / n
     # Chain rule over the discrete and continuous parts of x, then of y.
     if x.codes is not None and x.continuous is not None:
         xd = x.discrete_part()
         return knn_conditional_mutual_info(
-            xd, y, z, k, mixed
+            xd, y, z, k, mixed, chance
         ) + knn_conditional_mutual_info(
-            x.continuous_part(), y, Variable.join(z, xd), k, mixed
+            x.continuous_part(), y, Variable.join(z, xd), k, mixed, chance
         )
     if y.codes is not None and y.continuous is not None:
-        return knn_conditional_mutual_info(y, x, z, k, mixed)
+        return knn_conditional_mutual_info(y, x, z, k, mixed, chance)
     if z is None:
-        return _pair(x, y, k, mixed)
+        return _pair(x, y, k, mixed, chance)
     # Continuous conditioning variable.
     if x.is_continuous and y.is_continuous:
         if mixed:
@@ -417,11 +567,14 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False):
     if x.is_discrete and y.is_discrete:
         # I(X;Y|Z) = I(X;Y) + I(Y;Z|X) - I(Y;Z)
         return (
-            mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
-            + knn_conditional_mutual_info(z, y, x, k, mixed)
-            - _pair(z, y, k, mixed)
+            _counts_mi(x, y, None, chance)
+            + knn_conditional_mutual_info(z, y, x, k, mixed, chance)
+            - _pair(z, y, k, mixed, chance)
         )
     if x.is_discrete:
         x, y = y, x
-    # x continuous, y discrete: I(X;Y|Z) = I(X,Z;Y) - I(Z;Y)
-    return _pair(Variable.join(x, z), y, k, mixed) - _pair(z, y, k, mixed)
+    if mixed:
+        # x continuous, y discrete: I(X;Y|Z) = I(X,Z;Y) - I(Z;Y), Gao's terms
+        joint = _pair(Variable.join(x, z), y, k, mixed, chance)
+        return joint - _pair(z, y, k, mixed, chance)
+    return ross_cmi(x.continuous, z.continuous, y.level_indices, k)

@@ -4,20 +4,32 @@ All distances are maximum-norm (Chebyshev) distances and all ball counts are
 *strict*: a point ``j`` is counted around ``i`` when ``d(i, j) < r``. Strict
 inequality is evaluated exactly as ``d <= nextafter(r, 0)``.
 
-One-dimensional counts use ``searchsorted`` on a column sorted once, followed
-by a repair of the boundary with the true distance test, so they equal a
-brute-force count bit for bit; centres taken in sorted order keep the searches
-cache-friendly. One-dimensional k-th distances need no tree: in a sorted block
-the neighbours of a point form a contiguous window, so the within-class
-distances of all classes are one vectorised pass over the column sorted and
-then stably partitioned by class (:func:`kth_distance_blocks`). Trees are
-queried in their own, spatially local, point order.
+One-dimensional counts use ``searchsorted`` on a column sorted once,
+followed by a repair of the boundary with the true distance test, so they
+equal a brute-force count bit for bit; the search bounds are sorted before
+they are searched, which keeps the searches cache-friendly. One-dimensional
+k-th distances need no tree: in a sorted block the neighbours of a point
+form a contiguous window, so the within-class distances of all classes are
+one vectorised pass over the column sorted and then stably partitioned by
+class (:func:`kth_distance_blocks`). Trees are queried in their own,
+spatially local, point order.
+
+Ball counts in two or more dimensions use scikit-learn's ``KDTree`` with the
+Chebyshev metric: it counts a node lying wholly inside a ball by its size,
+where scipy's ``cKDTree.query_ball_point`` visits every point of such a node,
+so its cost grows with the counts. Both compare the same max-norm distances
+with the same radius, so the counts are identical. This is the one import of
+the kernels beyond numpy and scipy (``sklearn.neighbors``, here only); the
+k-th neighbour distances stay with scipy's ``cKDTree``, the faster of the two
+for them.
 """
 
 import numpy as np
 from scipy.spatial import cKDTree
+from sklearn.neighbors import KDTree
 
 __all__ = [
+    "BallCounter",
     "below",
     "count_strict",
     "count_strict_sorted",
@@ -135,8 +147,9 @@ def kth_distance_blocks(xs, k, sizes):
 def count_strict_sorted(xs, x, radius):
     """Count the values of ``xs`` strictly within ``radius`` of each ``x``.
 
-    The centres may be in any order; centres in ascending order (``x`` equal
-    to ``xs``, say) make the search markedly faster.
+    The centres may be in any order: the lower and upper bounds are each
+    sorted (argsort) and searched in ascending order, which is markedly faster
+    than searching them in centre order, then repaired exactly.
 
     Parameters
     ----------
@@ -154,8 +167,8 @@ def count_strict_sorted(xs, x, radius):
         radius is positive.
     """
     r = below(radius)
-    lo = np.searchsorted(xs, x - r, side="left")
-    hi = np.searchsorted(xs, x + r, side="right")
+    lo = _search_sorted_needles(xs, x - r, "left")
+    hi = _search_sorted_needles(xs, x + r, "right")
     # Boundary repair: ``x - r`` and ``x + r`` are rounded, so the sorted
     # position may be off by a few elements; fix it with the exact test
     # ``|xs[j] - x| <= r`` (monotone in j on each side of x).
@@ -164,6 +177,24 @@ def count_strict_sorted(xs, x, radius):
     # d < 0 holds for no distance: a zero radius counts nothing, not even the
     # copies of the centre (which the repair above cannot tell apart)
     return np.where(radius > 0, hi - lo, 0).astype(np.int64, copy=False)
+
+
+def _search_sorted_needles(xs, needles, side):
+    """``np.searchsorted(xs, needles, side)``, searching the needles in sorted order.
+
+    Ascending needles let each binary search start where the previous one
+    ended (the search keeps the last position as a hint). When many
+    needles are out of order (a quarter or more of the consecutive pairs
+    descend, as with the bounds of k-NN radii that vary from point to
+    point), sorting them first costs less than it saves; bounds that are
+    nearly in order already (smooth radii) are searched as they are.
+    """
+    if np.count_nonzero(needles[1:] < needles[:-1]) < needles.size // 4:
+        return np.searchsorted(xs, needles, side=side)
+    order = np.argsort(needles)
+    out = np.empty(needles.shape[0], dtype=np.intp)
+    out[order] = np.searchsorted(xs, needles[order], side=side)
+    return out
 
 
 def _inside(xs, j, x, r):
@@ -216,35 +247,63 @@ def _repair_upper(xs, x, r, hi):
         active = active[outside]
 
 
-def count_strict(points, radius, tree=None):
+class BallCounter:
+    """Strict max-norm ball counts around the points of one fixed set.
+
+    Built once on ``points`` and queried with many radius vectors (the
+    structures of a conditioning set are reused by every candidate of a
+    forward-selection step): one dimension keeps the sort of the column,
+    more dimensions a ``KDTree`` with the Chebyshev metric.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n, d), float64
+    """
+
+    def __init__(self, points):
+        self.points = points
+        if points.shape[1] == 1:
+            self.order = np.argsort(points[:, 0])
+            self.sorted = points[self.order, 0]
+            self.tree = None
+        else:
+            self.tree = KDTree(points, metric="chebyshev")
+
+    def count(self, radius):
+        """``#{j : d(i, j) < radius_i}`` for every point ``i`` (itself included).
+
+        Parameters
+        ----------
+        radius : ndarray of shape (n,)
+
+        Returns
+        -------
+        counts : ndarray of shape (n,), int64
+        """
+        radius = np.broadcast_to(
+            np.asarray(radius, dtype=np.float64), self.points.shape[:1]
+        )
+        if self.tree is None:
+            counts = np.empty(radius.shape[0], dtype=np.int64)
+            xs = self.sorted
+            counts[self.order] = count_strict_sorted(xs, xs, radius[self.order])
+            return counts
+        # ``KDTree`` counts ``d <= r``: strict counts use the float below r
+        counts = self.tree.query_radius(self.points, below(radius), count_only=True)
+        return counts.astype(np.int64, copy=False)
+
+
+def count_strict(points, radius):
     """Count points strictly within max-norm ``radius`` of each point.
 
     Parameters
     ----------
     points : ndarray of shape (n, d), float64
     radius : ndarray of shape (n,)
-    tree : cKDTree, optional
-        A tree already built on ``points``.
 
     Returns
     -------
     counts : ndarray of shape (n,), int64
         Each point counts itself.
     """
-    radius = np.broadcast_to(np.asarray(radius, dtype=np.float64), points.shape[:1])
-    if points.shape[1] == 1:
-        # centres in sorted order make the searches cache-friendly
-        order = np.argsort(points[:, 0])
-        xs = points[order, 0]
-        counts = np.empty(points.shape[0], dtype=np.int64)
-        counts[order] = count_strict_sorted(xs, xs, radius[order])
-        return counts
-    if tree is None:
-        tree = cKDTree(points, balanced_tree=False, compact_nodes=False)
-    # queries in the tree's own order, as in :func:`kth_distance`
-    local = tree.indices
-    counts = np.empty(points.shape[0], dtype=np.int64)
-    counts[local] = tree.query_ball_point(
-        points[local], below(radius[local]), p=np.inf, return_length=True
-    )
-    return counts
+    return BallCounter(points).count(radius)

@@ -1,7 +1,7 @@
 """Plug-in (count) estimators of entropy and mutual information.
 
-Every function here takes clean integer codes (non-negative, ``int64``) or
-probability tables and returns raw nats: no validation, no randomness, no
+Every function here takes clean integer codes (non-negative integers of
+any width) or probability tables and returns raw nats: no validation, no randomness, no
 clipping. Joint variables are handled by combining codes into a single code
 (:func:`joint_codes`), so every quantity reduces to one ``np.bincount``.
 
@@ -22,14 +22,19 @@ import numpy as np
 __all__ = [
     "bin_quantile",
     "bin_uniform",
+    "code_dtype",
     "conditional_mutual_info_counts",
+    "count_tables",
+    "count_tables_masks",
     "entropy_counts",
     "entropy_probabilities",
     "factorize",
     "joint_codes",
     "joint_entropies",
+    "level_masks",
     "mutual_info_counts",
     "mutual_info_joint_probabilities",
+    "table_entropies",
     "xlogx_table",
 ]
 
@@ -56,8 +61,36 @@ def factorize(values):
         else:
             columns = [factorize(values[:, j]) for j in range(values.shape[1])]
             return joint_codes([c for c, _ in columns], [k for _, k in columns])
+    small = _factorize_small_integers(values)
+    if small is not None:
+        return small
     uniques, codes = np.unique(values, return_inverse=True)
     return codes.reshape(-1).astype(np.int64, copy=False), int(uniques.shape[0])
+
+
+def _factorize_small_integers(values):
+    """:func:`factorize` without sorting, for integer values in a short range.
+
+    The values present are marked in a table over their range; its running
+    count maps each value to its rank among them, the code ``np.unique``
+    gives. None when the values are not all integers or their range is
+    longer than ``max(n, 2**16)`` (then sorting is the cheaper way).
+    """
+    if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
+        return None
+    if values.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            ints = values.astype(np.int64)
+        if not np.array_equal(ints, values):  # fractions, NaN, huge values
+            return None
+    else:
+        ints = values
+    lo, hi = int(ints.min()), int(ints.max())
+    if hi - lo >= max(values.size, 1 << 16):
+        return None
+    shifted = (ints - lo).astype(np.intp, copy=False)
+    rank = np.cumsum(np.bincount(shifted) > 0) - 1
+    return rank[shifted].astype(np.int64, copy=False), int(rank[-1]) + 1
 
 
 def joint_codes(codes, n_levels):
@@ -224,6 +257,137 @@ def bin_uniform(x, n_bins):
 
 
 # --------------------------------------------------------------------------
+# compact codes and count tables of many variables with one shared variable
+# --------------------------------------------------------------------------
+#: largest number of (row x sample) or table cells handled by one batch
+_TABLE_BUDGET = 1 << 22
+#: largest number of 64-bit words ANDed in one chunk of bitmasks (2 MiB)
+_MASK_CHUNK = 1 << 18
+
+
+def code_dtype(n_levels):
+    """The smallest unsigned integer type holding the codes ``0..n_levels-1``."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if n_levels <= np.iinfo(dtype).max + 1:
+            return dtype
+    return np.int64
+
+
+def level_masks(codes, n_levels_max):
+    """Bitmasks of the samples at every level of every row of ``codes``.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m, n), unsigned integers
+        Codes in ``0..n_levels_max-1``.
+    n_levels_max : int
+
+    Returns
+    -------
+    masks : ndarray of shape (m, n_levels_max, ceil(n / 64)), uint64
+        Bit ``i`` of ``masks[r, a]`` is set when sample ``i`` of row ``r``
+        has code ``a`` (bit order: little-endian within each word). The
+        masks take ``n_levels_max / 8`` bytes per code.
+    """
+    m, n = codes.shape
+    n_bytes = 8 * ((n + 63) // 64)
+    out = np.zeros((m, n_levels_max, n_bytes), dtype=np.uint8)
+    block = max(1, _TABLE_BUDGET // max(1, n))
+    for start in range(0, m, block):
+        part = codes[start : start + block]
+        for a in range(n_levels_max):
+            bits = np.packbits(part == a, axis=1, bitorder="little")
+            out[start : start + block, a, : bits.shape[1]] = bits
+    return out.view(np.uint64)
+
+
+def count_tables_masks(masks, rows, w, kw):
+    """Joint counts of each row's levels with the codes ``w`` by AND + popcount.
+
+    Parameters
+    ----------
+    masks : ndarray of shape (m_all, K, words), uint64
+        :func:`level_masks` of the candidate codes.
+    rows : ndarray of shape (m,)
+        The rows of ``masks`` to count.
+    w : ndarray of shape (n,), integer
+        Codes ``0..kw-1`` shared by every row.
+    kw : int
+
+    Returns
+    -------
+    tables : ndarray of shape (m, K, kw), int64
+        ``tables[i, a, b] = #{samples: row rows[i] = a and w = b}``.
+
+    Notes
+    -----
+    Rows are taken in chunks of about ``_MASK_CHUNK`` words, so that a chunk
+    stays in cache while it is ANDed with the mask of every level of ``w``.
+    ``np.bitwise_and`` and ``np.bitwise_count`` release the GIL, so threads
+    counting different rows run in parallel.
+    """
+    _, levels, words = masks.shape
+    w_masks = level_masks(np.asarray(w).reshape(1, -1), kw)[0]
+    out = np.empty((len(rows), levels, kw), dtype=np.int64)
+    step = max(1, _MASK_CHUNK // (levels * words))
+    buffer = np.empty((min(step, len(rows)), levels, words), dtype=np.uint64)
+    for start in range(0, len(rows), step):
+        chunk = masks[rows[start : start + step]]
+        b = buffer[: chunk.shape[0]]
+        for c in range(kw):
+            np.bitwise_and(chunk, w_masks[c], out=b)
+            out[start : start + chunk.shape[0], :, c] = np.bitwise_count(b).sum(
+                axis=-1, dtype=np.int64
+            )
+    return out
+
+
+def count_tables(codes, rows, n_levels_max, w, kw):
+    """Joint counts of each row's codes with the codes ``w`` by ``np.bincount``.
+
+    The same tables as :func:`count_tables_masks`, from the codes: the joint
+    codes ``kw * codes[r] + w`` of a batch of rows, offset into disjoint
+    ranges, are counted by one ``np.bincount``.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (m_all, n), integer
+    rows : ndarray of shape (m,)
+    n_levels_max : int
+        An upper bound of the codes of the rows, plus one.
+    w : ndarray of shape (n,), integer
+        Codes ``0..kw-1``.
+    kw : int
+
+    Returns
+    -------
+    tables : ndarray of shape (m, n_levels_max, kw), int64
+    """
+    n = codes.shape[1]
+    cells = n_levels_max * kw
+    step = max(1, _TABLE_BUDGET // max(n, cells))
+    dtype = np.int32 if step * cells < np.iinfo(np.int32).max else np.int64
+    w = np.asarray(w, dtype=dtype)
+    out = np.empty((len(rows), n_levels_max, kw), dtype=np.int64)
+    offsets = (np.arange(step, dtype=dtype) * dtype(cells))[:, None]
+    for start in range(0, len(rows), step):
+        batch = rows[start : start + step]
+        joint = codes[batch].astype(dtype)
+        joint *= dtype(kw)
+        joint += w
+        joint += offsets[: len(batch)]
+        counts = np.bincount(joint.ravel(), minlength=len(batch) * cells)
+        out[start : start + len(batch)] = counts.reshape(len(batch), n_levels_max, kw)
+    return out
+
+
+def table_entropies(tables, n, xlogx):
+    """Plug-in entropies (nats) of the count tables ``tables[i, ...]``."""
+    flat = tables.reshape(tables.shape[0], -1)
+    return np.log(n) - xlogx[flat].sum(axis=1) / n
+
+
+# --------------------------------------------------------------------------
 # many joint entropies at once (the batched kernel of forward selection)
 # --------------------------------------------------------------------------
 #: largest number of bins counted by one ``np.bincount`` call
@@ -323,3 +487,243 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
             hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
         start = stop
     return h, hf
+
+
+# --------------------------------------------------------------------------
+# expected plug-in information under independence (adjustment for chance)
+# --------------------------------------------------------------------------
+#: largest number of hypergeometric terms evaluated at once
+_EXPECTATION_BUDGET = 1 << 20
+#: log-probabilities below this are taken as zero
+_LOG_NEGLIGIBLE = -600.0
+
+
+_LOG_FACTORIALS = np.zeros(1)
+
+
+def _log_factorials(n):
+    """``log k!`` for ``k = 0..n`` (at least), from a table kept between calls."""
+    global _LOG_FACTORIALS
+    table = _LOG_FACTORIALS
+    if table.shape[0] <= n:
+        from scipy.special import gammaln
+
+        table = gammaln(np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64) + 1)
+        _LOG_FACTORIALS = table
+    return table
+
+
+def _expected_cells(a, b, n, weight, log_fact):
+    """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
+
+    Each cell ``c`` of a contingency table with row total ``a_c``, column
+    total ``b_c`` and grand total ``n_c`` contributes, under independence
+    with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
+    support ``max(1, a + b - n) <= m <= min(a, b)`` of the hypergeometric
+    law [4]_ (eq. 24a), restricted to where the probabilities are not
+    negligible. The terms of all cells are evaluated as flat arrays, in
+    blocks of at most ``_EXPECTATION_BUDGET`` terms.
+    """
+    # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
+    # d = 20 sqrt(min(a, b)) the probabilities are below exp(-800), nothing
+    # at double precision, so the sum runs over that window of the support
+    mean = a * b / n
+    half = np.ceil(20.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
+    hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
+    sizes = np.maximum(hi - lo + 1, 0)
+    keep = sizes > 0
+    a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
+    # log of the part of P(m) that does not depend on m
+    head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
+    log_ab = np.log(a) + np.log(b)
+    ends = np.cumsum(sizes)
+    total = 0.0
+    start = 0
+    while start < sizes.size:
+        first = int(ends[start] - sizes[start])
+        stop = max(
+            start + 1,
+            int(np.searchsorted(ends, first + _EXPECTATION_BUDGET, side="right")),
+        )
+        block = np.arange(start, stop)
+        cell = np.repeat(block, sizes[block])
+        offset = np.arange(cell.size) - np.repeat(
+            ends[block] - sizes[block] - first, sizes[block]
+        )
+        m = lo[cell] + offset
+        nc, ac, bc = n[cell], a[cell], b[cell]
+        log_p = (
+            head[cell]
+            - log_fact[m]
+            - log_fact[ac - m]
+            - log_fact[bc - m]
+            - log_fact[nc - ac - bc + m]
+        )
+        # probabilities below exp(-600) add nothing at double precision, and
+        # left as subnormal numbers they would slow every later operation
+        prob = np.zeros_like(log_p)
+        np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
+        term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * prob
+        # (a sum of products, not np.dot: BLAS threads cost more than they
+        # save on vectors of this size)
+        total += float(np.sum(weight[cell] * term))
+        start = stop
+    return total
+
+
+def _margin_groups(strata, codes, n_levels):
+    """Distinct ``(stratum, level total)`` pairs and how many levels share each.
+
+    Returns the stratum, the total and the multiplicity of each pair, sorted
+    by stratum.
+    """
+    n = codes.shape[0]
+    pair, size = joint_codes([codes, strata], [n_levels, int(strata.max()) + 1])
+    if size <= max(4 * n, 1 << 20):
+        totals = np.bincount(pair, minlength=size)
+        occupied = np.flatnonzero(totals)
+        totals = totals[occupied]
+    else:
+        occupied, totals = np.unique(pair, return_counts=True)
+    key = (occupied // n_levels) * (n + 1) + totals
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
+    """Expected plug-in ``I(X; Y)`` (or ``I(X; Y | Z)``) under independence, in nats.
+
+    The expectation is over all tables with the observed margins, that is
+    over the permutations of ``y`` (within each level of ``z`` when given):
+    the hypergeometric expectation of Vinh, Epps and Bailey [4]_ (eq. 24a),
+    averaged over the levels of ``z`` with weights ``n_z / n``. Subtracting
+    it from the plug-in estimate gives information adjusted for chance: a
+    variable with one level per sample has plug-in information ``H(Y)``
+    (``H(Y | Z)``) and exactly that expectation.
+
+    Distinct margins are grouped, so the cost is the number of hypergeometric
+    terms of distinct ``(row total, column total)`` pairs, not of cells.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,), int64
+        Codes in ``0..kx-1`` and ``0..ky-1``.
+    kx, ky : int
+        Numbers of levels.
+    z : ndarray of shape (n,), int64, or None
+        Codes of the conditioning variable.
+    kz : int
+        Number of levels of ``z``.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [4] N. X. Vinh, J. Epps and J. Bailey, "Information theoretic measures
+       for clusterings comparison: variants, properties, normalization and
+       correction for chance", JMLR 11, 2010.
+    """
+    n = x.shape[0]
+    if n == 0:
+        return 0.0
+    z = np.zeros(n, dtype=np.int64) if z is None else np.asarray(z, dtype=np.int64)
+    za, a, ca = _margin_groups(z, x, kx)
+    zb, b, cb = _margin_groups(z, y, ky)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.bincount(z), n)
+
+
+def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n):
+    """The expectation of :func:`expected_mutual_info_counts` from grouped margins.
+
+    ``(za, a, ca)``: stratum, row total and multiplicity of each distinct
+    occupied row margin, sorted by stratum; ``(zb, b, cb)`` the same for the
+    columns; ``n_z`` the size of each stratum; ``n`` the number of samples.
+    """
+    # cross product of the row and column totals within each stratum
+    starts_b = np.searchsorted(zb, za, side="left")
+    counts_b = np.searchsorted(zb, za, side="right") - starts_b
+    rows = np.repeat(np.arange(a.size), counts_b)
+    first_col = starts_b - np.cumsum(counts_b) + counts_b
+    cols = np.repeat(first_col, counts_b) + np.arange(rows.size)
+    strata = za[rows]
+    weight = ca[rows] * cb[cols] * (n_z[strata] / n)
+    return _expected_cells(
+        a[rows], b[cols], n_z[strata], weight.astype(np.float64), _log_factorials(n)
+    )
+
+
+def adjusted_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
+    """Plug-in ``I(X; Y)`` (``I(X; Y | Z)``) minus its expectation under independence.
+
+    See :func:`expected_mutual_info_counts`; the result is in nats, zero on
+    average under independence and exactly zero for a variable with one
+    level per sample.
+    """
+    if z is None:
+        observed = mutual_info_counts(x, kx, y, ky)
+    else:
+        observed = conditional_mutual_info_counts(x, kx, y, ky, z, kz)
+    return observed - expected_mutual_info_counts(x, kx, y, ky, z, kz)
+
+
+def _table_margin_groups(totals, n):
+    """Distinct ``(stratum, total)`` pairs of a ``(n_strata, k)`` table of totals."""
+    strata, level = np.nonzero(totals)
+    key = strata * (n + 1) + totals[strata, level]
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_tables(tables):
+    """Expected plug-in ``I(A; B | S)`` under independence, from contingency tables.
+
+    The same expectation as :func:`expected_mutual_info_counts`, for data
+    given by its counts: ``tables[s, a, b]`` is the number of samples with
+    ``S = s``, ``A = a`` and ``B = b`` (a single stratum for ``I(A; B)``).
+    Only the margins of each stratum's table enter.
+
+    Parameters
+    ----------
+    tables : ndarray of shape (n_strata, ka, kb), int
+        Counts.
+
+    Returns
+    -------
+    float
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    a_totals = tables.sum(axis=2)
+    b_totals = tables.sum(axis=1)
+    n_z = a_totals.sum(axis=1)
+    n = int(n_z.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(a_totals, n)
+    zb, b, cb = _table_margin_groups(b_totals, n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, n_z, n)
+
+
+def expected_mutual_info_margins(row_totals, column_totals):
+    """Expected plug-in ``I(A; B)`` under independence, from the two margins.
+
+    Parameters
+    ----------
+    row_totals, column_totals : ndarray of int
+        Numbers of samples of each level of ``A`` and of ``B`` (both summing
+        to the number of samples; zeros are ignored).
+
+    Returns
+    -------
+    float
+    """
+    row_totals = np.asarray(row_totals, dtype=np.int64)
+    column_totals = np.asarray(column_totals, dtype=np.int64)
+    n = int(row_totals.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(row_totals[None, :], n)
+    zb, b, cb = _table_margin_groups(column_totals[None, :], n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.array([n]), n)

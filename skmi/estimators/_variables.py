@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._plugin import factorize, joint_codes
+from ._plugin import code_dtype, factorize, joint_codes
 
 __all__ = ["Variable"]
 
@@ -25,8 +25,12 @@ class Variable:
     ----------
     continuous : ndarray of shape (n, d), float64, or None
         Continuous coordinates.
-    codes : ndarray of shape (n,), int64, or None
-        Dense codes ``0..n_levels-1`` of the discrete coordinates.
+    codes : ndarray of shape (n,), integer, or None
+        Dense codes ``0..n_levels-1`` of the discrete coordinates; they are
+        kept in the smallest unsigned integer type that holds them (one
+        byte per sample for up to 256 levels), so arithmetic on them must
+        widen them first (:func:`~skmi.estimators._plugin.joint_codes`
+        does).
     n_levels : int
         Number of distinct codes (1 when ``codes`` is None).
     constant : bool
@@ -44,6 +48,9 @@ class Variable:
                 continuous = None
         if codes is not None and n_levels is None:
             codes, n_levels = factorize(codes)
+        if codes is not None:
+            codes = np.asarray(codes)
+            codes = codes.astype(code_dtype(int(n_levels)), copy=False)
         self.continuous = continuous
         self.codes = codes
         self.n_levels = 1 if codes is None else int(n_levels)

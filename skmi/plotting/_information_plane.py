@@ -8,12 +8,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._reduction import information_curve
-from .._validation import check_is_fitted
 from ..bottleneck import default_betas, gaussian_curve
-from ._base import check_matplotlib_support, merged_kw, new_or_given_axes
+from ._base import (
+    check_matplotlib_support,
+    drawn_step,
+    merged_kw,
+    new_or_given_axes,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from sklearn.pipeline import Pipeline
 
     from .._reduction import InformationBottleneck
 
@@ -39,8 +44,9 @@ class InformationPlaneDisplay:
     ``I(X; Y)`` that ``I(T; Y)`` approaches as a horizontal line.
 
     Use :meth:`from_estimator` to create a display from a fitted
-    :class:`~skmi.InformationBottleneck`; the constructor only stores the
-    data, and :meth:`plot` draws it.
+    :class:`~skmi.InformationBottleneck`, or from a fitted
+    :class:`~sklearn.pipeline.Pipeline` with one; the constructor only stores
+    the data, and :meth:`plot` draws it.
 
     Parameters
     ----------
@@ -276,7 +282,7 @@ class InformationPlaneDisplay:
     @classmethod
     def from_estimator(
         cls,
-        estimator: InformationBottleneck,
+        estimator: InformationBottleneck | Pipeline,
         X: ArrayLike | None = None,
         y: ArrayLike | None = None,
         *,
@@ -289,15 +295,18 @@ class InformationPlaneDisplay:
 
         Parameters
         ----------
-        estimator : InformationBottleneck
-            A fitted bottleneck. Its ``information_xt_`` and
+        estimator : InformationBottleneck or Pipeline
+            A fitted bottleneck, or a fitted
+            :class:`~sklearn.pipeline.Pipeline` with one (the last bottleneck
+            of its steps is drawn). Its ``information_xt_`` and
             ``information_ty_`` give the fitted point.
         X : array-like of shape (n_samples, n_features), default=None
-            The training data. Not needed by the Gaussian method, whose curve
-            follows in closed form from the fitted ``eigenvalues_``. Required
-            by the discrete methods, whose curve is traced by
-            :func:`skmi.information_curve` (a clone of `estimator` solved at
-            every beta).
+            The training data (of the pipeline, when `estimator` is one: the
+            steps before the bottleneck transform it). Not needed by the
+            Gaussian method, whose curve follows in closed form from the
+            fitted ``eigenvalues_``. Required by the discrete methods, whose
+            curve is traced by :func:`skmi.information_curve` (a clone of the
+            bottleneck solved at every beta).
         y : array-like of shape (n_samples,), default=None
             The training target, needed with `X` by the discrete methods.
         betas : array-like of shape (n_betas,), default=None
@@ -333,8 +342,17 @@ class InformationPlaneDisplay:
         curve by interpolation in beta) or ``information_xy_``, which are
         drawn for any method.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        check_is_fitted(estimator)
+        name = f"{cls.__name__}.from_estimator"
+        check_matplotlib_support(name)
+        pipeline = estimator
+        estimator, index, _ = drawn_step(
+            estimator,
+            name,
+            [("information_xt_", "information_ty_")],
+            "a fitted information bottleneck (such as skmi.InformationBottleneck)",
+        )
+        if index and X is not None:
+            X = pipeline[:index].transform(X)  # what the bottleneck was fitted on
         fitted_point = (estimator.information_xt_, estimator.information_ty_)
         fitted_beta = getattr(estimator, "beta_", None)
         if getattr(estimator, "method", None) == "gaussian":

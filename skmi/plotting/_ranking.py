@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import check_is_fitted
 from ._base import (
     check_alpha,
     check_matplotlib_support,
     check_positive_int,
+    drawn_step,
     feature_names,
     legend_above,
     merged_kw,
@@ -21,7 +21,9 @@ from ._base import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from sklearn.pipeline import Pipeline
 
+    from .._forward_selector import ConditionalMutualInfoSelector
     from .._selectors import MutualInfoSelector
 
 __all__ = ["MutualInfoRankingDisplay"]
@@ -38,8 +40,10 @@ class MutualInfoRankingDisplay:
     marked with a star when p-values are available.
 
     Use :meth:`from_estimator` to create a display from a fitted
-    :class:`~skmi.MutualInfoSelector`; the constructor only stores the data,
-    and :meth:`plot` draws it.
+    :class:`~skmi.MutualInfoSelector` (its scores) or
+    :class:`~skmi.ConditionalMutualInfoSelector` (its marginal relevance), or
+    from a fitted :class:`~sklearn.pipeline.Pipeline` with one; the
+    constructor only stores the data, and :meth:`plot` draws it.
 
     Parameters
     ----------
@@ -223,7 +227,8 @@ class MutualInfoRankingDisplay:
         ax.set_yticks(positions, labels=[str(n) for n in names[order]])
         ax.set_ylim(-0.6, n_bars - 0.4)
         ax.set_xlabel("mutual information (nats)")
-        ax.set_xlim(left=0.0)
+        # unclipped estimates (a forward selector's relevance_) can be negative
+        ax.set_xlim(left=min(0.0, float(np.min(widths, initial=0.0))))
         if legend and handles:
             legend_above(ax, handles, ncols=4)
         self.ax_ = ax
@@ -233,7 +238,7 @@ class MutualInfoRankingDisplay:
     @classmethod
     def from_estimator(
         cls,
-        estimator: MutualInfoSelector,
+        estimator: MutualInfoSelector | ConditionalMutualInfoSelector | Pipeline,
         *,
         ax: Axes | None = None,
         **kwargs: Any,
@@ -242,11 +247,20 @@ class MutualInfoRankingDisplay:
 
         Parameters
         ----------
-        estimator : MutualInfoSelector
-            A fitted selector: its ``scores_``, ``get_support()``,
-            ``pvalues_`` (when not None), ``feature_names_in_`` (when set)
-            and a numeric ``threshold`` (when set) are drawn. Any fitted
-            scikit-learn selector with ``scores_`` is accepted, but the axis
+        estimator : MutualInfoSelector, ConditionalMutualInfoSelector or Pipeline
+            A fitted selector, or a fitted
+            :class:`~sklearn.pipeline.Pipeline` with one (the last skmi
+            selector of its steps is drawn). The scores of a
+            :class:`~skmi.MutualInfoSelector` are its ``scores_`` with their
+            ``pvalues_`` (when not None) and its numeric ``threshold`` (when
+            set); those of a :class:`~skmi.ConditionalMutualInfoSelector` are
+            its ``relevance_``, the marginal ``I(X_k; Y)``, without
+            p-values (its ``pvalues_`` are those of the selection steps).
+            ``get_support()`` gives the selected features. The names are the
+            ``feature_names_in_`` of the selector or, in a pipeline, the
+            names of the features coming out of the steps before it (``x0,
+            x1, ...`` when they have none). Any other fitted scikit-learn
+            selector with ``scores_`` is accepted on its own, but the axis
             says nats.
         ax : matplotlib Axes, default=None
             Axes to draw into. None creates a new figure.
@@ -259,22 +273,29 @@ class MutualInfoRankingDisplay:
         display : MutualInfoRankingDisplay
             Object that stores the drawn artists.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        check_is_fitted(estimator)
-        scores = getattr(estimator, "scores_", None)
-        if scores is None:
-            raise TypeError(
-                f"{cls.__name__}.from_estimator needs a fitted selector with "
-                f"scores_ (such as skmi.MutualInfoSelector); got {estimator!r}."
-            )
+        name = f"{cls.__name__}.from_estimator"
+        check_matplotlib_support(name)
+        estimator, _, names = drawn_step(
+            estimator,
+            name,
+            [("scores_",), ("relevance_",)],
+            "a fitted selector (such as skmi.MutualInfoSelector or "
+            "skmi.ConditionalMutualInfoSelector)",
+        )
+        if hasattr(estimator, "scores_"):
+            scores, pvalues = estimator.scores_, getattr(estimator, "pvalues_", None)
+        else:  # a forward selector: its marginal relevance, no step p-values
+            scores, pvalues = estimator.relevance_, None
         scores = np.asarray(scores, dtype=float)
         support = estimator.get_support() if hasattr(estimator, "get_support") else None
         threshold = getattr(estimator, "threshold", None)
         display = cls(
             scores=scores,
-            feature_names=feature_names(estimator, scores.shape[0]),
+            feature_names=(
+                feature_names(estimator, scores.shape[0]) if names is None else names
+            ),
             support=support,
-            pvalues=getattr(estimator, "pvalues_", None),
+            pvalues=pvalues,
             threshold=threshold if isinstance(threshold, Real) else None,
         )
         return display.plot(ax=ax, **kwargs)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import check_is_fitted
 from ._base import (
     check_alpha,
     check_matplotlib_support,
+    drawn_step,
     feature_names,
     legend_above,
     merged_kw,
@@ -20,6 +20,7 @@ from ._base import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from sklearn.pipeline import Pipeline
 
     from .._forward_selector import ConditionalMutualInfoSelector
 
@@ -41,8 +42,9 @@ class SelectionPathDisplay:
     secondary logarithmic axis with the level `alpha`.
 
     Use :meth:`from_estimator` to create a display from a fitted
-    :class:`~skmi.ConditionalMutualInfoSelector`; the constructor only stores
-    the data, and :meth:`plot` draws it.
+    :class:`~skmi.ConditionalMutualInfoSelector`, or from a fitted
+    :class:`~sklearn.pipeline.Pipeline` with one; the constructor only
+    stores the data, and :meth:`plot` draws it.
 
     Parameters
     ----------
@@ -309,7 +311,7 @@ class SelectionPathDisplay:
     @classmethod
     def from_estimator(
         cls,
-        estimator: ConditionalMutualInfoSelector,
+        estimator: ConditionalMutualInfoSelector | Pipeline,
         *,
         ax: Axes | None = None,
         **kwargs: Any,
@@ -318,11 +320,15 @@ class SelectionPathDisplay:
 
         Parameters
         ----------
-        estimator : ConditionalMutualInfoSelector
-            A fitted selector: its ``selection_order_``,
-            ``conditional_gains_``, ``relevance_``, ``n_features_to_select_``,
-            ``pvalues_`` (with its `alpha`, for ``n_features_to_select="auto"``)
-            and `tol` (when it decided the stop) are drawn.
+        estimator : ConditionalMutualInfoSelector or Pipeline
+            A fitted selector, or a fitted
+            :class:`~sklearn.pipeline.Pipeline` with one (the last forward
+            selector of its steps is drawn, and the names are those of the
+            features coming out of the steps before it). Its
+            ``selection_order_``, ``conditional_gains_``, ``relevance_``,
+            ``n_features_to_select_``, ``pvalues_`` (with its `alpha`, for
+            ``n_features_to_select="auto"``) and `tol` (when it decided the
+            stop) are drawn.
         ax : matplotlib Axes, default=None
             Axes to draw into. None creates a new figure.
         **kwargs : dict
@@ -334,19 +340,14 @@ class SelectionPathDisplay:
         display : SelectionPathDisplay
             Object that stores the drawn artists.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        check_is_fitted(estimator)
-        missing = [
-            a
-            for a in ("selection_order_", "conditional_gains_", "relevance_")
-            if not hasattr(estimator, a)
-        ]
-        if missing:
-            raise TypeError(
-                f"{cls.__name__}.from_estimator needs a fitted forward selector "
-                f"(such as skmi.ConditionalMutualInfoSelector) with {missing}; got "
-                f"{estimator!r}."
-            )
+        name = f"{cls.__name__}.from_estimator"
+        check_matplotlib_support(name)
+        estimator, _, names = drawn_step(
+            estimator,
+            name,
+            [("selection_order_", "conditional_gains_", "relevance_")],
+            "a fitted forward selector (such as skmi.ConditionalMutualInfoSelector)",
+        )
         relevance = np.asarray(estimator.relevance_, dtype=float)
         pvalues = getattr(estimator, "pvalues_", None)
         auto = getattr(estimator, "n_features_to_select", None) == "auto"
@@ -355,7 +356,9 @@ class SelectionPathDisplay:
             selection_order=estimator.selection_order_,
             scores=estimator.conditional_gains_,
             relevance=relevance,
-            feature_names=feature_names(estimator, relevance.shape[0]),
+            feature_names=(
+                feature_names(estimator, relevance.shape[0]) if names is None else names
+            ),
             pvalues=pvalues,
             n_selected=getattr(estimator, "n_features_to_select_", None),
             criterion=getattr(estimator, "criterion", None),

@@ -54,11 +54,8 @@ class PathState:
         available[:] = self.available
         deferred[:] = self.deferred
         gains[:] = self.gains
-        remaining = np.flatnonzero(available)
-        if search.selected and remaining.size:
-            # a search stops before evaluating the candidates against its
-            # last feature
-            search.update(remaining)
+        # the candidates are not yet evaluated against the last feature: the
+        # search does so at the start of its next step
         return copy.deepcopy(self.offers)
 
     @property

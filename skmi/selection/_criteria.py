@@ -64,7 +64,14 @@ References
 
 import numpy as np
 
-from ..estimators._plugin import joint_entropies, xlogx_table
+from ..estimators._plugin import (
+    count_tables,
+    count_tables_masks,
+    joint_entropies,
+    level_masks,
+    table_entropies,
+    xlogx_table,
+)
 from ..estimators._variables import Variable
 
 __all__ = [
@@ -100,7 +107,7 @@ def terms_needed(criterion):
 # --------------------------------------------------------------------------
 # pairwise terms through the information estimator
 # --------------------------------------------------------------------------
-def pair_terms(estimator, candidates, xj, target, needs):
+def pair_terms(estimator, candidates, xj, target, needs, step=None):
     """Pairwise terms of each candidate with ``xj`` (the selected set for "cmi").
 
     Parameters
@@ -112,12 +119,23 @@ def pair_terms(estimator, candidates, xj, target, needs):
     target : Variable
     needs : tuple of str
         Terms to compute (see the module docstring).
+    step : FrenzelPompeStep or None, default=None
+        Structures of ``target`` and ``xj`` shared by all candidates; its
+        ``conditional_mutual_info(xk)`` gives ``I(X_k; Y | xj)`` (the
+        estimator's own value) or None when the general path applies.
 
     Returns
     -------
     dict of str to ndarray of shape (n_candidates,)
     """
     out = {name: np.empty(len(candidates)) for name in needs}
+
+    def conditional(xk):
+        value = None if step is None else step.conditional_mutual_info(xk)
+        if value is None:
+            value = estimator.conditional_mutual_info_prepared(xk, target, xj)
+        return value
+
     for i, xk in enumerate(candidates):
         if "red" in needs:
             out["red"][i] = estimator.mutual_info_prepared(xk, xj)
@@ -129,10 +147,9 @@ def pair_terms(estimator, candidates, xj, target, needs):
             )
         if "hjoint" in needs:
             out["hjoint"][i] = estimator.entropy_prepared(Variable.join(xk, xj, target))
-        if "crel" in needs:
-            out["crel"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
-        if "cmi" in needs:
-            out["cmi"][i] = estimator.conditional_mutual_info_prepared(xk, target, xj)
+        for name in ("crel", "cmi"):
+            if name in needs:
+                out[name][i] = conditional(xk)
     return out
 
 
@@ -144,43 +161,92 @@ class CountTerms:
 
     Built once per search from the codes of every column and of the target;
     the marginal entropies ``H(X_k)`` and ``H(X_k, Y)`` are computed once.
-    Each step then counts, for all candidates at once, the joint codes
-    ``y + K_y (x_k + K_k z)`` with one ``np.bincount`` and gets both
-    ``H(X_k, Z, Y)`` and (summing ``y`` out) ``H(X_k, Z)``.
+    Each step counts, for all candidates at once, the table of each
+    candidate's levels against the levels of ``W = (Z, Y)`` (or of ``Z``
+    alone when only redundancies are needed), and gets both ``H(X_k, Z, Y)``
+    and (summing ``y`` out) ``H(X_k, Z)``.
+
+    The tables are counted by ANDing per-level bitmasks of the samples and
+    counting bits (``np.bitwise_count``, numpy >= 2) when the columns have
+    few levels and ``W`` few values; by one ``np.bincount`` of the joint codes
+    of a batch of candidates when the tables stay small; and otherwise by
+    :func:`~skmi.estimators._plugin.joint_entropies`, which sorts the codes
+    whose range is too large to count.
 
     Parameters
     ----------
-    codes : ndarray of shape (n_columns, n_samples), int64
-        Dense codes of each column.
+    codes : ndarray of shape (n_columns, n_samples), integer
+        Dense codes of each column (any unsigned or signed integer type; the
+        smallest one that holds them keeps the memory at one byte per value
+        for up to 256 levels).
     n_levels : ndarray of shape (n_columns,)
         Number of levels of each column.
     target : Variable
         A discrete target.
     """
 
+    #: largest ``K_max x K_w`` cells per candidate counted with bitmasks
+    MASK_CELLS = 128
+    #: largest number of levels of a column kept as bitmasks
+    MASK_LEVELS = 16
+    #: largest ``K_max x K_w`` cells per candidate counted as a table
+    TABLE_CELLS = 1 << 16
+
     def __init__(self, codes, n_levels, target):
         self.codes = codes
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
-        self.y = target.codes
+        self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
+        self.y = np.asarray(target.codes, dtype=np.int64)
         self.ky = int(target.n_levels)
-        self.xlogx = xlogx_table(codes.shape[1])
+        self.n = codes.shape[1]
+        self.xlogx = xlogx_table(self.n)
+        self.masks = None
+        if hasattr(np, "bitwise_count") and self.k_max <= self.MASK_LEVELS:
+            self.masks = level_masks(codes, self.k_max)
         self.h_y = self._single(self.y, self.ky)
-        self.h_xy, self.h_x = self._marginals(codes, self.n_levels)
+        self.h_xy, self.h_x = self._marginals(
+            codes, np.arange(codes.shape[0]), self.n_levels, self.masks
+        )
 
     def _single(self, codes, size):
         """Entropy of one code array."""
-        zero = np.zeros(1, dtype=np.int64)
-        return joint_entropies(
-            codes[None, :], zero, zero, codes, [size], self.xlogx
-        )[0][0]
+        counts = np.bincount(codes, minlength=size)
+        return float(table_entropies(counts[None, :], self.n, self.xlogx)[0])
 
-    def _marginals(self, codes, levels):
-        """``H(X, Y)`` and ``H(X)`` of every row of ``codes``."""
+    def _tables(self, codes, rows, k_max, w, kw, masks):
+        """Count tables of ``codes[rows]`` against ``w``, or None when too large."""
+        if masks is not None and k_max * kw <= self.MASK_CELLS:
+            return count_tables_masks(masks, rows, w, kw)
+        if k_max * kw <= self.TABLE_CELLS:
+            return count_tables(codes, rows, k_max, w, kw)
+        return None
+
+    def _joint(self, codes, rows, levels, masks, z, kz, with_y):
+        """``H(X, Z, Y)`` and ``H(X, Z)`` (or ``H(X, Z)`` and None) of the rows."""
+        rows = np.asarray(rows, dtype=np.intp)
+        ky = self.ky if with_y else 1
+        k_max = int(levels.max()) if levels.size else 1
+        if masks is not None:
+            k_max = masks.shape[1]
+        w = z * ky + self.y if with_y else z
+        tables = self._tables(codes, rows, k_max, w, kz * ky, masks)
+        if tables is None:
+            # many levels: the general kernel (sorting beyond its budget)
+            y = self.y if with_y else None
+            h, h_without_y = joint_entropies(
+                codes, rows, levels, z, ky * levels * kz, self.xlogx, y=y, ky=ky
+            )
+            return (h, h_without_y) if with_y else (h, None)
+        h = table_entropies(tables, self.n, self.xlogx)
+        if not with_y:
+            return h, None
+        folded = tables.reshape(rows.size, k_max, kz, ky).sum(axis=3)
+        return h, table_entropies(folded, self.n, self.xlogx)
+
+    def _marginals(self, codes, rows, levels, masks):
+        """``H(X, Y)`` and ``H(X)`` of the rows ``codes[rows]``."""
         zeros = np.zeros(codes.shape[1], dtype=np.int64)
-        return joint_entropies(
-            codes, np.arange(codes.shape[0]), np.zeros_like(levels), zeros,
-            self.ky * levels, self.xlogx, y=self.y, ky=self.ky,
-        )
+        return self._joint(codes, rows, levels, masks, zeros, 1, True)
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
@@ -195,26 +261,27 @@ class CountTerms:
         index = np.asarray(index, dtype=np.intp)
         return self.terms_of_codes(
             self.codes, index, self.n_levels[index], self.h_x[index],
-            self.h_xy[index], z_codes, kz, needs,
+            self.h_xy[index], z_codes, kz, needs, masks=self.masks,
         )
 
-    def terms_of_codes(self, codes, rows, levels, h_x, h_xy, z_codes, kz, needs):
+    def terms_of_codes(
+        self, codes, rows, levels, h_x, h_xy, z_codes, kz, needs, masks=None
+    ):
         """Terms of the code rows ``codes[rows]`` with ``Z``; see :meth:`terms`.
 
-        ``levels``, ``h_x`` and ``h_xy`` are those of ``rows``.
+        ``levels``, ``h_x`` and ``h_xy`` are those of ``rows``; ``masks``,
+        when given, are the :func:`~skmi.estimators._plugin.level_masks` of
+        ``codes``.
         """
         kz, ky = int(kz), self.ky
-        h_z = self._single(z_codes, kz)
-        h_zy = self._single(z_codes + kz * self.y, kz * ky)
+        levels = np.asarray(levels, dtype=np.int64)
+        z = np.asarray(z_codes, dtype=np.int64)
+        h_z = self._single(z, kz)
         if set(needs) == {"red"}:
-            h_xz, _ = joint_entropies(
-                codes, rows, levels, z_codes, levels * kz, self.xlogx
-            )
+            h_xz, _ = self._joint(codes, rows, levels, masks, z, kz, False)
             return {"red": h_x + h_z - h_xz}
-        h_xzy, h_xz = joint_entropies(
-            codes, rows, levels, z_codes, ky * levels * kz, self.xlogx,
-            y=self.y, ky=ky,
-        )
+        h_zy = self._single(z * ky + self.y, kz * ky)
+        h_xzy, h_xz = self._joint(codes, rows, levels, masks, z, kz, True)
         out = {}
         if "red" in needs:
             out["red"] = h_x + h_z - h_xz
@@ -238,7 +305,7 @@ class CountTerms:
         codes = self.codes[k][permutations]
         m = codes.shape[0]
         levels = np.full(m, self.n_levels[k])
-        h_xy, _ = self._marginals(codes, levels)
+        h_xy, _ = self._marginals(codes, np.arange(m), levels, None)
         return codes, np.arange(m), levels, np.full(m, self.h_x[k]), h_xy
 
 

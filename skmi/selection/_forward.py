@@ -18,11 +18,15 @@ from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
-from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._conditioning import FrenzelPompeStep
+from ..estimators._plugin import code_dtype, factorize, joint_codes
+from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
 from ._interactions import BlockOffers, resolve_interactions, screen_blocks
-from ._relevance import chunks, relevance
+from ._relevance import _counts_sparse, chunks, relevance
+from ._sparse_terms import SparseCountRunner
+from ._steptest import StepTester, decisive_exceedances
 
 __all__ = ["ForwardResult", "forward_select"]
 
@@ -33,9 +37,11 @@ class ForwardResult:
 
     selection_order: np.ndarray  #: indices of the selected features, in order
     gains: np.ndarray  #: criterion score of each selected feature when selected
-    pvalues: object  #: permutation p-value of each step, or None
+    pvalues: object  #: step-test p-value of each selected feature, or None
     relevance: np.ndarray  #: ``I(X_k; Y)`` of every feature
     stop_reason: str  #: why the search stopped
+    #: permutations each selected feature's test needed, or None without tests
+    n_permutations: object = None
     blocks: list = field(default_factory=list)  #: synergistic blocks entered
 
 
@@ -62,18 +68,36 @@ class _EstimatorTerms:
         return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
 
     def conditioning(self, selected):
-        cols = [self.columns[j] for j in selected]
-        z = cols[0] if len(cols) == 1 else Variable.join(*cols)
-        return z.precompute()
+        """The conditioning variable of ``selected`` and its per-step structures.
 
-    def _run(self, variables, z, needs):
+        With the k-NN estimator on a continuous target and a continuous
+        conditioning set, the structures of the Frenzel-Pompe estimator that
+        depend only on the target and the set are kept for every candidate
+        of the step (built on first use).
+        """
+        cols = [self.columns[j] for j in selected]
+        z = (cols[0] if len(cols) == 1 else Variable.join(*cols)).precompute()
+        step = None
+        if isinstance(self.estimator, KSG) and self.estimator.ties == "jitter":
+            step = FrenzelPompeStep.of_variables(
+                self.target, z, self.estimator.n_neighbors
+            )
+        return z, step
+
+    def _run(self, variables, conditioning, needs):
         if not variables:
             return _concat([], needs)
+        z, step = conditioning if conditioning is not None else (None, None)
         if effective_n_jobs(self.n_jobs) == 1:
-            return pair_terms(self.estimator, variables, z, self.target, needs)
+            return pair_terms(self.estimator, variables, z, self.target, needs, step)
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(pair_terms)(
-                self.estimator, [variables[i] for i in part], z, self.target, needs
+                self.estimator,
+                [variables[i] for i in part],
+                z,
+                self.target,
+                needs,
+                step,
             )
             for part in chunks(range(len(variables)), self.n_jobs)
         )
@@ -98,11 +122,14 @@ class _CountTermsRunner:
     """Pairwise terms of discrete variables by vectorised counting."""
 
     def __init__(self, columns, target, n_jobs):
-        self.counts = CountTerms(
-            np.vstack([c.codes for c in columns]),
-            [c.n_levels for c in columns],
-            target,
+        n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
+        # one byte per value for up to 256 levels
+        codes = np.empty(
+            (len(columns), target.n_samples), dtype=code_dtype(int(n_levels.max()))
         )
+        for j, c in enumerate(columns):
+            codes[j] = c.codes
+        self.counts = CountTerms(codes, n_levels, target)
         self.n = target.n_samples
         self.n_jobs = n_jobs
 
@@ -145,6 +172,8 @@ def _counts_apply(estimator, columns, target):
     """Whether vectorised counting gives the estimator's own values."""
     if not (target.is_discrete and all(c.is_discrete for c in columns)):
         return False
+    if getattr(estimator, "adjust", None) is not None:
+        return False
     if isinstance(estimator, PlugIn):
         return estimator.correction is None
     return isinstance(estimator, KSG)
@@ -169,6 +198,9 @@ class _Duplicates:
         self.keys = [self._key(j) for j in range(len(columns))]
 
     def _key(self, j):
+        if isinstance(self.columns, SparseColumns):
+            counts = self.columns.level_counts(j)
+            return ("d", counts.size, hash(counts.tobytes()))
         c = self.columns[j]
         if c.is_discrete:
             return ("d", c.n_levels, hash(np.sort(c.level_counts).tobytes()))
@@ -198,56 +230,31 @@ class _Duplicates:
 
 
 # --------------------------------------------------------------------------
-# the permutation test of the stopping rule
-# --------------------------------------------------------------------------
-#: target number of samples per stratum for continuous selected features
-_STRATUM_SIZE = 10
-
-
-def _strata(columns, selected, n):
-    """Codes of the strata within which a candidate is permuted.
-
-    The strata are the joint levels of the discrete selected features; each
-    continuous selected feature is cut into ``b`` equal-frequency bins, ``b``
-    the largest number that leaves about ``_STRATUM_SIZE`` samples per
-    stratum on average (``b = 1``, no stratification by the
-    continuous features, when the discrete levels already use them up).
-    """
-    discrete = [columns[j] for j in selected if columns[j].codes is not None]
-    continuous = [columns[j] for j in selected if columns[j].continuous is not None]
-    codes, size = np.zeros(n, dtype=np.int64), 1
-    if discrete:
-        codes, size = factorize(
-            joint_codes([c.codes for c in discrete], [c.n_levels for c in discrete])[0]
-        )
-    if continuous:
-        d = sum(c.continuous.shape[1] for c in continuous)
-        b = int(np.floor((n / (_STRATUM_SIZE * size)) ** (1.0 / d)))
-        if b >= 2:
-            parts, levels = [codes], [size]
-            for c in continuous:
-                for col in c.continuous.T:
-                    bc, kb = bin_quantile(col, b)
-                    parts.append(bc)
-                    levels.append(kb)
-            codes, size = factorize(joint_codes(parts, levels)[0])
-    return codes
-
-
-def _permutations(strata, n_permutations, rng):
-    """Permutations of ``0..n-1`` that keep every sample in its stratum."""
-    n = strata.shape[0]
-    base = np.argsort(strata, kind="stable")
-    out = np.empty((n_permutations, n), dtype=np.intp)
-    for b in range(n_permutations):
-        shuffled = np.lexsort((rng.random_sample(n), strata))
-        out[b, base] = shuffled
-    return out
-
-
-# --------------------------------------------------------------------------
 # the search
 # --------------------------------------------------------------------------
+#: scores closer than this are tied
+_TIE = 1e-12
+
+
+def _pick(candidates, scores, rel):
+    """The candidate of highest score, and its score.
+
+    Scores within ``_TIE`` of the best are tied; ties, and a step where no
+    candidate's score is estimable (NaN), go to the most relevant candidate
+    (highest ``I(X_k; Y)``), then to the smallest index. Column order alone
+    never decides a step whose gains all vanish (e.g. the plug-in ``"cmi"``
+    once every joint cell is empty).
+    """
+    candidates = np.asarray(candidates)
+    scores = np.asarray(scores, dtype=np.float64)
+    finite = np.where(np.isnan(scores), -np.inf, scores)
+    top = finite.max()
+    tied = finite >= top - _TIE if np.isfinite(top) else np.ones(scores.size, bool)
+    r = np.where(np.isnan(rel[candidates]), -np.inf, rel[candidates])
+    order = np.lexsort((candidates, -r, ~tied))
+    i = int(order[0])
+    return int(candidates[i]), float(scores[i])
+
 class _Search:
     def __init__(self, runner, columns, criterion, beta, rel, n_jobs):
         self.runner = runner
@@ -265,12 +272,10 @@ class _Search:
             self.batch = max(256, self.batch)
 
     def best(self, candidates):
-        """The candidate of highest score (smallest index among ties) and its score."""
+        """The candidate of highest score and its score (ties: see :func:`_pick`)."""
         if self.criterion == "cmim" and self.selected:
             return self._best_lazy(candidates)
-        scores = self.acc.scores(candidates)
-        i = int(np.argmax(scores))
-        return int(candidates[i]), float(scores[i])
+        return _pick(candidates, self.acc.scores(candidates), self.rel)
 
     def _fold(self, ks, position):
         j = self.selected[position]
@@ -278,26 +283,30 @@ class _Search:
         self.acc.add(t, ks)
 
     def _best_lazy(self, candidates):
+        """CMIM's best candidate, folding in only the terms that can matter.
+
+        The partial minima only decrease, so candidates are completed in
+        decreasing order of their partial minimum until the next one cannot
+        reach (or tie) the best complete score.
+        """
         s = len(self.selected)
         partial = self.acc.minimum
         ordering = candidates[np.lexsort((candidates, -partial[candidates]))]
-        best_k, best = -1, -np.inf
+        best = -np.inf
+        done = []
         for start in range(0, ordering.size, self.batch):
             batch = ordering[start : start + self.batch]
-            viable = (partial[batch] > best) | (
-                (partial[batch] == best) & (batch < best_k)
-            )
-            if not viable[0]:
+            batch = batch[partial[batch] >= best - _TIE]
+            if batch.size == 0:
                 break
-            batch = batch[viable]
             for position in range(int(self.n_folded[batch].min()), s):
                 ks = batch[self.n_folded[batch] <= position]
                 self._fold(ks, position)
                 self.n_folded[ks] = position + 1
-            for k in batch:
-                if partial[k] > best or (partial[k] == best and k < best_k):
-                    best_k, best = int(k), float(partial[k])
-        return best_k, best
+            done.append(batch)
+            best = max(best, float(np.nanmax(partial[batch], initial=-np.inf)))
+        done = np.concatenate(done) if done else candidates
+        return _pick(done, partial[done], self.rel)
 
     def select(self, k):
         self.selected.append(int(k))
@@ -311,38 +320,12 @@ class _Search:
         z = self.runner.conditioning(selected)
         self.acc.add(self.runner.terms(candidates, z, self.needs), candidates)
 
-    def null_scores(self, k, permutations):
-        """Scores of copies of column ``k`` permuted by each row of ``permutations``."""
-        runner, c = self.runner, self.criterion
-        s = len(self.selected)
-        if s == 0 or c in ("mim", "mifs", "mrmr", "cife", "icap"):
-            rel = runner.permuted_relevance(k, permutations)
-        else:
-            rel = np.zeros(permutations.shape[0])
-        acc = Accumulator(c, rel, self.beta)
-        if c == "cmi" and s:
-            z = runner.conditioning(self.selected)
-            acc.add(runner.permuted_terms(k, permutations, z, self.needs))
-        elif self.needs:
-            for j in self.selected:
-                z = runner.conditioning([j])
-                acc.add(runner.permuted_terms(k, permutations, z, self.needs))
-        for j in self.selected:
-            acc.step(self.rel[j])
-        return acc.scores()
 
-
-def _pvalue(search, k, score, n_samples, n_permutations, rng):
-    strata = _strata(search.columns, search.selected, n_samples)
-    block = max(1, min(n_permutations, 20_000_000 // max(1, n_samples)))
-    exceed = 0
-    done = 0
-    while done < n_permutations:
-        m = min(block, n_permutations - done)
-        perms = _permutations(strata, m, rng)
-        exceed += int(np.sum(search.null_scores(k, perms) >= score))
-        done += m
-    return (1.0 + exceed) / (1.0 + n_permutations)
+def _not_significant(step, alpha):
+    return (
+        f"p-value {step.pvalue:.3g} > alpha={alpha:g} "
+        f"({step.n_permutations} permutations)"
+    )
 
 
 def forward_select(
@@ -354,10 +337,11 @@ def forward_select(
     n_features_to_select="auto",
     tol=None,
     alpha=0.05,
-    n_permutations=100,
+    n_permutations=19,
     beta=1.0,
     raw=None,
     constant=None,
+    categorical=None,
     rng=None,
     n_jobs=None,
     verbose=0,
@@ -380,11 +364,15 @@ def forward_select(
     n_features_to_select : int or "auto"
         Number of features to select, or "auto" for the stopping rule: stop
         when the best candidate's score is below ``tol`` (when ``tol`` is not
-        None) or not significant at level ``alpha`` under the conditional
-        permutation test. The first feature is always selected.
+        None), or else when the step test of
+        :class:`~skmi.selection._steptest.StepTester` does not reject at
+        level ``alpha``. The first step is tested too, so "auto" may select
+        no feature.
     tol : float or None
     alpha : float
     n_permutations : int
+        Largest number of permutations per step test; the drawing stops as
+        soon as the decision at level ``alpha`` is known.
     beta : float
         MIFS redundancy weight.
     raw : ndarray of shape (n_samples, n_columns) or None
@@ -394,8 +382,12 @@ def forward_select(
         Columns that hold a single value: their relevance is set to 0 and,
         like exact duplicates of selected columns, they are chosen only when
         no other candidate is left.
+    categorical : ndarray of shape (n_columns,), bool, or None
+        Which columns are categorical for the step test (None: every column
+        prepared as discrete codes, including binned continuous ones).
     rng : numpy.random.RandomState
-        Source of the permutations (drawn in this process).
+        Source of the step tests' subsample and permutations (drawn in this
+        process).
     n_jobs : int or None
     verbose : int
     feature_names : sequence of str or None
@@ -405,7 +397,8 @@ def forward_select(
         "auto": pairs when there are few features (see
         :mod:`skmi.selection._interactions`). Significant synergistic sets
         are offered at each step and enter as blocks of consecutive
-        selections.
+        selections, which the step test does not test again (the screen
+        tested them).
     path_state : PathState or None
         A path to resume and to store the path in (see
         :mod:`skmi.selection._cache`); integer ``n_features_to_select`` only.
@@ -416,7 +409,6 @@ def forward_select(
     """
     start = time.perf_counter()
     n_columns = len(columns)
-    n_samples = target.n_samples
     if criterion == "disr" and not (
         target.is_discrete and all(c.is_discrete for c in columns)
     ):
@@ -428,7 +420,9 @@ def forward_select(
             "columns and target as discrete, or choose another criterion."
         )
     target.precompute()
-    if _counts_apply(estimator, columns, target):
+    if _counts_sparse(estimator, columns, target, None):
+        runner = SparseCountRunner(estimator, columns, target, n_jobs)
+    elif _counts_apply(estimator, columns, target):
         runner = _CountTermsRunner(columns, target, n_jobs)
     else:
         for c in columns:
@@ -444,10 +438,24 @@ def forward_select(
     search = _Search(runner, columns, criterion, beta, rel, n_jobs)
     duplicates = _Duplicates(columns, raw)
     auto = isinstance(n_features_to_select, str)
+    tested = auto and tol is None
+    tester = None
+    if tested:
+        if categorical is None:
+            categorical = np.array([c.is_discrete for c in columns], dtype=bool)
+        tester = StepTester(
+            columns,
+            target,
+            categorical,
+            rng,
+            n_permutations,
+            decisive_exceedances(alpha, n_permutations),
+            workers=effective_n_jobs(n_jobs),
+        )
     n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
     available = np.ones(n_columns, dtype=bool)
-    gains, pvalues = [], []
-    stop_reason = "n_features_to_select reached"
+    gains, pvalues, n_used = [], [], []
+    stop_reason = "all features selected" if auto else "n_features_to_select reached"
     if path_state is not None and path_state.saved:
         offers = path_state.restore(search, available, deferred, gains)
     else:
@@ -456,44 +464,66 @@ def forward_select(
             size=resolve_interactions(interactions, n_columns), alpha=alpha,
             n_permutations=n_permutations, rng=rng, exclude=deferred, n_jobs=n_jobs,
         ))
+    # whether the scores include the last selected feature (a stored path
+    # ends before its candidates were evaluated against it)
+    current = False
     while len(search.selected) < n_max:
         step_start = time.perf_counter()
         pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
+        step = None
+        if tested and not offers.queued:
+            # the largest statistic first: when even it is not significant,
+            # no candidate is, and the step's scores are not needed
+            step = tester.test(search.selected, pool)
+            if step.pvalue > alpha:
+                if offers.offer(search.selected):  # a block before stopping
+                    continue
+                stop_reason = _not_significant(step, alpha)
+                break
+        if search.selected and not current:
+            search.update(np.flatnonzero(available))
+            current = True
         if not offers.queued:
             k, score = search.best(pool)
             offers.offer(search.selected, k, score)
         in_block = offers.queued
         if in_block:  # a member of a synergistic block, tested by the screen
-            k, p = offers.pop()
+            k, block = offers.pop()
             score = search.best(np.array([k]))[1]
-            p = p if auto and tol is None else None
         else:
-            p = None
-            if auto and tol is None:
-                p = _pvalue(search, k, score, n_samples, n_permutations, rng)
-        if auto and search.selected and not in_block:
             stop = None
-            if tol is not None and score < tol:
+            if auto and not np.isfinite(score):
+                stop = "no candidate's score is estimable"
+            elif auto and tol is not None and score < tol:
                 stop = f"best score {score:.4g} < tol={tol:g}"
-            elif p is not None and p > alpha:
-                stop = f"p-value {p:.3g} > alpha={alpha:g}"
+            elif tested:
+                step = step.pvalue_at(tester.observed_of(k))
+                if step.pvalue > alpha:
+                    stop = _not_significant(step, alpha)
             if stop is not None:
                 if offers.offer(search.selected):  # a block before stopping
                     continue
                 stop_reason = stop
                 break
+        p = None
+        if tested:
+            p, used = (block.pvalue, block.n_permutations) if in_block else (
+                step.pvalue, step.n_permutations
+            )
+            pvalues.append(p)
+            n_used.append(used)
         search.select(k)
+        current = False
         available[k] = False
         gains.append(score)
-        if p is not None:
-            pvalues.append(p)
         remaining = np.flatnonzero(available)
         deferred[remaining] |= duplicates.of(k, remaining)
         if verbose > 0:
             name = feature_names[k] if feature_names is not None else f"x{k}"
             extra = "" if p is None else f", p-value {p:.3g}"
+            extra += " (synergistic block)" if in_block else ""
             units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
             print(
                 f"[forward {criterion}] step {len(search.selected)}: {name} "
@@ -501,8 +531,6 @@ def forward_select(
                 f"{time.perf_counter() - step_start:.2f} s "
                 f"(total {time.perf_counter() - start:.2f} s)"
             )
-        if len(search.selected) < n_max:
-            search.update(remaining)
     if verbose > 0:
         print(f"[forward {criterion}] stopped: {stop_reason}")
     if path_state is not None:
@@ -510,8 +538,9 @@ def forward_select(
     return ForwardResult(
         selection_order=np.asarray(search.selected, dtype=np.intp),
         gains=np.asarray(gains, dtype=np.float64),
-        pvalues=np.asarray(pvalues, dtype=np.float64) if auto and tol is None else None,
+        pvalues=np.asarray(pvalues, dtype=np.float64) if tested else None,
         relevance=rel,
         stop_reason=stop_reason,
+        n_permutations=np.asarray(n_used, dtype=np.int64) if tested else None,
         blocks=list(offers.entered),
     )

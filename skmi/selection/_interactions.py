@@ -23,10 +23,12 @@ Significance is valid for the best of all screened sets: the target is
 permuted, the statistics of every set are recomputed on each permutation and
 the adjusted p-value of a set is the proportion of permutations whose
 *maximum over all sets* reaches the set's statistic (the single-step
-max-statistic method of Westfall and Young). The permutations are stopped
-early (Besag and Clifford) once the best set can no longer be significant.
-The test lives in :func:`max_statistic_pvalues`; it only sees a function that
-maps permutations to the maxima of the null statistics.
+max-statistic method of Westfall and Young). The permutations are drawn by
+the sequential Monte Carlo test of the forward search's steps
+(:func:`~skmi.selection._steptest.sequential_pvalue`, Besag and Clifford),
+which stops as soon as the decision of the best set is known. The test lives
+in :func:`max_statistic_pvalues`; it only sees a function that maps
+permutations to the maxima of the null statistics.
 
 The significant sets are then confirmed with the selector's information
 estimator (``I(X_B; Y) - sum_i I(X_i; Y)`` on the prepared, unbinned columns)
@@ -54,11 +56,14 @@ from joblib import effective_n_jobs
 from threadpoolctl import ThreadpoolController
 
 from ..estimators._plugin import bin_quantile, factorize, joint_codes, xlogx_table
+from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
+from ._steptest import decisive_exceedances, sequential_pvalue
 
 __all__ = [
     "Block",
     "BlockOffers",
+    "level_permutations",
     "max_statistic_pvalues",
     "resolve_interactions",
     "screen_blocks",
@@ -66,8 +71,9 @@ __all__ = [
 
 #: ``interactions="auto"`` screens pairs up to this many features
 AUTO_MAX_FEATURES = 100
-#: exceedances of the best set after which the permutations stop
-EARLY_STOP = 10
+#: permutations of the screen, at least (the step test of a forward search
+#: may use fewer, but a screen of many sets needs a finer p-value)
+MIN_PERMUTATIONS = 99
 #: significant sets confirmed with the selector's estimator, at most
 MAX_CONFIRMED = 10
 #: samples of the screen, at most (a random subset beyond)
@@ -91,6 +97,7 @@ class Block:
     statistic: float  #: screening statistic (binned, bias-adjusted, nats)
     pvalue: float  #: max-statistic adjusted permutation p-value
     synergy: float  #: ``I(X_B; Y) - sum_i I(X_i; Y)`` by the estimator, nats
+    n_permutations: int = 0  #: permutations drawn by the screen's test of its family
 
 
 def resolve_interactions(interactions, n_features):
@@ -129,7 +136,7 @@ class BlockOffers:
         return bool(self.members)
 
     def pop(self):
-        """The next queued member and its block's p-value."""
+        """The next queued member and its :class:`Block`."""
         return self.members.pop(0)
 
     def offer(self, selected, pick=None, score=None):
@@ -154,77 +161,97 @@ class BlockOffers:
         self.pending.remove(block)
         first = [pick] if pick in block.members else []
         order = tuple(first + [k for k in block.members if k not in first])
-        self.entered.append(replace(block, members=order))
-        self.members = [(k, block.pvalue) for k in order]
+        block = replace(block, members=order)
+        self.entered.append(block)
+        self.members = [(k, block) for k in order]
         return True
 
 
 # --------------------------------------------------------------------------
-# the permutation test (max statistic, early stopping)
+# the permutation test (max statistic, sequential)
 # --------------------------------------------------------------------------
+def level_permutations(level, n_permutations):
+    """The screen's largest number of permutations: ``n_permutations``, at
+    least ``MIN_PERMUTATIONS``, and enough that a test of ``level`` can
+    reject (the smallest p-value, ``1 / (B + 1)``, at most ``level``)."""
+    return max(
+        int(n_permutations), MIN_PERMUTATIONS, int(np.ceil(1.0 / level - 1e-9)) - 1
+    )
+
+
 def max_statistic_pvalues(
     observed, null_maxima, n_samples, n_permutations, rng, *, families=None,
-    early_stop=EARLY_STOP, batch=20,
+    alpha=0.05,
 ):
     """Single-step max-statistic adjusted permutation p-values.
+
+    Each family of sets is tested at level ``alpha / n_families`` by the
+    sequential Monte Carlo test of
+    :func:`~skmi.selection._steptest.sequential_pvalue` on the maximum of
+    its null statistics: the permutations stop as soon as the decision of
+    the family's best set at that level is known
+    (:func:`~skmi.selection._steptest.decisive_exceedances`), and every
+    other set of the family gets its p-value on the same draws
+    (:meth:`~skmi.selection._steptest.StepTest.pvalue_at`).
 
     Parameters
     ----------
     observed : ndarray of shape (n_sets,)
         Statistic of every screened set on the data.
     null_maxima : callable
-        ``null_maxima(permutations)`` with ``permutations`` of shape
-        ``(m, n_samples)`` returns an array of shape ``(m, n_families)``: for
-        each permutation of the target, the maximum of the statistics of the
-        sets of each family.
+        ``null_maxima(permutations, family)`` with ``permutations`` of shape
+        ``(m, n_samples)`` returns an array of shape ``(m, 1)``: for each
+        permutation of the target, the maximum of the statistics of the sets
+        of ``family``.
     n_samples : int
     n_permutations : int
-        Largest number of permutations.
+        Largest number of permutations per family (raised to the smallest
+        number that can reject at the family's level, see
+        :func:`level_permutations`).
     rng : numpy.random.RandomState
         Source of the permutations (drawn here, in this process).
     families : ndarray of shape (n_sets,), int, or None
         Family of each set (each family has its own maximum); None: one.
-    early_stop : int
-        Stop when, in every family, the best set has been reached this many
-        times (none of the sets can then be significant at any usual level).
-    batch : int
-        Permutations evaluated per call of ``null_maxima``.
+    alpha : float
+        Family-wise level of the screen.
 
     Returns
     -------
     pvalues : ndarray of shape (n_sets,)
-        ``(1 + #{b : max_b >= s}) / (1 + B)`` after ``B = n_permutations``
-        permutations; after an early stop at ``b`` permutations, the
-        sequential p-value ``#{max_b >= s} / b`` of Besag and Clifford.
-    n_done : int
-        Number of permutations evaluated.
+        ``(1 + #{b : max_b >= s}) / (1 + B)`` after ``B`` permutations, or
+        the sequential p-value of Besag and Clifford after an early stop.
+    n_done : ndarray of shape (n_families,)
+        Permutations drawn for each family.
     """
     observed = np.asarray(observed, dtype=np.float64)
+    if observed.size == 0:
+        return np.ones(0), np.zeros(0, dtype=np.int64)
     families = (
         np.zeros(observed.size, dtype=np.intp) if families is None
         else np.asarray(families, dtype=np.intp)
     )
-    n_families = int(families.max()) + 1 if observed.size else 0
-    if observed.size == 0:
-        return np.ones(0), 0
-    best = np.array([observed[families == f].max() for f in range(n_families)])
-    maxima = []
-    done = 0
-    stopped = False
-    while done < n_permutations:
-        m = min(batch, n_permutations - done)
-        perms = np.vstack([rng.permutation(n_samples) for _ in range(m)])
-        maxima.append(np.asarray(null_maxima(perms), dtype=np.float64))
-        done += m
-        reached = (np.vstack(maxima) >= best).sum(axis=0)
-        if np.all(reached >= early_stop) and done < n_permutations:
-            stopped = True
-            break
-    maxima = np.vstack(maxima)[:, families]  # (done, n_sets)
-    exceed = (maxima >= observed).sum(axis=0)
-    if stopped:
-        return exceed / done, done
-    return (1.0 + exceed) / (1.0 + done), done
+    n_families = int(families.max()) + 1
+    level = alpha / n_families
+    n_max = level_permutations(level, n_permutations)
+    n_exceed = decisive_exceedances(level, n_max)
+    pvalues = np.ones(observed.size)
+    n_done = np.zeros(n_families, dtype=np.int64)
+
+    def draw(b):
+        return np.vstack([rng.permutation(n_samples) for _ in range(b)])
+
+    for f in range(n_families):
+        sets = np.flatnonzero(families == f)
+        test = sequential_pvalue(
+            float(observed[sets].max()),
+            lambda perms, f=f: null_maxima(perms, f),
+            draw,
+            n_max,
+            n_exceed,
+        )
+        pvalues[sets] = [test.pvalue_at(float(v)).pvalue for v in observed[sets]]
+        n_done[f] = test.null.size
+    return pvalues, n_done
 
 
 # --------------------------------------------------------------------------
@@ -387,14 +414,17 @@ class _Screen:
             np.ones(self.triples.shape[0], dtype=np.intp),
         ]
 
-    def statistics(self, y):
-        """Bias-adjusted synergy of every pair (then every triple)."""
+    def _pairs(self, y):
         t = self.tables
         h_xy = t.with_target(y, self.ky)
         info = t.h_pair + self.h_y - h_xy - self.pair_bias
         single = np.diag(info) + np.diag(self.pair_bias) - self.single_bias
         i, j = self.iu
-        pairs = info[i, j] - single[i] - single[j]
+        return info[i, j] - single[i] - single[j], info, single
+
+    def statistics(self, y):
+        """Bias-adjusted synergy of every pair (then every triple)."""
+        pairs, info, single = self._pairs(y)
         if not self.triples.shape[0]:
             return pairs
         return np.r_[pairs, self._triples(y, info, single)]
@@ -410,14 +440,17 @@ class _Screen:
         ])
         return joint - splits
 
-    def null_maxima(self, permutations):
-        n_families = 2 if self.triples.shape[0] else 1
-        fam = self.families
-        out = np.empty((permutations.shape[0], n_families))
+    def null_maxima(self, permutations, family=0):
+        """The largest statistic of the pairs (family 0) or of the triples
+        (family 1) for each permuted target, shape ``(m, 1)``."""
+        out = np.empty((permutations.shape[0], 1))
+        n_pairs = self.iu[0].size
         for r, perm in enumerate(permutations):
-            s = self.statistics(self.y[perm])
-            for f in range(n_families):
-                out[r, f] = s[fam == f].max()
+            if family == 0:
+                s = self._pairs(self.y[perm])[0]
+            else:
+                s = self.statistics(self.y[perm])[n_pairs:]
+            out[r, 0] = s.max()
         return out
 
 
@@ -435,8 +468,9 @@ def screen_blocks(
     estimator : BaseMIEstimator
         The selector's estimator: confirms the synergy of the significant
         sets on the prepared columns.
-    columns : list of Variable
-        Prepared features.
+    columns : list of Variable or SparseColumns
+        Prepared features (sparse ones are restricted to the screen's rows
+        before any column is coded).
     target : Variable
         Prepared target.
     relevance : ndarray of shape (n_columns,)
@@ -447,7 +481,8 @@ def screen_blocks(
     alpha : float
         Family-wise error rate of the screen.
     n_permutations : int
-        Largest number of permutations of the target.
+        Largest number of permutations of the target per family (raised as
+        :func:`level_permutations` says).
     rng : numpy.random.RandomState
         Not advanced: the screen draws from a generator seeded by a copy of
         it, so the rest of the fit sees the same random numbers with or
@@ -469,30 +504,38 @@ def screen_blocks(
     if size < 2 or keep.size < 2:
         return []
     own_rng = np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED))
+    # the rows first, then the coarse codes one column at a time: never a
+    # dense copy of all columns on all rows (nor of sparse input)
+    sub_target, sub_columns = target, columns
+    if n > MAX_SCREEN_SAMPLES:
+        rows = np.sort(own_rng.choice(n, MAX_SCREEN_SAMPLES, replace=False))
+        sub_target = target.take(rows)
+        sub_columns = (
+            columns.take(rows) if isinstance(columns, SparseColumns) else None
+        )
+        n = MAX_SCREEN_SAMPLES
+
+    def column(k):
+        if sub_columns is None:
+            return columns[k].take(rows)
+        return sub_columns[k]
+
     # class labels are kept up to 20 classes (one matrix product each)
-    y, ky = _codes(target, screening_bins(n, 1), max_levels=20)
+    y, ky = _codes(sub_target, screening_bins(n, 1), max_levels=20)
     if ky < 2:
         return []
     n_bins = screening_bins(n, ky)
-    coded = [_codes(columns[k], n_bins) for k in keep]
-    codes = np.vstack([c for c, _ in coded])
-    levels = np.array([lv for _, lv in coded])
-    if n > MAX_SCREEN_SAMPLES:
-        rows = np.sort(own_rng.choice(n, MAX_SCREEN_SAMPLES, replace=False))
-        y, ky = factorize(y[rows])
-        coded = [factorize(c[rows]) for c in codes]
-        codes = np.vstack([c for c, _ in coded])
-        levels = np.array([lv for _, lv in coded])
-        n = MAX_SCREEN_SAMPLES
-        if ky < 2:
-            return []
+    codes = np.empty((keep.size, n), dtype=np.int64)
+    levels = np.empty(keep.size, dtype=np.int64)
+    for i, k in enumerate(keep):
+        codes[i], levels[i] = _codes(column(k), n_bins)
     with _blas_threads(n_jobs):
         screen = _Screen(codes, levels, y, ky, size)
         observed = screen.statistics(y)
         families = screen.families
-        pvalues, _ = max_statistic_pvalues(
+        pvalues, n_done = max_statistic_pvalues(
             observed, screen.null_maxima, n, n_permutations, own_rng,
-            families=families,
+            families=families, alpha=alpha,
         )
     level = alpha / (families.max() + 1)
     significant = np.flatnonzero(pvalues <= level)
@@ -507,9 +550,10 @@ def screen_blocks(
         )
         if synergy > 0 and synergy > float(np.max(relevance[list(members)])):
             order = sorted(members, key=lambda k: (-relevance[k], k))
-            candidates.append(
-                Block(tuple(order), float(observed[s]), float(pvalues[s]), synergy)
-            )
+            candidates.append(Block(
+                tuple(order), float(observed[s]), float(pvalues[s]), synergy,
+                int(n_done[families[s]]),
+            ))
     blocks, used = [], set()
     for b in sorted(candidates, key=lambda b: -b.synergy):
         if used.isdisjoint(b.members):

@@ -4,7 +4,9 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-__all__ = ["chunks", "relevance"]
+from ..estimators._sparse import SparseColumns
+
+__all__ = ["chunks", "relevance", "subset"]
 
 
 def chunks(items, n_jobs, per_worker=2):
@@ -18,6 +20,56 @@ def chunks(items, n_jobs, per_worker=2):
     n_chunks = max(1, min(len(items), effective_n_jobs(n_jobs) * per_worker))
     parts = np.array_split(np.asarray(items, dtype=object), n_chunks)
     return [list(c) for c in parts if len(c)]
+
+
+def subset(columns, index):
+    """The prepared columns ``index``; sparse columns stay sparse."""
+    if isinstance(columns, SparseColumns):
+        return columns.subset(index)
+    return [columns[j] for j in index]
+
+
+def level_totals(columns, j):
+    """Counts of the occupied levels of the discrete column ``j`` (any order)."""
+    if isinstance(columns, SparseColumns):
+        return columns.level_counts(j)
+    codes = columns[j].codes
+    if codes is None:
+        return np.ones(1, dtype=np.int64)
+    counts = np.bincount(codes)
+    return counts[counts > 0]
+
+
+def _counts_sparse(estimator, columns, target, conditioning):
+    """Whether plug-in counts of the stored entries give the estimator's values."""
+    from ..estimators import KSG, PlugIn
+
+    if not isinstance(columns, SparseColumns) or conditioning is not None:
+        return False
+    if not target.is_discrete:
+        return False
+    if isinstance(estimator, PlugIn):
+        return estimator.correction is None
+    return isinstance(estimator, KSG)
+
+
+def adjusts_for_chance(estimator):
+    """Whether the estimator's discrete counts are adjusted for chance."""
+    return getattr(estimator, "adjust", None) == "chance"
+
+
+def _sparse_relevance(estimator, columns, target, n_jobs):
+    chance = adjusts_for_chance(estimator)
+    parts = [
+        slice(int(part[0]), int(part[-1]) + 1)
+        for part in chunks(range(len(columns)), n_jobs)
+    ]
+    if len(parts) == 1:
+        return columns.mutual_info(target, chance=chance)
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(columns.mutual_info)(target, part, chance) for part in parts
+    )
+    return np.concatenate(results)
 
 
 def _relevance_chunk(estimator, columns, target, conditioning):
@@ -49,9 +101,11 @@ def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
     scores : ndarray of shape (n_columns,)
         Estimates in nats, unclipped.
     """
-    if not columns:
+    if not len(columns):
         return np.zeros(0)
     target.precompute()
+    if _counts_sparse(estimator, columns, target, conditioning):
+        return _sparse_relevance(estimator, columns, target, n_jobs)
     if conditioning is not None:
         conditioning.precompute()
     if effective_n_jobs(n_jobs) == 1:

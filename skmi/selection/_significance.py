@@ -1,33 +1,150 @@
 """Significance of relevance estimates: permutation and G-test p-values.
 
 Both tests take the raw (unclipped) estimates ``I(X_k; Y)`` of prepared
-columns against a prepared target and return one p-value per column.
+columns against a prepared target and return one p-value per column;
+:func:`adjust_pvalues` corrects a vector of p-values for multiple testing.
+
+References
+----------
+.. [1] D. A. Williams, "Improved likelihood ratio tests for complete
+   contingency tables", Biometrika 63(1), 1976.
+.. [2] W. G. Cochran, "Some methods for strengthening the common chi-square
+   tests", Biometrics 10(4), 1954.
+.. [3] J. Besag and P. Clifford, "Sequential Monte Carlo p-values",
+   Biometrika 78(2), 1991.
+.. [4] Y. Benjamini and Y. Hochberg, "Controlling the false discovery rate:
+   a practical and powerful approach to multiple testing", Journal of the
+   Royal Statistical Society B 57(1), 1995.
 """
+
+from functools import partial
 
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._relevance import chunks, relevance
+from ._relevance import chunks, level_totals, relevance, subset
 
-__all__ = ["g_test_pvalues", "permutation_pvalues"]
+__all__ = [
+    "adjust_pvalues",
+    "g_test_pvalues",
+    "permutation_pvalues",
+    "sparse_tables",
+    "williams_q",
+]
+
+#: relative tolerance within which a permuted statistic ties the observed one
+_TIES = 1e-12
 
 #: Permutation seeds are drawn in ``[0, _MAX_SEED)``.
 _MAX_SEED = np.iinfo(np.int32).max
 
+#: Cochran's rule: the chi-square approximation of a table is trusted when
+#: at most ``_MAX_SHARE_SMALL`` of its expected counts are below
+#: ``_SMALL_EXPECTED`` and none is below 1.
+_SMALL_EXPECTED = 5
+_MAX_SHARE_SMALL = 0.2
 
-def _exceedances(estimator, columns, target, observed, seeds):
-    """Count, per column, the permutations whose estimate reaches ``observed``."""
-    counts = np.zeros(len(columns), dtype=np.int64)
-    n_samples = target.n_samples
-    for seed in seeds:
+#: permutations of the G-test's fallback when no number is given
+FALLBACK_PERMUTATIONS = 999
+
+#: the G-test's fallback stops permuting for a column once this many
+#: permutations reach its statistic (Besag and Clifford)
+STOP_AFTER = 10
+
+#: permutations evaluated between two stopping decisions
+_BLOCK = 64
+
+
+# --------------------------------------------------------------------------
+# permutation p-values
+# --------------------------------------------------------------------------
+def _hits(statistic, observed, n_samples, seeds):
+    """``statistic(order_b) >= observed`` for each seed, one row per seed."""
+    rows = np.zeros((len(seeds), observed.shape[0]), dtype=bool)
+    # a permuted table equal to the observed one up to the order of its cells
+    # gives the same statistic but for rounding: such ties count as reached
+    reached = observed - _TIES * (1.0 + np.abs(observed))
+    for i, seed in enumerate(seeds):
         order = np.random.RandomState(seed).permutation(n_samples)
-        counts += relevance(estimator, columns, target.take(order)) >= observed
-    return counts
+        rows[i] = statistic(order) >= reached
+    return rows
+
+
+def _block_hits(statistic, observed, n_samples, seeds, n_jobs):
+    if effective_n_jobs(n_jobs) == 1:
+        return _hits(statistic, observed, n_samples, seeds)
+    return np.vstack(
+        Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_hits)(statistic, observed, n_samples, part)
+            for part in chunks(seeds, n_jobs)
+        )
+    )
+
+
+def _monte_carlo_pvalues(
+    statistic_of, observed, n_samples, n_permutations, rng, n_jobs, stop_after=None
+):
+    """Monte Carlo p-values of the columns' statistics under permutations.
+
+    ``statistic_of(index)`` is the function ``order -> statistics of the
+    columns index`` under the permutation ``order`` of the samples. With
+    ``stop_after=None`` the p-value is ``(1 + #{b : T_b >= T}) / (1 + B)``
+    over the ``B = n_permutations`` permutations. With ``stop_after=h`` a
+    column stops once ``h`` permutations reached its statistic, at the
+    ``l``-th permutation, with the p-value ``h / l`` (Besag and Clifford,
+    1991); columns that never do get ``(1 + g) / (1 + B)``, ``g < h`` their
+    count. Both are valid: ``P(p <= a) <= a`` under exchangeability.
+
+    One seed per permutation is drawn from ``rng`` before any parallel work,
+    and the stopping points are exact whatever the blocks, so the p-values
+    do not depend on ``n_jobs``.
+    """
+    observed = np.asarray(observed, dtype=float)
+    seeds = rng.randint(_MAX_SEED, size=n_permutations)
+    m = observed.shape[0]
+    pvalues = np.empty(m)
+    counts = np.zeros(m, dtype=np.int64)
+    active = np.arange(m)
+    for start in range(0, n_permutations, _BLOCK):
+        if active.size == 0:
+            break
+        hits = _block_hits(
+            statistic_of(active),
+            observed[active],
+            n_samples,
+            seeds[start : start + _BLOCK],
+            n_jobs,
+        )
+        running = counts[active] + np.cumsum(hits, axis=0)
+        counts[active] = running[-1]
+        if stop_after is not None:
+            done = running[-1] >= stop_after
+            stops = start + 1 + np.argmax(running[:, done] >= stop_after, axis=0)
+            pvalues[active[done]] = stop_after / stops
+            active = active[~done]
+    pvalues[active] = (1.0 + counts[active]) / (1.0 + n_permutations)
+    return pvalues
+
+
+def _permuted_relevance(estimator, columns, target, order):
+    return relevance(estimator, columns, target.take(order))
+
+
+def _relevance_of(estimator, columns, target, index):
+    return partial(_permuted_relevance, estimator, subset(columns, index), target)
 
 
 def permutation_pvalues(
-    estimator, columns, target, observed, *, n_permutations, rng, n_jobs=None
+    estimator,
+    columns,
+    target,
+    observed,
+    *,
+    n_permutations,
+    rng,
+    n_jobs=None,
+    stop_after=None,
 ):
     """Permutation p-values of ``I(X_k; Y)`` for every prepared column.
 
@@ -47,64 +164,206 @@ def permutation_pvalues(
     observed : ndarray of shape (n_columns,)
         Raw estimates on the unpermuted target.
     n_permutations : int
-        Number of permutations (at least 1).
+        Number of permutations (at least 1); the largest number with
+        `stop_after`.
     rng : numpy.random.RandomState
         Source of the permutations. One seed per permutation is drawn from it
         here, before any parallel work, so the p-values do not depend on
         ``n_jobs``.
     n_jobs : int or None
         Number of jobs (joblib semantics), over chunks of permutations.
+    stop_after : int or None, default=None
+        If given, stop permuting for a column once ``stop_after``
+        permutations reached its estimate, at the ``l``-th permutation, and
+        give it the sequential p-value ``stop_after / l`` (Besag and
+        Clifford, 1991).
 
     Returns
     -------
     pvalues : ndarray of shape (n_columns,)
     """
-    observed = np.asarray(observed, dtype=float)
-    seeds = rng.randint(_MAX_SEED, size=n_permutations)
-    if not columns:
-        return np.ones(0)
-    if effective_n_jobs(n_jobs) == 1:
-        counts = _exceedances(estimator, columns, target, observed, seeds)
-    else:
-        parts = chunks(seeds, n_jobs)
-        counts = sum(
-            Parallel(n_jobs=n_jobs, prefer="threads")(
-                delayed(_exceedances)(estimator, columns, target, observed, part)
-                for part in parts
-            )
-        )
-    return (1.0 + counts) / (1.0 + n_permutations)
+    statistic_of = partial(_relevance_of, estimator, columns, target)
+    return _monte_carlo_pvalues(
+        statistic_of,
+        observed,
+        target.n_samples,
+        n_permutations,
+        rng,
+        n_jobs,
+        stop_after=stop_after,
+    )
 
 
-def g_test_pvalues(columns, target, observed):
-    """Chi-square p-values of plug-in MI estimates (the G-test).
+# --------------------------------------------------------------------------
+# the G-test
+# --------------------------------------------------------------------------
+def williams_q(row_totals, column_totals):
+    """Williams' correction factor ``q`` of the G-test of an r x c table.
 
-    For discrete (or binned) ``X`` with ``Kx`` occupied levels and ``Y`` with
-    ``Ky``, the uncorrected plug-in estimate satisfies ``G = 2 N I`` (the
-    log-likelihood-ratio statistic of the independence test), asymptotically
-    chi-square with ``(Kx - 1)(Ky - 1)`` degrees of freedom under
-    independence. A column or target with a single level has no degrees of
-    freedom and gets the p-value 1.
+    ``q = 1 + (N sum_i 1/R_i - 1)(N sum_j 1/C_j - 1) / (6 N (r - 1)(c - 1))``
+    with ``R_i`` and ``C_j`` the (positive) row and column totals; ``G / q``
+    follows the chi-square distribution more closely than ``G`` [1]_.
 
     Parameters
     ----------
+    row_totals, column_totals : ndarray of positive integers
+        Totals of the occupied rows and columns (``r, c >= 2``).
+
+    Returns
+    -------
+    float
+    """
+    r_tot = np.asarray(row_totals, dtype=np.float64)
+    c_tot = np.asarray(column_totals, dtype=np.float64)
+    n = r_tot.sum()
+    r, c = r_tot.size, c_tot.size
+    numerator = (n * np.sum(1.0 / r_tot) - 1.0) * (n * np.sum(1.0 / c_tot) - 1.0)
+    return 1.0 + numerator / (6.0 * n * (r - 1) * (c - 1))
+
+
+def sparse_tables(row_totals, column_totals):
+    """Whether Cochran's rule rejects the chi-square approximation.
+
+    The expected count of cell ``(i, j)`` under independence is
+    ``R_i C_j / N``. The approximation is rejected when any expected count is
+    below 1 or more than 20 % of them are below 5 [2]_. The counts are
+    compared in integers (``R_i C_j < 5 N``), without building the table.
+
+    Parameters
+    ----------
+    row_totals : list of ndarray
+        Positive row totals of each table (one table per column).
+    column_totals : ndarray of positive integers
+        Column totals shared by every table (those of the target).
+
+    Returns
+    -------
+    ndarray of shape (n_tables,), bool
+    """
+    c_tot = np.sort(np.asarray(column_totals, dtype=np.int64))
+    n = int(c_tot.sum())
+    out = np.zeros(len(row_totals), dtype=bool)
+    for t, r_tot in enumerate(row_totals):
+        r_tot = np.asarray(r_tot, dtype=np.int64)
+        if r_tot.min() * c_tot[0] < n:
+            out[t] = True
+            continue
+        # C_j < 5 N / R_i  <=>  C_j < ceil(5 N / R_i) for integers
+        bounds = -(-(_SMALL_EXPECTED * n) // r_tot)
+        n_small = int(np.searchsorted(c_tot, bounds, side="left").sum())
+        out[t] = n_small > _MAX_SHARE_SMALL * r_tot.size * c_tot.size
+    return out
+
+
+def g_test_pvalues(
+    estimator, columns, target, observed, *, rng, n_permutations=None, n_jobs=None
+):
+    """G-test p-values of plug-in MI estimates, with a permutation fallback.
+
+    For discrete (or binned) ``X`` with ``r`` occupied levels and ``Y`` with
+    ``c``, the uncorrected plug-in estimate satisfies ``G = 2 N I`` (the
+    log-likelihood-ratio statistic of the independence test). ``G / q``, with
+    Williams' factor ``q`` (:func:`williams_q`), is compared with the
+    chi-square distribution with ``(r - 1)(c - 1)`` degrees of freedom.
+    Where Cochran's rule rejects this approximation (:func:`sparse_tables`),
+    the p-value is a permutation p-value of the same statistic instead
+    (:func:`permutation_pvalues` on those columns, stopped for each column
+    after ``STOP_AFTER`` permutations reach its statistic). A
+    column or target with a single level has no degrees of freedom and gets
+    the p-value 1.
+
+    Parameters
+    ----------
+    estimator : PlugIn
+        An uncorrected plug-in estimator (for the permutations).
     columns : list of Variable
         Prepared discrete columns (integer codes).
     target : Variable
         Prepared discrete target.
     observed : ndarray of shape (n_columns,)
         Uncorrected plug-in estimates in nats.
+    rng : numpy.random.RandomState
+        Source of the permutations of the fallback.
+    n_permutations : int or None, default=None
+        Number of permutations of the fallback (None:
+        ``FALLBACK_PERMUTATIONS``).
+    n_jobs : int or None
+        Number of jobs (joblib semantics), over chunks of permutations.
 
     Returns
     -------
     pvalues : ndarray of shape (n_columns,)
+    permuted : ndarray of shape (n_columns,), bool
+        Which p-values come from permutations.
     """
     from scipy.stats import chi2
 
     observed = np.asarray(observed, dtype=float)
-    dof = np.array([(x.n_levels - 1) * (target.n_levels - 1) for x in columns])
-    statistic = 2.0 * target.n_samples * np.maximum(observed, 0.0)
-    pvalues = np.ones(len(columns))
-    testable = dof > 0
-    pvalues[testable] = chi2.sf(statistic[testable], dof[testable])
-    return pvalues
+    n_columns = len(columns)
+    pvalues = np.ones(n_columns)
+    permuted = np.zeros(n_columns, dtype=bool)
+    c_tot = np.bincount(target.codes) if target.codes is not None else np.ones(1)
+    c_tot = c_tot[c_tot > 0]
+    r_tots = [level_totals(columns, j) for j in range(n_columns)]
+    testable = np.array([r.size > 1 and c_tot.size > 1 for r in r_tots], dtype=bool)
+    index = np.flatnonzero(testable)
+    if index.size == 0:
+        return pvalues, permuted
+    sparse = sparse_tables([r_tots[j] for j in index], c_tot)
+    asymptotic = index[~sparse]
+    if asymptotic.size:
+        dof = np.array([(r_tots[j].size - 1) * (c_tot.size - 1) for j in asymptotic])
+        q = np.array([williams_q(r_tots[j], c_tot) for j in asymptotic])
+        g = 2.0 * target.n_samples * np.maximum(observed[asymptotic], 0.0)
+        pvalues[asymptotic] = chi2.sf(g / q, dof)
+    fallback = index[sparse]
+    if fallback.size:
+        pvalues[fallback] = permutation_pvalues(
+            estimator,
+            subset(columns, fallback),
+            target,
+            observed[fallback],
+            n_permutations=n_permutations or FALLBACK_PERMUTATIONS,
+            rng=rng,
+            n_jobs=n_jobs,
+            stop_after=STOP_AFTER,
+        )
+        permuted[fallback] = True
+    return pvalues, permuted
+
+
+# --------------------------------------------------------------------------
+# multiple testing
+# --------------------------------------------------------------------------
+def adjust_pvalues(pvalues, method):
+    """p-values adjusted for testing every column at once.
+
+    ``"bonferroni"``: ``min(1, m p_k)``, which controls the family-wise error
+    rate. ``"fdr_bh"``: Benjamini-Hochberg, ``min(1, min_{j >= i} m
+    p_(j) / j)`` for the ``i``-th smallest p-value, which controls the false
+    discovery rate for independent (or positively dependent) tests [4]_.
+    Rejecting the hypotheses whose adjusted p-value is at most ``alpha``
+    is the corresponding procedure at level ``alpha``.
+
+    Parameters
+    ----------
+    pvalues : ndarray of shape (m,)
+    method : {"fdr_bh", "bonferroni"}
+
+    Returns
+    -------
+    ndarray of shape (m,)
+    """
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    if m == 0:
+        return p.copy()
+    if method == "bonferroni":
+        return np.minimum(1.0, m * p)
+    if method != "fdr_bh":
+        raise ValueError(f"unknown correction {method!r}")
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
+    return adjusted

@@ -1,0 +1,212 @@
+"""The lean plug-in kernels of forward selection against direct counts.
+
+Count tables by bitmasks (AND + popcount) and by batched ``np.bincount``
+must equal a contingency table counted sample by sample; the three ways
+:class:`~skmi.selection._criteria.CountTerms` computes terms (bitmasks,
+tables, the general sorting kernel) must give the estimator's own plug-in
+values; codes kept in one byte must never overflow when combined.
+"""
+
+import numpy as np
+import pytest
+
+from skmi import ConditionalMutualInfoSelector
+from skmi._prepare import _few_levels, column_blocks, constant_columns
+from skmi.estimators import PlugIn
+from skmi.estimators._plugin import (
+    code_dtype,
+    count_tables,
+    count_tables_masks,
+    factorize,
+    level_masks,
+)
+from skmi.estimators._variables import Variable
+from skmi.selection._criteria import CountTerms, pair_terms
+
+needs_popcount = pytest.mark.skipif(
+    not hasattr(np, "bitwise_count"), reason="np.bitwise_count needs numpy >= 2"
+)
+
+
+def direct_tables(codes, rows, k, w, kw):
+    out = np.zeros((len(rows), k, kw), dtype=np.int64)
+    for i, r in enumerate(rows):
+        np.add.at(out[i], (codes[r].astype(np.intp), np.asarray(w, np.intp)), 1)
+    return out
+
+
+@needs_popcount
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 130, 1000])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_count_tables_equal_direct_counts(n, seed):
+    rng = np.random.default_rng(seed)
+    k, kw = 5, 7
+    codes = rng.integers(0, k, size=(9, n)).astype(np.uint8)
+    w = rng.integers(0, kw, size=n)
+    rows = np.array([3, 0, 8, 3, 5])
+    expected = direct_tables(codes, rows, k, w, kw)
+    masks = level_masks(codes, k)
+    assert masks.shape == (9, k, (n + 63) // 64)
+    assert np.array_equal(count_tables_masks(masks, rows, w, kw), expected)
+    assert np.array_equal(count_tables(codes, rows, k, w, kw), expected)
+
+
+def test_count_tables_many_batches(monkeypatch):
+    """Batches and chunks smaller than the rows: the same tables."""
+    import skmi.estimators._plugin as plugin
+
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, 3, size=(40, 300)).astype(np.uint8)
+    w = rng.integers(0, 4, size=300)
+    rows = np.arange(40)[::-1]
+    expected = direct_tables(codes, rows, 3, w, 4)
+    monkeypatch.setattr(plugin, "_TABLE_BUDGET", 700)
+    monkeypatch.setattr(plugin, "_MASK_CHUNK", 20)
+    assert np.array_equal(count_tables(codes, rows, 3, w, 4), expected)
+    if hasattr(np, "bitwise_count"):
+        got = count_tables_masks(level_masks(codes, 3), rows, w, 4)
+        assert np.array_equal(got, expected)
+
+
+def discrete_problem(seed, n=500, p=8, max_levels=6):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, rng.randint(2, max_levels + 1, size=p), size=(n, p))
+    X[:, 1] = (X[:, 0] + (rng.rand(n) < 0.2)) % 3
+    y = (X[:, 0] + X[:, 2] + (rng.rand(n) < 0.3)) % 3
+    return X, y
+
+
+PATHS = {
+    "masks": dict(),
+    "tables": dict(MASK_CELLS=0),
+    "sorting": dict(MASK_CELLS=0, TABLE_CELLS=0),
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_counting_path_gives_the_estimator_values(monkeypatch, path, seed):
+    for name, value in PATHS[path].items():
+        monkeypatch.setattr(CountTerms, name, value)
+    X, y = discrete_problem(seed)
+    columns = [Variable.from_discrete(X[:, j]) for j in range(X.shape[1])]
+    target = Variable.from_discrete(y)
+    codes = np.vstack([c.codes for c in columns])
+    counts = CountTerms(codes, [c.n_levels for c in columns], target)
+    if path == "masks" and hasattr(np, "bitwise_count"):
+        assert counts.masks is not None
+    needs = ("red", "cred", "joint", "hjoint", "crel")
+    est = PlugIn()
+    for z in (columns[2], Variable.join(columns[0], columns[3])):
+        got = counts.terms(np.arange(X.shape[1]), z.codes, z.n_levels, needs)
+        want = pair_terms(est, columns, z, target, needs)
+        for name in needs:
+            np.testing.assert_allclose(got[name], want[name], atol=1e-12, err_msg=name)
+        red = counts.terms([4, 5], z.codes, z.n_levels, ("red",))["red"]
+        np.testing.assert_allclose(red, want["red"][[4, 5]], atol=1e-12)
+    rel = [est.mutual_info_prepared(c, target) for c in columns]
+    np.testing.assert_allclose(counts.relevance(slice(None)), rel, atol=1e-12)
+    # permuted copies of a column (the stopping test)
+    rng = np.random.RandomState(seed)
+    perms = np.array([rng.permutation(X.shape[0]) for _ in range(3)])
+    args = counts.permuted(4, perms)
+    got = counts.terms_of_codes(*args, columns[2].codes, columns[2].n_levels, needs)
+    copies = [columns[4].take(p) for p in perms]
+    want = pair_terms(est, copies, columns[2], target, needs)
+    for name in needs:
+        np.testing.assert_allclose(got[name], want[name], atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmi", "cife", "disr"])
+def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
+    X, y = discrete_problem(3, n=400, p=10)
+    kw = dict(criterion=criterion, estimator=PlugIn(), discrete_features=True)
+    reference = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
+    for path in ("tables", "sorting"):
+        with monkeypatch.context() as m:
+            for name, value in PATHS[path].items():
+                m.setattr(CountTerms, name, value)
+            got = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
+        assert got.selection_order_.tolist() == reference.selection_order_.tolist()
+        np.testing.assert_allclose(
+            got.conditional_gains_, reference.conditional_gains_, atol=1e-12
+        )
+
+
+def test_one_byte_codes_never_overflow():
+    """Columns of 200 levels with a 3-class target: joint codes exceed 255."""
+    rng = np.random.RandomState(0)
+    n = 3000
+    X = rng.randint(0, 200, size=(n, 3))
+    y = rng.randint(0, 3, n)
+    columns = [Variable.from_discrete(X[:, j]) for j in range(3)]
+    assert all(c.codes.dtype == np.uint8 for c in columns)
+    target = Variable.from_discrete(y)
+    counts = CountTerms(
+        np.vstack([c.codes for c in columns]), [c.n_levels for c in columns], target
+    )
+    needs = ("red", "joint", "cmi")
+    got = counts.terms([1, 2], columns[0].codes, columns[0].n_levels, needs)
+    want = pair_terms(PlugIn(), columns[1:], columns[0], target, needs)
+    for name in needs:
+        np.testing.assert_allclose(got[name], want[name], atol=1e-12, err_msg=name)
+    joint = Variable.join(columns[0], columns[1])
+    direct = np.unique(X[:, :2], axis=0).shape[0]
+    assert joint.n_levels == direct
+
+
+def test_codes_kept_in_the_smallest_type():
+    assert code_dtype(2) == np.uint8
+    assert code_dtype(256) == np.uint8
+    assert code_dtype(257) == np.uint16
+    assert code_dtype(1 << 16) == np.uint16
+    assert code_dtype((1 << 16) + 1) == np.uint32
+    v = Variable.from_discrete(np.arange(300) % 290)
+    assert v.codes.dtype == np.uint16 and v.n_levels == 290
+    assert np.array_equal(v.level_counts, np.bincount(np.arange(300) % 290))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([5, -3, 5, 7, 7, -3, 0]),
+        np.array([5.0, -3.0, 5.0, 7.0, 0.0, -0.0]),
+        np.array([0.5, 1.5, 0.5]),
+        np.array([1.0, np.nan, 1.0, 2.0]),
+        np.array([0, 10**12, 3, 0]),
+        np.array([2.0**62, 1.0, 2.0**62]),
+        np.array([1e300, -1e300, 0.0]),
+        np.array([3], dtype=np.uint8),
+        np.array([True, False, True]),
+    ],
+)
+def test_factorize_equals_unique(values):
+    uniques, inverse = np.unique(values, return_inverse=True)
+    codes, n_levels = factorize(values)
+    assert codes.dtype == np.int64
+    assert n_levels == uniques.size
+    assert np.array_equal(codes, inverse.reshape(-1))
+
+
+def test_column_helpers_on_blocks():
+    rng = np.random.RandomState(0)
+    X = rng.randint(-50, 50, size=(5000, 150))
+    X[:, 7] = 4
+    X[:, 9] = rng.randint(0, 3, 5000) * 1000  # few levels, long range
+    X[:, 11] = rng.randint(0, 10**9, 5000)  # many levels, very long range
+    picks = (np.arange(3, 150), np.array([5, 2, 9, 10, 11]), np.arange(150)[::-3])
+    for columns in picks:
+        for index, part in column_blocks(X, columns):
+            assert np.array_equal(part, X[:, columns[index]].T)
+    expected = np.array([np.unique(X[:, j]).size <= 20 for j in range(150)])
+    assert np.array_equal(_few_levels(X, 20), expected)
+    assert constant_columns(X).tolist() == [j == 7 for j in range(150)]
+
+
+def test_integer_input_selects_as_float_input():
+    X, y = discrete_problem(4, n=300, p=7)
+    kw = dict(criterion="jmi", estimator=PlugIn(), discrete_features=True)
+    a = ConditionalMutualInfoSelector(4, **kw).fit(X, y)
+    b = ConditionalMutualInfoSelector(4, **kw).fit(X.astype(np.float64), y)
+    assert a.selection_order_.tolist() == b.selection_order_.tolist()
+    np.testing.assert_array_equal(a.conditional_gains_, b.conditional_gains_)

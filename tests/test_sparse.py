@@ -1,0 +1,176 @@
+"""Sparse discrete input: counts from the stored entries equal the dense path."""
+
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.feature_selection import mutual_info_classif as sk_mutual_info_classif
+
+import skmi.estimators._sparse as sparse_kernels
+from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, mutual_info_classif
+from skmi.estimators import KSG, PlugIn
+from skmi.estimators._plugin import factorize, mutual_info_counts
+from skmi.estimators._sparse import SparseColumns, sparse_mutual_info
+
+
+def _counts(n, p, density, seed, fmt="csc"):
+    """Integer counts with explicit zeros, an empty and a full column."""
+    rng = np.random.default_rng(seed)
+    X = sparse.random(
+        n,
+        p,
+        density=density,
+        random_state=seed,
+        format="lil",
+        data_rvs=lambda k: rng.integers(1, 5, k).astype(float),
+    )
+    X[:, 1] = 0.0
+    X[:, 2] = rng.integers(1, 3, (n, 1)).astype(float)
+    X = X.asformat(fmt)
+    X.data[::11] = 0.0  # stored zeros belong to the zero level
+    y = rng.integers(0, 3, n)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("chunk", [1, 37, 1 << 18])
+def test_kernel_equals_dense_counts(seed, chunk, monkeypatch):
+    monkeypatch.setattr(sparse_kernels, "CHUNK_ENTRIES", chunk)
+    X, y = _counts(300, 25, 0.1, seed)
+    mi, n_levels = sparse_mutual_info(X.data, X.indices, X.indptr, y, np.bincount(y))
+    dense = X.toarray()
+    expected = [mutual_info_counts(*factorize(dense[:, j]), y, 3) for j in range(25)]
+    np.testing.assert_allclose(mi, expected, rtol=0, atol=1e-12)
+    levels = [factorize(dense[:, j])[1] for j in range(25)]
+    np.testing.assert_array_equal(n_levels, levels)
+    np.testing.assert_array_equal(SparseColumns(X).n_levels, levels)
+
+
+def test_columns_built_on_demand_equal_dense_codes():
+    X, _ = _counts(200, 6, 0.2, 0)
+    dense = X.toarray()
+    columns = SparseColumns(X)
+    assert len(columns) == 6
+    for j, variable in enumerate(columns):
+        codes, n_levels = factorize(dense[:, j])
+        assert variable.n_levels == n_levels
+        np.testing.assert_array_equal(variable.codes, codes)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_drop_in_equals_scikit_learn(fmt):
+    X, y = _counts(400, 30, 0.05, 1, fmt)
+    np.testing.assert_allclose(
+        mutual_info_classif(X, y, random_state=0),
+        sk_mutual_info_classif(X, y, random_state=0),
+        rtol=0,
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize(
+    "estimator", [None, PlugIn(), PlugIn(correction="miller-madow")]
+)
+def test_marginal_selector_sparse_equals_dense(estimator):
+    X, y = _counts(400, 30, 0.05, 2)
+    kw = dict(estimator=estimator, k=5, random_state=0)
+    s = MutualInfoSelector(n_permutations=19, **kw).fit(X, y)
+    d = MutualInfoSelector(n_permutations=19, discrete_features=True, **kw).fit(
+        X.toarray(), y
+    )
+    np.testing.assert_allclose(s.scores_, d.scores_, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(s.pvalues_, d.pvalues_)
+    np.testing.assert_array_equal(s.get_support(), d.get_support())
+
+
+def test_g_test_sparse_equals_dense():
+    X, y = _counts(400, 30, 0.05, 3)
+    kw = dict(estimator=PlugIn(), k=5, random_state=0)
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        s = MutualInfoSelector(**kw).fit(X, y)
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        d = MutualInfoSelector(discrete_features=True, **kw).fit(X.toarray(), y)
+    np.testing.assert_allclose(s.pvalues_, d.pvalues_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "criterion", ["jmi", "mrmr", "cmim", "cife", "icap", "jmim", "disr", "cmi", "mifs"]
+)
+def test_forward_sparse_equals_dense(criterion):
+    X, y0 = _counts(600, 40, 0.08, 4)
+    dense = X.toarray()
+    rng = np.random.default_rng(0)
+    y = ((dense[:, 3] > 0) ^ (dense[:, 7] > 1) ^ (rng.random(600) < 0.1)).astype(int)
+    kw = dict(criterion=criterion, n_features_to_select=6)
+    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
+    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
+    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
+    np.testing.assert_allclose(
+        s.conditional_gains_, d.conditional_gains_, rtol=0, atol=1e-12
+    )
+
+
+def test_forward_stopping_rule_sparse_equals_dense():
+    X, _ = _counts(500, 30, 0.1, 5)
+    dense = X.toarray()
+    y = (dense[:, 4] > 0).astype(int) ^ (np.arange(500) % 7 == 0)
+    kw = dict(random_state=0, n_permutations=19)
+    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
+    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
+    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
+    np.testing.assert_array_equal(s.pvalues_, d.pvalues_)
+
+
+def test_no_dense_copy_of_the_matrix():
+    """The working memory stays far below one byte per cell of the matrix."""
+    n, p = 5_000, 20_000
+    X, y = _counts(n, p, 0.0005, 6)
+    X = X.tocsr()
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # constant columns
+            MutualInfoSelector(k=10, estimator=KSG()).fit(X, y)
+            ConditionalMutualInfoSelector(n_features_to_select=3).fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < n * p / 4, peak  # a dense copy would take 1 to 8 bytes per cell
+
+
+def test_forward_defers_a_duplicated_sparse_column():
+    X, _ = _counts(500, 12, 0.2, 7)
+    dense = X.toarray()
+    rng = np.random.default_rng(1)
+    y = ((dense[:, 3] > 0) ^ (rng.random(500) < 0.2)).astype(int)
+    X = sparse.hstack([X, X[:, [3]] * 2]).tocsc()  # column 12 relabels column 3
+    s = ConditionalMutualInfoSelector(n_features_to_select=12).fit(X, y)
+    order = s.selection_order_.tolist()
+    assert order[0] in (3, 12)
+    assert {3, 12} - {order[0]} == {order[-1]} or 12 not in order
+
+
+@pytest.mark.parametrize("criterion", ["jmi", "cife", "cmi"])
+def test_sparse_terms_adjusted_for_chance_equal_dense(criterion):
+    """The default estimator adjusts discrete counts for chance, sparse or not."""
+    X, _ = _counts(400, 20, 0.15, 8)
+    dense = X.toarray()
+    y = ((dense[:, 2] > 1) ^ (np.arange(400) % 5 == 0)).astype(int)
+    kw = dict(criterion=criterion, n_features_to_select=4)
+    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
+    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
+    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
+    np.testing.assert_allclose(
+        s.conditional_gains_, d.conditional_gains_, rtol=0, atol=1e-12
+    )
+    m = MutualInfoSelector(k=3).fit(X, y)
+    raw = MutualInfoSelector(k=3, estimator=KSG(adjust=None)).fit(X, y)
+    np.testing.assert_allclose(
+        m.scores_,
+        MutualInfoSelector(k=3, discrete_features=True).fit(dense, y).scores_,
+        rtol=0,
+        atol=1e-12,
+    )
+    assert np.all(m.scores_ <= raw.scores_ + 1e-12)

@@ -1,0 +1,398 @@
+"""The stopping rule of forward selection: step tests valid for the chosen feature."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_wine
+
+from skmi import ConditionalMutualInfoSelector
+from skmi.estimators import KSG, PlugIn
+from skmi.selection import _steptest as st
+from skmi.selection._steptest import (
+    NeighbourDependence,
+    StepTester,
+    decisive_exceedances,
+    local_permutations,
+    neighbours,
+    sequential_pvalue,
+)
+
+
+# --------------------------------------------------------------------------
+# the sequential Monte Carlo p-value
+# --------------------------------------------------------------------------
+def _constant_scores(values):
+    """A score function whose b-th call returns the next b rows of ``values``."""
+    it = iter(values)
+    return lambda perms: np.array([[next(it)] for _ in range(perms.shape[0])])
+
+
+def _draw(b):
+    return np.zeros((b, 3), dtype=np.intp)
+
+
+def test_sequential_pvalue_stops_at_the_h_th_exceedance():
+    null = [0.1, 0.9, 0.2, 0.95, 0.3, 0.99] + [0.0] * 50
+    test = sequential_pvalue(0.5, _constant_scores(null), _draw, 50, 3, batch=4)
+    # exceedances at draws 2, 4 and 6: Besag-Clifford's h / L = 3 / 6
+    assert test.pvalue == pytest.approx(3 / 6)
+    assert test.n_permutations == 6
+
+
+def test_sequential_pvalue_without_enough_exceedances_is_the_full_test():
+    null = [0.1, 0.9] + [0.0] * 17
+    test = sequential_pvalue(0.5, _constant_scores(null), _draw, 19, 3, batch=5)
+    assert test.pvalue == pytest.approx((1 + 1) / (1 + 19))
+    assert test.n_permutations == 19
+
+
+def test_sequential_pvalue_is_valid_under_the_null():
+    """Observed and null from one distribution: P(p <= u) <= u at every level."""
+    rng = np.random.RandomState(0)
+    n_rep, B, h = 4000, 39, 4
+    pvalues = np.empty(n_rep)
+    for r in range(n_rep):
+        observed = rng.standard_normal()
+        score = lambda perms: rng.standard_normal((perms.shape[0], 1))  # noqa: E731
+        pvalues[r] = sequential_pvalue(observed, score, _draw, B, h).pvalue
+    for u in (0.025, 0.05, 0.1, 0.2, 0.5):
+        # binomial sd at most 0.008 over 4000 runs
+        assert np.mean(pvalues <= u) <= u + 0.02
+
+
+def test_pvalue_at_a_lower_statistic_equals_its_own_sequential_test():
+    null = list(np.random.RandomState(1).rand(60))
+    high = sequential_pvalue(0.97, _constant_scores(null), _draw, 60, 3, batch=7)
+    for observed in (0.97, 0.9, 0.6, 0.2):
+        direct = sequential_pvalue(observed, _constant_scores(null), _draw, 60, 3)
+        again = high.pvalue_at(observed)
+        assert (again.pvalue, again.n_permutations) == (
+            direct.pvalue,
+            direct.n_permutations,
+        )
+
+
+def test_decisive_exceedances_decide_the_full_test():
+    for alpha, B in [(0.05, 19), (0.05, 99), (0.01, 99), (0.1, 50)]:
+        h = decisive_exceedances(alpha, B)
+        assert (1 + (h - 1)) / (1 + B) <= alpha + 1e-12 < (1 + h) / (1 + B)
+    assert decisive_exceedances(0.05, 19) == 1
+
+
+# --------------------------------------------------------------------------
+# neighbours, local permutations and the statistic
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("d", [1, 2])
+def test_neighbours_leave_out_the_point_and_are_near(d):
+    rng = np.random.RandomState(0)
+    points = rng.rand(300, d)
+    k = 6
+    nbrs = neighbours(points, k)
+    assert nbrs.shape == (300, k)
+    assert not np.any(nbrs == np.arange(300)[:, None])
+    dist = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2)
+    np.fill_diagonal(dist, np.inf)
+    kth = np.sort(dist, axis=1)[:, k - 1]
+    found = np.take_along_axis(dist, nbrs, axis=1).max(axis=1)
+    if d == 2:  # the tree: exactly the k nearest
+        np.testing.assert_allclose(found, kth)
+    else:  # the rank window: k neighbours within k ranks
+        rank = np.argsort(np.argsort(points[:, 0]))
+        assert np.all(np.abs(rank[nbrs] - rank[:, None]) <= k)
+
+
+def test_neighbours_leave_out_the_point_among_ties():
+    points = np.repeat(np.arange(4.0), 10)[:, None]
+    nbrs = neighbours(np.hstack([points, points]), 5)
+    assert not np.any(nbrs == np.arange(40)[:, None])
+    assert np.all(points[nbrs, 0] == points)  # the level has 9 other members
+
+
+def test_local_permutations_draw_from_the_neighbourhood():
+    rng = np.random.RandomState(0)
+    z = rng.rand(500, 2)
+    nbrs = neighbours(z, 25, include_self=True)
+    perms = local_permutations(nbrs, 20, rng, 5)
+    for perm in perms:
+        assert sorted(perm.tolist()) == list(range(500))  # a true permutation
+        # about nine in ten from the 5 nearest, nearly all from the 25 nearest
+        assert np.mean((nbrs[:, :5] == perm[:, None]).any(axis=1)) >= 0.85
+        assert np.mean((nbrs == perm[:, None]).any(axis=1)) >= 0.97
+    assert len({tuple(p) for p in perms}) == 20
+
+
+def _brute_force_statistic(y, z, x, k):
+    """Azadkia-Chatterjee's coefficient with k neighbours, by direct loops."""
+    n = y.size
+    r = np.array([np.sum(y <= y[i]) for i in range(n)], dtype=float)
+
+    def mean_min(points):
+        if points is None:
+            return np.array(
+                [
+                    np.mean([min(r[i], r[j]) for j in range(n) if j != i])
+                    for i in range(n)
+                ]
+            )
+        out = np.empty(n)
+        for i in range(n):
+            d = np.abs(points - points[i]).max(axis=1)
+            d[i] = np.inf
+            nn = np.argsort(d, kind="stable")[:k]
+            out[i] = np.mean(np.minimum(r[i], r[nn]))
+        return out
+
+    b = mean_min(z)
+    a = mean_min(x if z is None else np.hstack([z, x]))
+    return np.sum(a - b) / np.sum(r - b)
+
+
+@pytest.mark.parametrize("with_z", [False, True])
+def test_statistic_equals_brute_force(with_z):
+    rng = np.random.RandomState(3)
+    n, k = 60, 4
+    z = rng.rand(n, 2) if with_z else None
+    x = rng.rand(n, 1)
+    y = rng.randint(0, 5, n) + (x[:, 0] > 0.5)
+    stat = NeighbourDependence(z, [x], st._ranks(y), k=k)
+    value = stat.scores(np.arange(n)[None, :])[0, 0]
+    # ties in 1-D rank windows differ from the sorted distances: compare in 2-D
+    if not with_z:
+        x2 = np.hstack([x, np.zeros((n, 1))])
+        stat = NeighbourDependence(None, [x2], st._ranks(y), k=k)
+        value = stat.scores(np.arange(n)[None, :])[0, 0]
+        x = x2
+    assert value == pytest.approx(_brute_force_statistic(y, z, x, k), rel=1e-10)
+
+
+def test_statistic_is_large_for_a_function_and_near_zero_for_noise():
+    rng = np.random.RandomState(0)
+    x = rng.rand(2000, 1)
+    noise = rng.rand(2000, 1)
+    y = np.sin(6 * x[:, 0])  # not monotone
+    values = NeighbourDependence(None, [x, noise], st._ranks(y)).scores(
+        np.arange(2000)[None, :]
+    )[0]
+    assert values[0] > 0.8
+    assert abs(values[1]) < 0.05
+
+
+# --------------------------------------------------------------------------
+# the test of a step
+# --------------------------------------------------------------------------
+def _ci_problem(seed, n=500):
+    """Y and X both depend on Z (strongly); X and Y independent given Z."""
+    rng = np.random.RandomState(seed)
+    z = rng.standard_normal(n)
+    x = z + 0.3 * rng.standard_normal(n)
+    y = z + 0.3 * rng.standard_normal(n)
+    est = KSG()
+    mask = np.zeros(2, dtype=bool)
+    columns = est.prepare(np.column_stack([z, x]), mask, rng)
+    return StepTester(columns, est.prepare_target(y, False, rng), mask, rng, 19, 1)
+
+
+@pytest.mark.slow
+def test_local_permutation_keeps_the_conditioning():
+    """Under X independent of Y given Z the step p-value of X given Z is
+    calibrated; tested without Z (all dependence through Z) X is always
+    significant."""
+    n_runs = 60
+    conditional = np.array(
+        [_ci_problem(s).test([0], [1]).pvalue for s in range(n_runs)]
+    )
+    marginal = np.array([_ci_problem(s).test([], [1]).pvalue for s in range(10)])
+    # level 0.05: binomial sd over 60 runs is 0.028
+    assert np.mean(conditional <= 0.05) <= 0.05 + 2.5 * 0.028
+    assert np.mean(conditional) > 0.35
+    assert np.all(marginal <= 0.05)
+
+
+def test_discrete_selected_set_uses_exact_strata():
+    rng = np.random.RandomState(0)
+    n = 300
+    x1 = rng.randint(0, 3, n)
+    y = np.where(rng.rand(n) < 0.3, rng.randint(0, 3, n), x1)
+    columns = PlugIn().prepare(np.column_stack([x1, x1]), np.array([True, True]))
+    tester = StepTester(
+        columns, PlugIn().prepare_target(y, True), np.array([True, True]), rng, 19, 1
+    )
+    perms = tester.permutation_sampler([0])(5)
+    x1_test = columns[0].codes[tester.rows]
+    for perm in perms:
+        np.testing.assert_array_equal(x1_test[perm], x1_test)
+        assert sorted(perm.tolist()) == list(range(n))
+
+
+def test_subsample_for_large_data():
+    rng = np.random.RandomState(0)
+    n = st.MAX_SAMPLES + 500
+    X = rng.standard_normal((n, 2))
+    est = KSG()
+    columns = est.prepare(X, np.zeros(2, bool), rng)
+    target = est.prepare_target(X[:, 0], False, rng)
+    tester = StepTester(columns, target, np.zeros(2, bool), rng, 19, 1)
+    assert tester.n_samples == st.MAX_SAMPLES
+    assert np.unique(tester.rows).size == st.MAX_SAMPLES
+    assert tester.test([], [0, 1]).pvalue == pytest.approx(1 / 20)
+
+
+# --------------------------------------------------------------------------
+# the selector
+# --------------------------------------------------------------------------
+@pytest.mark.slow
+def test_pure_noise_selects_nothing():
+    n_empty = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((300, 50))
+        y = rng.integers(0, 2, 300)
+        selector = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+        n_empty += selector.n_features_to_select_ == 0
+    assert n_empty >= 18
+
+
+def test_nothing_selected_is_a_fitted_empty_selection():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 10))
+    y = rng.integers(0, 2, 300)
+    selector = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    assert selector.n_features_to_select_ == 0
+    assert not selector.support_.any()
+    assert selector.selection_order_.shape == (0,)
+    assert selector.conditional_gains_.shape == (0,)
+    assert selector.pvalues_.shape == (0,)
+    assert selector.stop_reason_.startswith("p-value")
+    with pytest.warns(UserWarning, match="No features were selected"):
+        assert selector.transform(X).shape == (300, 0)
+
+
+@pytest.mark.slow
+def test_noise_columns_appended_to_wine_are_rarely_admitted():
+    X, y = load_wine(return_X_y=True)
+    steps = noise = 0
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        Xn = np.column_stack([X, rng.standard_normal((X.shape[0], 30))])
+        selector = ConditionalMutualInfoSelector(random_state=seed).fit(Xn, y)
+        order = selector.selection_order_
+        assert order.size >= 2
+        steps += order.size
+        noise += np.sum(order >= X.shape[1])
+    assert noise <= 0.1 * steps
+
+
+def _planted(seed, n=1000):
+    """y = A + C + e; X0 = A + B, X1 = C, X2 = B, X3.. noise.
+
+    X2 carries no information on its own (B is independent of y) but given
+    X0 it does (X0 - X2 = A).
+    """
+    rng = np.random.RandomState(seed)
+    a, b, c = rng.standard_normal((3, n))
+    y = a + c + 0.5 * rng.standard_normal(n)
+    X = np.column_stack([a + b, c, b, rng.standard_normal((n, 5))])
+    return X, y
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_planted_structure_is_recovered(seed):
+    X, y = _planted(seed)
+    selector = ConditionalMutualInfoSelector(random_state=seed).fit(X, y)
+    assert selector.relevance_[2] < 0.03  # X2 alone looks useless
+    assert sorted(selector.selection_order_.tolist()) == [0, 1, 2]
+    assert np.all(selector.pvalues_ <= 0.05)
+
+
+def test_stop_reasons():
+    X, y = _planted(0, n=300)
+    fixed = ConditionalMutualInfoSelector(2, random_state=0).fit(X, y)
+    assert fixed.stop_reason_ == "n_features_to_select reached"
+    tol = ConditionalMutualInfoSelector(tol=1e6, random_state=0).fit(X, y)
+    assert "tol" in tol.stop_reason_ and tol.n_features_to_select_ == 0
+    everything = ConditionalMutualInfoSelector(tol=-1e6, random_state=0).fit(X, y)
+    assert everything.stop_reason_ == "all features selected"
+
+
+def test_alpha_below_the_smallest_pvalue_is_an_error():
+    X, y = _planted(0, n=100)
+    with pytest.raises(ValueError, match="smallest p-value"):
+        ConditionalMutualInfoSelector(alpha=0.01, n_permutations=19).fit(X, y)
+    # a fixed number of features needs no test
+    ConditionalMutualInfoSelector(2, alpha=0.01, n_permutations=19).fit(X, y)
+
+
+def test_the_stopping_test_does_not_change_the_path():
+    X, y = _planted(1, n=400)
+    auto = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    m = auto.n_features_to_select_
+    fixed = ConditionalMutualInfoSelector(m, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(auto.selection_order_, fixed.selection_order_)
+    np.testing.assert_array_equal(auto.conditional_gains_, fixed.conditional_gains_)
+
+
+# --------------------------------------------------------------------------
+# no degenerate ties; DISR with the default estimator
+# --------------------------------------------------------------------------
+def test_vanishing_gains_are_broken_by_relevance_not_column_order():
+    """Plug-in "cmi" on many-valued columns: after two picks every joint cell
+    holds one sample and every gain is exactly zero."""
+    rng = np.random.RandomState(0)
+    n, p = 60, 12
+    y = rng.randint(0, 2, n)
+    # relevance grows with the column index: column j agrees with y more often
+    X = np.column_stack(
+        [
+            np.where(rng.rand(n) < j / (2 * p), y, rng.randint(0, 2, n))
+            + 2 * rng.randint(0, 8, n)
+            for j in range(p)
+        ]
+    )
+    selector = ConditionalMutualInfoSelector(
+        p, criterion="cmi", estimator=PlugIn(), discrete_features=True
+    ).fit(X, y)
+    gains = selector.conditional_gains_
+    order = selector.selection_order_
+    vanished = np.flatnonzero(np.abs(gains) < 1e-12)
+    assert vanished.size >= p - 3
+    rel = selector.relevance_
+    for step in vanished:
+        remaining = order[step:]
+        assert rel[order[step]] == rel[remaining].max()
+    assert order[vanished].tolist() != sorted(order[vanished].tolist())
+
+
+def test_disr_runs_on_continuous_data_with_the_default_estimator():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 4))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    default = ConditionalMutualInfoSelector(2, criterion="disr").fit(X, y)
+    assert isinstance(default.estimator_, PlugIn)
+    explicit = ConditionalMutualInfoSelector(
+        2, criterion="disr", estimator=PlugIn()
+    ).fit(X, y)
+    np.testing.assert_array_equal(default.selection_order_, explicit.selection_order_)
+    np.testing.assert_array_equal(
+        default.conditional_gains_, explicit.conditional_gains_
+    )
+    assert sorted(default.selection_order_.tolist()) == [0, 1]
+    # an explicit k-NN estimator still cannot give Shannon entropies
+    with pytest.raises(ValueError, match="estimator=PlugIn"):
+        ConditionalMutualInfoSelector(2, criterion="disr", estimator=KSG()).fit(X, y)
+
+
+def test_pick_breaks_ties_and_unestimable_steps_by_relevance():
+    from skmi.selection._forward import _pick
+
+    rel = np.array([0.1, 0.5, 0.3, 0.5])
+    candidates = np.array([0, 1, 2, 3])
+    # an exact tie and a tie within rounding go to the most relevant
+    assert _pick(candidates, [0.2, 0.2, 0.2 + 1e-15, 0.1], rel)[0] == 1
+    assert _pick(candidates, [0.0, 0.0, 0.0, 0.0], rel)[0] == 1  # then the index
+    assert _pick(np.array([0, 2]), [0.0, 0.0], rel)[0] == 2
+    # a clear winner keeps its place whatever its relevance
+    assert _pick(candidates, [0.3, 0.2, 0.2, 0.1], rel) == (0, 0.3)
+    # nothing estimable: the most relevant, with its NaN score
+    k, score = _pick(candidates, [np.nan] * 4, rel)
+    assert k == 1 and np.isnan(score)
+    assert _pick(candidates, [np.nan, 0.0, np.nan, -0.1], rel)[0] == 1
