@@ -416,8 +416,19 @@ def main():
     )
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--jobs-only", action="store_true")
+    parser.add_argument(
+        "--stopping", action="store_true",
+        help="the cost of the stopping rule: 'auto' against a run of the same "
+        "size (bench_stopping.py)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stopping:
+        import bench_stopping
+
+        sys.argv = [sys.argv[0], "--repeats", str(max(args.repeats, 5))]
+        bench_stopping.main()
+        return
     if args.child:
         config, n_jobs, *mode = args.child
         speed_child(config, int(n_jobs), mode == ["search"])

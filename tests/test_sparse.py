@@ -13,6 +13,8 @@ from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, mutual_info_
 from skmi.estimators import KSG, PlugIn
 from skmi.estimators._plugin import factorize, mutual_info_counts
 from skmi.estimators._sparse import SparseColumns, sparse_mutual_info
+from skmi.estimators._variables import Variable
+from skmi.selection._relevance import relevance
 
 
 def _counts(n, p, density, seed, fmt="csc"):
@@ -174,3 +176,81 @@ def test_sparse_terms_adjusted_for_chance_equal_dense(criterion):
         atol=1e-12,
     )
     assert np.all(m.scores_ <= raw.scores_ + 1e-12)
+
+
+def _zero_inflated(n, p, density, seed):
+    """Sparse non-integer values (TF-IDF-like) and a class target."""
+    rng = np.random.default_rng(seed)
+    X = sparse.random(
+        n,
+        p,
+        density=density,
+        random_state=seed,
+        format="csc",
+        data_rvs=lambda k: rng.uniform(0.05, 1.0, k),
+    )
+    y = rng.integers(0, 3, n)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_continuous_sparse_column_is_a_mass_at_zero_plus_a_continuous_part(seed):
+    """I(X; Y) = I(1[x != 0]; Y) + P(x != 0) I(X; Y | x != 0), the zeros
+    adding nothing: checked against the plug-in count and Ross's estimator
+    on the stored values alone."""
+    from skmi.estimators._ksg import ross_mi_1d
+
+    X, y = _zero_inflated(600, 4, 0.3, seed)
+    dense = X.toarray()
+    y[dense[:, 0] > 0.5] = 0  # column 0 informative through its values
+    y[(dense[:, 0] > 0) & (dense[:, 0] <= 0.5)] = 1
+    est = KSG(n_neighbors=3, adjust=None)
+    columns = est.prepare(X, np.zeros(4, dtype=bool), 0)
+    target = est.prepare_target(y, True)
+    got = relevance(est, columns, target)
+    for j in range(4):
+        x = dense[:, j]
+        stored = x != 0
+        part = Variable(codes=y[stored]).level_indices
+        expected = mutual_info_counts(*factorize(stored), y, 3) + stored.mean() * (
+            ross_mi_1d(x[stored], part, 3)
+        )
+        assert got[j] == pytest.approx(expected, abs=1e-9)
+    assert got[0] > 0.1 and np.all(np.abs(got[1:]) < 0.05)
+
+
+def test_continuous_sparse_columns_stay_sparse():
+    n, p = 4_000, 20_000
+    X, y = _zero_inflated(n, p, 0.0005, 9)
+    X = X.tocsr()
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # constant columns
+            MutualInfoSelector(k=10).fit(X, y)
+            ConditionalMutualInfoSelector(n_features_to_select=2).fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < n * p / 4, peak  # a dense copy would take 8 bytes per cell
+
+
+def test_tfidf_forward_selection_finds_the_planted_term():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(200)]
+    weights = 1.0 / np.arange(1, 201)
+    y = rng.integers(0, 3, 500)
+    docs = [
+        " ".join(rng.choice(words, size=rng.integers(5, 30), p=weights / weights.sum()))
+        + (" planted" if c == 0 else "")
+        for c in y
+    ]
+    vectorizer = TfidfVectorizer()
+    X = vectorizer.fit_transform(docs)
+    planted = int(vectorizer.vocabulary_["planted"])
+    s = ConditionalMutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
+    assert s.selection_order_[0] == planted
+    m = MutualInfoSelector(k=1, random_state=0).fit(X, y)
+    assert m.get_support(indices=True).tolist() == [planted]

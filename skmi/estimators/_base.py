@@ -1,6 +1,7 @@
 """The small interface every mutual-information estimator implements."""
 
 from abc import ABCMeta, abstractmethod
+from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -98,9 +99,10 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             each column's variable on demand and counts from the stored
             entries.
         """
-        if sparse.issparse(X) and np.all(discrete_mask):
-            # counted from the stored entries; no dense copy of the columns
-            return SparseColumns(sparse.csc_array(X))
+        if sparse.issparse(X):
+            return self._prepare_sparse(
+                X, np.asarray(discrete_mask, dtype=bool), random_state, scale, center
+            )
         columns = [None] * X.shape[1]
         continuous = np.flatnonzero(~np.asarray(discrete_mask, dtype=bool))
         if continuous.size:
@@ -114,6 +116,38 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             for j, values in zip(discrete[index], part, strict=True):
                 columns[j] = Variable.from_discrete(values)
         return columns
+
+    def _prepare_sparse(self, X, discrete_mask, random_state, scale, center):
+        """Sparse columns, prepared one at a time when they are used.
+
+        Discrete columns are counted from their stored entries; each
+        continuous column gets its own seed for the tie-breaking noise (drawn
+        here, before any parallel work) and is prepared by
+        :meth:`_prepare_sparse_column` from its stored entries.
+        """
+        X = sparse.csc_array(X)
+        if discrete_mask.all():
+            return SparseColumns(X)
+        rng = check_random_state(random_state)
+        continuous = ~discrete_mask
+        seeds = np.zeros(X.shape[1], dtype=np.int64)
+        seeds[continuous] = rng.randint(
+            np.iinfo(np.int32).max, size=int(continuous.sum())
+        )
+        return SparseColumns(
+            X,
+            continuous,
+            partial(self._prepare_sparse_column, scale=scale, center=center),
+            seeds,
+        )
+
+    def _prepare_sparse_column(self, data, rows, n_samples, seed, *, scale, center):
+        """The prepared variable of one continuous sparse column."""
+        values = np.zeros((n_samples, 1))
+        values[rows, 0] = data
+        return self._prepare_continuous(
+            values, np.array([0]), np.random.RandomState(seed), scale, center
+        )[0]
 
     def prepare_target(
         self,

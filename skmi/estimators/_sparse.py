@@ -311,22 +311,41 @@ def table_terms(table, xlogx, n, chance=False):
 
 
 class SparseColumns(Sequence):
-    """The discrete columns of a CSC matrix, prepared one at a time.
+    """The columns of a CSC matrix, prepared one at a time.
 
     A sequence of :class:`Variable` whose items are built on demand from the
-    stored entries (dense codes of one column at a time), so a fit keeps the
-    sparse matrix and never a dense code matrix. Kernels that know the
-    layout (:meth:`mutual_info`) count straight from the stored entries.
+    stored entries (the codes or values of one column at a time), so a fit
+    keeps the sparse matrix and never a dense copy of it. Kernels that know
+    the layout (:meth:`mutual_info`) count the discrete columns straight from
+    the stored entries.
 
     Parameters
     ----------
     X : sparse matrix or array of shape (n_samples, n_columns), CSC
-        Validated discrete columns.
+        Validated columns.
+    continuous : ndarray of shape (n_columns,), bool, or None
+        Which columns are continuous (None: none).
+    prepare_continuous : callable or None
+        ``prepare_continuous(data, rows, n_samples, seed) -> Variable``, the
+        estimator's preparation of one continuous column from its stored
+        entries.
+    seeds : ndarray of shape (n_columns,) or None
+        Seed of each continuous column's tie-breaking noise, drawn before
+        any parallel work.
     """
 
-    def __init__(self, X):
+    def __init__(self, X, continuous=None, prepare_continuous=None, seeds=None):
         self.X = X
         self.n_samples = int(X.shape[0])
+        self.continuous = (
+            np.zeros(X.shape[1], dtype=bool) if continuous is None else continuous
+        )
+        self.prepare_continuous = prepare_continuous
+        self.seeds = seeds
+
+    @property
+    def all_discrete(self):
+        return not self.continuous.any()
 
     def __len__(self):
         return int(self.X.shape[1])
@@ -336,13 +355,20 @@ class SparseColumns(Sequence):
         lo, hi = self.X.indptr[j], self.X.indptr[j + 1]
         return self.X.data[lo:hi], self.X.indices[lo:hi]
 
+    def _like(self, X, index=slice(None)):
+        seeds = None if self.seeds is None else self.seeds[index]
+        return SparseColumns(
+            X, self.continuous[index], self.prepare_continuous, seeds
+        )
+
     def take(self, rows):
         """The columns restricted to the samples ``rows``, still sparse."""
-        return SparseColumns(self.X[np.asarray(rows, dtype=np.intp)])
+        return self._like(self.X[np.asarray(rows, dtype=np.intp)])
 
     def subset(self, index):
         """The columns ``index`` (a sequence of column numbers), still sparse."""
-        return SparseColumns(self.X[:, np.asarray(index, dtype=np.intp)])
+        index = np.asarray(index, dtype=np.intp)
+        return self._like(self.X[:, index], index)
 
     def level_counts(self, j):
         """Sorted counts of the occupied levels of column ``j`` (O(entries))."""
@@ -355,6 +381,8 @@ class SparseColumns(Sequence):
         if isinstance(j, slice):
             return [self[i] for i in range(*j.indices(len(self)))]
         data, rows = self.entries(int(j))
+        if self.continuous[j]:
+            return self.prepare_continuous(data, rows, self.n_samples, self.seeds[j])
         codes, n_levels = sparse_column_codes(data, rows, self.n_samples)
         if np.count_nonzero(data) == self.n_samples:
             codes -= 1  # no zero in the column: levels 1..L become 0..L-1

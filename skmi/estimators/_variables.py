@@ -129,7 +129,14 @@ class Variable:
         n_levels = None
         if self.codes is not None:
             codes, n_levels = factorize(self.codes[index])
-        return Variable(continuous, codes, n_levels, constant=self.constant)
+        # a continuous part that holds one value on these samples (the zeros of
+        # a sparse column) carries no information there
+        constant = self.constant or (
+            continuous is not None
+            and continuous.shape[0] > 0
+            and bool(np.all(continuous == continuous[0]))
+        )
+        return Variable(continuous, codes, n_levels, constant=constant)
 
     @staticmethod
     def join(*variables):

@@ -24,7 +24,7 @@ from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
 from ._interactions import BlockOffers, resolve_interactions, screen_blocks
-from ._relevance import _counts_sparse, chunks, relevance
+from ._relevance import _counts_sparse, chunks, relevance, subset
 from ._sparse_terms import SparseCountRunner
 from ._steptest import StepTester, decisive_exceedances
 
@@ -85,7 +85,7 @@ class _EstimatorTerms:
         return z, step
 
     def _run(self, variables, conditioning, needs):
-        if not variables:
+        if not len(variables):
             return _concat([], needs)
         z, step = conditioning if conditioning is not None else (None, None)
         if effective_n_jobs(self.n_jobs) == 1:
@@ -93,7 +93,7 @@ class _EstimatorTerms:
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(pair_terms)(
                 self.estimator,
-                [variables[i] for i in part],
+                subset(variables, part),
                 z,
                 self.target,
                 needs,
@@ -104,7 +104,8 @@ class _EstimatorTerms:
         return _concat(parts, needs)
 
     def terms(self, candidates, z, needs):
-        return self._run([self.columns[k] for k in candidates], z, needs)
+        # sparse columns stay sparse until each candidate is scored
+        return self._run(subset(self.columns, candidates), z, needs)
 
     def permuted_relevance(self, k, permutations):
         variables = [self.columns[k].take(p) for p in permutations]
@@ -170,6 +171,8 @@ class _CountTermsRunner:
 
 def _counts_apply(estimator, columns, target):
     """Whether vectorised counting gives the estimator's own values."""
+    if isinstance(columns, SparseColumns):
+        return False  # (sparse discrete columns have their own runner)
     if not (target.is_discrete and all(c.is_discrete for c in columns)):
         return False
     if getattr(estimator, "adjust", None) is not None:
@@ -199,6 +202,8 @@ class _Duplicates:
 
     def _key(self, j):
         if isinstance(self.columns, SparseColumns):
+            if self.columns.continuous[j]:
+                return ("x", j)
             counts = self.columns.level_counts(j)
             return ("d", counts.size, hash(counts.tobytes()))
         c = self.columns[j]
@@ -425,8 +430,9 @@ def forward_select(
     elif _counts_apply(estimator, columns, target):
         runner = _CountTermsRunner(columns, target, n_jobs)
     else:
-        for c in columns:
-            c.precompute()
+        if not isinstance(columns, SparseColumns):  # (built on demand there)
+            for c in columns:
+                c.precompute()
         runner = _EstimatorTerms(estimator, columns, target, n_jobs)
     if path_state is not None and path_state.saved:
         rel = path_state.relevance

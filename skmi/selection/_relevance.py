@@ -46,6 +46,8 @@ def _counts_sparse(estimator, columns, target, conditioning):
 
     if not isinstance(columns, SparseColumns) or conditioning is not None:
         return False
+    if not columns.all_discrete:
+        return False
     if not target.is_discrete:
         return False
     if isinstance(estimator, PlugIn):
@@ -115,7 +117,7 @@ def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
     parts = chunks(range(len(columns)), n_jobs)
     results = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_relevance_chunk)(
-            estimator, [columns[j] for j in part], target, conditioning
+            estimator, subset(columns, part), target, conditioning
         )
         for part in parts
     )
