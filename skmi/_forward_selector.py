@@ -12,6 +12,7 @@ from sklearn.feature_selection import SelectorMixin
 from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._prepare import constant_columns
 from ._validation import (
+    HasMethods,
     Interval,
     RealNotInt,
     StrOptions,
@@ -19,6 +20,7 @@ from ._validation import (
     check_is_fitted,
 )
 from .estimators import BaseMIEstimator, PlugIn
+from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
 from .selection._forward import ForwardResult, forward_select
 
@@ -117,6 +119,32 @@ class ConditionalMutualInfoSelector(
         When positive, print each step: the feature chosen, its score, its
         p-value and the elapsed time.
 
+    interactions : "auto" or int, default="auto"
+        Size of the feature sets screened for synergy before the greedy
+        search: 1 screens nothing (plain greedy search); 2 screens every
+        pair; 3 every pair and every triple. A set whose information about
+        the target beyond its members' marginal information is significant
+        (a permutation test valid for the best of all screened sets, at
+        level `alpha`, with up to `n_permutations` permutations but at
+        least 99, stopped once the decision is known) and larger
+        than each member's relevance enters the path as a block of
+        consecutive selections: when the search picks one of its members,
+        when its synergy per member exceeds the best candidate's score, or
+        before the search would stop. "auto" screens pairs when there are at
+        most 100 features and nothing otherwise. See the
+        :ref:`User Guide <synergy>` for the rules and the costs.
+
+    memory : str, object with the joblib.Memory interface or None, \
+            default=None
+        Used to cache the greedy path. With an integer
+        `n_features_to_select`, refits on the same training data with the
+        same other parameters reuse the stored path, and extend it when more
+        features are asked for, so a grid search over
+        `n_features_to_select` costs about one search per training set. By
+        default no caching is done; a string is the path of the caching
+        directory. With ``random_state=None`` a refit reuses the random
+        numbers of the fit that stored the path.
+
     Attributes
     ----------
     support_ : ndarray of shape (n_features_in_,), dtype=bool
@@ -138,6 +166,11 @@ class ConditionalMutualInfoSelector(
     pvalues_ : ndarray of shape (n_features_to_select_,) or None
         Step-test p-value of each selected feature when it was chosen, for
         ``n_features_to_select="auto"`` without `tol`; None otherwise.
+
+    interaction_blocks_ : list of ndarray
+        The synergistic sets that entered the path as blocks, each as the
+        indices of its members in the order they were selected; empty when
+        none did.
 
     stop_reason_ : str
         Why the search stopped: "n_features_to_select reached", "all
@@ -186,8 +219,9 @@ class ConditionalMutualInfoSelector(
       conditioning variable.
 
     With ``S`` empty every score is the relevance ``I(X_k;Y)``, so the first
-    feature is the most relevant one. Scores within ``1e-12`` are tied; ties
-    go to the most relevant candidate, then to the smallest column index.
+    feature is the most relevant one, unless a synergistic block found by
+    the `interactions` screen enters first. Scores within ``1e-12`` are tied;
+    ties go to the most relevant candidate, then to the smallest column index.
     A candidate that duplicates a selected feature exactly (the same
     partition of the samples for a discrete column, the same values for a
     continuous one) carries no information given ``S`` and is chosen only
@@ -279,6 +313,8 @@ class ConditionalMutualInfoSelector(
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "interactions": [StrOptions({"auto"}), Interval(Integral, 1, 3, closed="both")],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -307,6 +343,8 @@ class ConditionalMutualInfoSelector(
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
+        interactions: Literal["auto"] | int = "auto",
+        memory: str | object | None = None,
     ) -> None:
         self.n_features_to_select = n_features_to_select
         self.criterion = criterion
@@ -320,6 +358,8 @@ class ConditionalMutualInfoSelector(
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.interactions = interactions
+        self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -374,24 +414,35 @@ class ConditionalMutualInfoSelector(
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
         constant = constant_columns(fi.X)
-        result = forward_select(
-            fi.estimator,
-            fi.columns,
-            fi.target,
-            criterion=self.criterion,
-            n_features_to_select=n_select,
-            tol=self.tol,
-            alpha=self.alpha,
-            n_permutations=self.n_permutations,
-            beta=self.beta,
-            raw=raw,
-            constant=constant,
-            categorical=fi.discrete_mask,
-            rng=fi.rng,
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            feature_names=None if names is None else [str(v) for v in names],
-        )
+
+        def search(n, path_state):
+            return forward_select(
+                fi.estimator,
+                fi.columns,
+                fi.target,
+                criterion=self.criterion,
+                n_features_to_select=n,
+                tol=self.tol,
+                alpha=self.alpha,
+                n_permutations=self.n_permutations,
+                beta=self.beta,
+                raw=raw,
+                constant=constant,
+                categorical=fi.discrete_mask,
+                rng=fi.rng,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                feature_names=None if names is None else [str(v) for v in names],
+                interactions=self.interactions,
+                path_state=path_state,
+            )
+
+        memory = uses_cache(self.memory)
+        if memory is None:
+            result = search(n_select, None)
+        else:
+            key = cache_key(self, fi.X, fi.y, ("n_features_to_select",))
+            result = cached_path(memory, key, n_select, search)
         if fi.target_constant:
             # nothing to learn: no feature is selected (prepare_fit warned)
             result = ForwardResult(
@@ -408,6 +459,9 @@ class ConditionalMutualInfoSelector(
         self.conditional_gains_ = result.gains
         self.pvalues_ = result.pvalues
         self.relevance_ = result.relevance
+        self.interaction_blocks_ = [
+            np.asarray(b.members, dtype=np.intp) for b in result.blocks
+        ]
         self.stop_reason_ = result.stop_reason
         self.n_features_to_select_ = int(result.selection_order.size)
         support = np.zeros(n_features, dtype=bool)

@@ -12,8 +12,9 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import DefaultEstimatorMixin, prepare_fit
-from ._validation import Interval, StrOptions, _fit_context, check_is_fitted
+from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator, PlugIn
+from .selection._cache import cache_key, cached_scores, uses_cache
 from .selection._relevance import relevance
 from .selection._significance import (
     FALLBACK_PERMUTATIONS,
@@ -116,6 +117,15 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         Determines the random numbers used for the tie-breaking noise and
         the permutations. Pass an int for reproducible results across
         multiple calls. See :term:`Glossary <random_state>`.
+    memory : str, object with the joblib.Memory interface or None, \
+            default=None
+        Used to cache the scores and p-values, which do not depend on `k`,
+        `percentile` or `threshold`: refits on the same training data with
+        the same other parameters reuse them (a grid search over `k` then
+        estimates them once per training set). By default no caching is
+        done; a string is the path of the caching directory. With
+        ``random_state=None`` a refit reuses the random numbers of the fit
+        that stored the scores.
 
     Attributes
     ----------
@@ -251,6 +261,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         "test": [StrOptions({"auto", "permutation", "g-test"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "memory": [None, str, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -268,6 +279,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         test: Literal["auto", "permutation", "g-test"] = "auto",
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
+        memory: str | object | None = None,
     ) -> None:
         self.k = k
         self.percentile = percentile
@@ -281,6 +293,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         self.test = test
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.memory = memory
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
@@ -368,34 +381,46 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-        # constant features (or a constant target) score exactly 0 in the
-        # estimator, and their tests give the p-value 1
-        raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
-        pvalues = None
-        if test == "permutation":
-            pvalues = permutation_pvalues(
-                fi.estimator,
-                fi.columns,
-                fi.target,
-                raw,
-                n_permutations=self.n_permutations,
-                rng=fi.rng,
-                n_jobs=self.n_jobs,
-            )
-        elif test is not None:
-            n_fallback = self._fallback_permutations(n_features)
-            pvalues, permuted = g_test_pvalues(
-                fi.estimator,
-                fi.columns,
-                fi.target,
-                raw,
-                rng=fi.rng,
-                n_permutations=n_fallback,
-                n_jobs=self.n_jobs,
-            )
-            if permuted.any():
-                self._warn_sparse_tables(permuted, n_fallback)
-                self._warn_unattainable(n_fallback, n_features)
+
+        n_fallback = self._fallback_permutations(n_features)
+
+        def scores():
+            # constant features (or a constant target) score exactly 0 in the
+            # estimator, and their tests give the p-value 1
+            raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
+            pvalues = permuted = None
+            if test == "permutation":
+                pvalues = permutation_pvalues(
+                    fi.estimator,
+                    fi.columns,
+                    fi.target,
+                    raw,
+                    n_permutations=self.n_permutations,
+                    rng=fi.rng,
+                    n_jobs=self.n_jobs,
+                )
+            elif test is not None:
+                pvalues, permuted = g_test_pvalues(
+                    fi.estimator,
+                    fi.columns,
+                    fi.target,
+                    raw,
+                    rng=fi.rng,
+                    n_permutations=n_fallback,
+                    n_jobs=self.n_jobs,
+                )
+            return raw, pvalues, permuted
+
+        memory = uses_cache(self.memory)
+        if memory is None:
+            raw, pvalues, permuted = scores()
+        else:
+            key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
+            raw, pvalues, permuted = cached_scores(memory, key, scores)
+        # the warnings are given on every fit, from the stored scores too
+        if permuted is not None and permuted.any():
+            self._warn_sparse_tables(permuted, n_fallback)
+            self._warn_unattainable(n_fallback, n_features)
         if test == "permutation":
             self._warn_unattainable(self.n_permutations, n_features)
         self.scores_ = np.maximum(raw, 0.0)

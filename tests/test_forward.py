@@ -31,6 +31,8 @@ def xor_problem(seed, n=10_000):
 
 
 def fit(X, y, **params):
+    # the criteria alone: no screen for synergistic pairs
+    params.setdefault("interactions", 1)
     params.setdefault("estimator", PlugIn())
     params.setdefault("discrete_features", True)
     return ConditionalMutualInfoSelector(**params).fit(X, y)

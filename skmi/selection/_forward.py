@@ -11,7 +11,7 @@ test) is drawn in the calling process, so results never depend on ``n_jobs``.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -23,6 +23,7 @@ from ..estimators._plugin import code_dtype, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
+from ._interactions import BlockOffers, resolve_interactions, screen_blocks
 from ._relevance import _counts_sparse, chunks, relevance, subset
 from ._sparse_terms import SparseCountRunner
 from ._steptest import StepTester, decisive_exceedances
@@ -41,6 +42,7 @@ class ForwardResult:
     stop_reason: str  #: why the search stopped
     #: permutations each selected feature's test needed, or None without tests
     n_permutations: object = None
+    blocks: list = field(default_factory=list)  #: synergistic blocks entered
 
 
 # --------------------------------------------------------------------------
@@ -349,6 +351,8 @@ def forward_select(
     n_jobs=None,
     verbose=0,
     feature_names=None,
+    interactions=1,
+    path_state=None,
 ):
     """Greedy forward selection of prepared columns.
 
@@ -393,6 +397,16 @@ def forward_select(
     verbose : int
     feature_names : sequence of str or None
         Names used in the progress messages.
+    interactions : int or "auto"
+        1: no screen; 2: screen pairs for synergy; 3: pairs and triples;
+        "auto": pairs when there are few features (see
+        :mod:`skmi.selection._interactions`). Significant synergistic sets
+        are offered at each step and enter as blocks of consecutive
+        selections, which the step test does not test again (the screen
+        tested them).
+    path_state : PathState or None
+        A path to resume and to store the path in (see
+        :mod:`skmi.selection._cache`); integer ``n_features_to_select`` only.
 
     Returns
     -------
@@ -420,7 +434,10 @@ def forward_select(
             for c in columns:
                 c.precompute()
         runner = _EstimatorTerms(estimator, columns, target, n_jobs)
-    rel = np.asarray(runner.relevance(), dtype=np.float64)
+    if path_state is not None and path_state.saved:
+        rel = path_state.relevance
+    else:
+        rel = np.asarray(runner.relevance(), dtype=np.float64)
     deferred = np.zeros(n_columns, dtype=bool)
     if constant is not None:
         deferred |= constant
@@ -445,43 +462,74 @@ def forward_select(
     available = np.ones(n_columns, dtype=bool)
     gains, pvalues, n_used = [], [], []
     stop_reason = "all features selected" if auto else "n_features_to_select reached"
+    if path_state is not None and path_state.saved:
+        offers = path_state.restore(search, available, deferred, gains)
+    else:
+        offers = BlockOffers(screen_blocks(
+            estimator, columns, target, rel,
+            size=resolve_interactions(interactions, n_columns), alpha=alpha,
+            n_permutations=n_permutations, rng=rng, exclude=deferred, n_jobs=n_jobs,
+        ))
+    # whether the scores include the last selected feature (a stored path
+    # ends before its candidates were evaluated against it)
+    current = False
     while len(search.selected) < n_max:
         step_start = time.perf_counter()
         pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
         step = None
-        if tested:
+        if tested and not offers.queued:
             # the largest statistic first: when even it is not significant,
             # no candidate is, and the step's scores are not needed
             step = tester.test(search.selected, pool)
             if step.pvalue > alpha:
+                if offers.offer(search.selected):  # a block before stopping
+                    continue
                 stop_reason = _not_significant(step, alpha)
                 break
-        if search.selected:
+        if search.selected and not current:
             search.update(np.flatnonzero(available))
-        k, score = search.best(pool)
-        if auto and not np.isfinite(score):
-            stop_reason = "no candidate's score is estimable"
-            break
-        if auto and tol is not None and score < tol:
-            stop_reason = f"best score {score:.4g} < tol={tol:g}"
-            break
-        if tested:
-            step = step.pvalue_at(tester.observed_of(k))
-            if step.pvalue > alpha:
-                stop_reason = _not_significant(step, alpha)
+            current = True
+        if not offers.queued:
+            k, score = search.best(pool)
+            offers.offer(search.selected, k, score)
+        in_block = offers.queued
+        if in_block:  # a member of a synergistic block, tested by the screen
+            k, block = offers.pop()
+            score = search.best(np.array([k]))[1]
+        else:
+            stop = None
+            if auto and not np.isfinite(score):
+                stop = "no candidate's score is estimable"
+            elif auto and tol is not None and score < tol:
+                stop = f"best score {score:.4g} < tol={tol:g}"
+            elif tested:
+                step = step.pvalue_at(tester.observed_of(k))
+                if step.pvalue > alpha:
+                    stop = _not_significant(step, alpha)
+            if stop is not None:
+                if offers.offer(search.selected):  # a block before stopping
+                    continue
+                stop_reason = stop
                 break
-            pvalues.append(step.pvalue)
-            n_used.append(step.n_permutations)
+        p = None
+        if tested:
+            p, used = (block.pvalue, block.n_permutations) if in_block else (
+                step.pvalue, step.n_permutations
+            )
+            pvalues.append(p)
+            n_used.append(used)
         search.select(k)
+        current = False
         available[k] = False
         gains.append(score)
         remaining = np.flatnonzero(available)
         deferred[remaining] |= duplicates.of(k, remaining)
         if verbose > 0:
             name = feature_names[k] if feature_names is not None else f"x{k}"
-            extra = "" if step is None else f", p-value {step.pvalue:.3g}"
+            extra = "" if p is None else f", p-value {p:.3g}"
+            extra += " (synergistic block)" if in_block else ""
             units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
             print(
                 f"[forward {criterion}] step {len(search.selected)}: {name} "
@@ -491,6 +539,8 @@ def forward_select(
             )
     if verbose > 0:
         print(f"[forward {criterion}] stopped: {stop_reason}")
+    if path_state is not None:
+        path_state.save(search, available, deferred, gains, offers)
     return ForwardResult(
         selection_order=np.asarray(search.selected, dtype=np.intp),
         gains=np.asarray(gains, dtype=np.float64),
@@ -498,4 +548,5 @@ def forward_select(
         relevance=rel,
         stop_reason=stop_reason,
         n_permutations=np.asarray(n_used, dtype=np.int64) if tested else None,
+        blocks=list(offers.entered),
     )
