@@ -49,6 +49,8 @@ Run from the repository root::
     python benchmarks/bench_forward.py [--repeats 3] [--skip-knn]
     python benchmarks/bench_forward.py --speed [--pairs 3] [--configs ...]
     python benchmarks/bench_forward.py --jobs-only [--pairs 3]
+    python benchmarks/bench_forward.py --stopping      # the cost of "auto"
+    python benchmarks/bench_forward.py --interactions  # the pair screen
 """
 
 import argparse
@@ -421,8 +423,19 @@ def main():
         help="the cost of the stopping rule: 'auto' against a run of the same "
         "size (bench_stopping.py)",
     )
+    parser.add_argument(
+        "--interactions", action="store_true",
+        help="the cost of the pair screen of interactions=2 at p = 200, n = 2,000 "
+        "(bench_interactions.py)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.interactions:
+        import bench_interactions
+
+        sys.argv = [sys.argv[0], "--repeats", str(args.repeats)]
+        bench_interactions.main()
+        return
     if args.stopping:
         import bench_stopping
 
