@@ -125,21 +125,25 @@ def test_forward_stopping_rule_sparse_equals_dense():
     np.testing.assert_array_equal(s.pvalues_, d.pvalues_)
 
 
+def _peak_memory_of_fits(X, y, n_select):
+    """Peak traced memory of both selectors fitted on ``X`` (in bytes)."""
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # constant columns
+            MutualInfoSelector(k=10).fit(X, y)
+            ConditionalMutualInfoSelector(n_features_to_select=n_select).fit(X, y)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.slow
 def test_no_dense_copy_of_the_matrix():
     """The working memory stays far below one byte per cell of the matrix."""
     n, p = 3_000, 8_000
     X, y = _counts(n, p, 0.001, 6)
-    X = X.tocsr()
-    tracemalloc.start()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # constant columns
-            MutualInfoSelector(k=10, estimator=KSG()).fit(X, y)
-            ConditionalMutualInfoSelector(n_features_to_select=3).fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak = _peak_memory_of_fits(X.tocsr(), y, 3)
     assert peak < n * p / 4, peak  # a dense copy would take 1 to 8 bytes per cell
 
 
@@ -224,16 +228,7 @@ def test_continuous_sparse_column_is_a_mass_at_zero_plus_a_continuous_part(seed)
 def test_continuous_sparse_columns_stay_sparse():
     n, p = 2_000, 1_500
     X, y = _zero_inflated(n, p, 0.004, 9)
-    X = X.tocsr()
-    tracemalloc.start()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # constant columns
-            MutualInfoSelector(k=10).fit(X, y)
-            ConditionalMutualInfoSelector(n_features_to_select=2).fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak = _peak_memory_of_fits(X.tocsr(), y, 2)
     assert peak < n * p / 4, peak  # a dense copy would take 8 bytes per cell
 
 
