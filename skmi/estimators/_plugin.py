@@ -525,10 +525,11 @@ def _expected_cells(a, b, n, weight, log_fact):
     blocks of at most ``_EXPECTATION_BUDGET`` terms.
     """
     # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
-    # d = 20 sqrt(min(a, b)) the probabilities are below exp(-800), nothing
+    # d = 7 sqrt(min(a, b)) the probabilities are below 2 exp(-98) ~ 1e-42, and
+    # their terms (each at most log n) are far below the rounding of the sum
     # at double precision, so the sum runs over that window of the support
     mean = a * b / n
-    half = np.ceil(20.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
+    half = np.ceil(7.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
     lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
     hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
     sizes = np.maximum(hi - lo + 1, 0)
