@@ -296,18 +296,6 @@ class CountTerms:
                 out[name] = h_xz + h_zy - h_xzy - h_z
         return out
 
-    def permuted(self, k, permutations):
-        """Rows of column ``k`` permuted by each row of ``permutations``.
-
-        Returns the arguments ``codes, rows, levels, h_x, h_xy`` of
-        :meth:`terms_of_codes`.
-        """
-        codes = self.codes[k][permutations]
-        m = codes.shape[0]
-        levels = np.full(m, self.n_levels[k])
-        h_xy, _ = self._marginals(codes, np.arange(m), levels, None)
-        return codes, np.arange(m), levels, np.full(m, self.h_x[k]), h_xy
-
 
 # --------------------------------------------------------------------------
 # running sums and minima of the terms

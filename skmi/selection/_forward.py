@@ -107,13 +107,6 @@ class _EstimatorTerms:
         # sparse columns stay sparse until each candidate is scored
         return self._run(subset(self.columns, candidates), z, needs)
 
-    def permuted_relevance(self, k, permutations):
-        variables = [self.columns[k].take(p) for p in permutations]
-        return self._run(variables, None, ("cmi",))["cmi"]
-
-    def permuted_terms(self, k, permutations, z, needs):
-        return self._run([self.columns[k].take(p) for p in permutations], z, needs)
-
 
 def _count_terms_chunk(counts, candidates, z_codes, kz, needs):
     return counts.terms(candidates, z_codes, kz, needs)
@@ -157,16 +150,6 @@ class _CountTermsRunner:
             for part in chunks(candidates, self.n_jobs, per_worker=1)
         )
         return _concat(parts, needs)
-
-    def permuted_relevance(self, k, permutations):
-        zeros = np.zeros(self.n, dtype=np.int64)
-        return self.permuted_terms(k, permutations, (zeros, 1), ("cmi",))["cmi"]
-
-    def permuted_terms(self, k, permutations, z, needs):
-        z_codes, kz = z
-        return self.counts.terms_of_codes(
-            *self.counts.permuted(k, permutations), z_codes, kz, needs
-        )
 
 
 def _counts_apply(estimator, columns, target):

@@ -37,8 +37,8 @@ class SparseCountRunner:
     """Forward-search terms of the discrete columns of a sparse matrix.
 
     Offers the methods the search calls on every term runner
-    (``relevance``, ``conditioning``, ``terms``, ``permuted_relevance``,
-    ``permuted_terms``), with plug-in values equal to the dense counts.
+    (``relevance``, ``conditioning``, ``terms``), with plug-in values equal
+    to the dense counts.
 
     Parameters
     ----------
@@ -103,22 +103,3 @@ class SparseCountRunner:
             for part in chunks(candidates, self.n_jobs)
         )
         return {name: np.concatenate([p[name] for p in parts]) for name in needs}
-
-    def _permuted_tables(self, k, permutations, step):
-        x = self.columns[k]
-        x_codes = np.asarray(x.codes, dtype=np.int64)
-        y, ky = np.asarray(self.target.codes, dtype=np.int64), self.target.n_levels
-        size = x.n_levels * step.n_levels * ky
-        for perm in permutations:
-            cells = (x_codes[perm] * step.n_levels + step.codes) * ky + y
-            yield np.bincount(cells, minlength=size).reshape(x.n_levels, -1, ky)
-
-    def permuted_relevance(self, k, permutations):
-        step = _Step(np.zeros(self.n, dtype=np.int64), 1, *self._target_codes())
-        return self.permuted_terms(k, permutations, step, ("joint",))["joint"]
-
-    def permuted_terms(self, k, permutations, step, needs):
-        return self._terms_of(self._permuted_tables(k, permutations, step), needs)
-
-    def _target_codes(self):
-        return self.target.codes, self.target.n_levels
