@@ -10,7 +10,6 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import DefaultEstimatorMixin, prepare_fit
-from ._prepare import constant_columns
 from ._validation import (
     HasMethods,
     Interval,
@@ -413,7 +412,7 @@ class ConditionalMutualInfoSelector(
             )
         names = getattr(self, "feature_names_in_", None)
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
-        constant = constant_columns(fi.X)
+        constant = fi.constant
 
         def search(n, path_state):
             return forward_select(

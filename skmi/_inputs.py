@@ -215,7 +215,8 @@ def prepare_fit(
     FitInputs
     """
     est = resolve_estimator(estimator)
-    X_num, auto_mask = encode_features(X)
+    detect = isinstance(discrete_features, str) and discrete_features == "auto"
+    X_num, auto_mask = encode_features(X, count_levels=detect)
     X_num = check_array(
         X_num,
         accept_sparse="csc",
@@ -249,7 +250,7 @@ def prepare_fit(
         mask = make_discrete_mask(discrete_features, n_features, sparse.issparse(X))
     own_seed = getattr(est, "random_state", None)
     rng = check_random_state(random_state if own_seed is None else own_seed)
-    columns = est.prepare(X, mask, rng)
+    columns = est.prepare(X, mask, rng, n_jobs=getattr(owner, "n_jobs", None))
     target = est.prepare_target(y, y_discrete, rng)
     constant = np.array([c.is_constant for c in columns], dtype=bool)
     id_like = id_like_columns(columns, mask)

@@ -112,17 +112,31 @@ def column_blocks(X, columns, block=64, rows=2048):
         for i, j in enumerate(columns):
             yield np.array([i]), column(X, j)[None, :]
         return
-    n = X.shape[0]
-    buffer = np.empty((min(block, columns.size), n), dtype=X.dtype)
+    buffer = np.empty((min(block, columns.size), X.shape[0]), dtype=X.dtype)
     for start in range(0, columns.size, block):
         index = np.arange(start, min(start + block, columns.size))
-        part = buffer[: index.size]
-        cols = columns[index]
-        if cols[-1] - cols[0] == cols.size - 1 and np.all(np.diff(cols) == 1):
-            cols = slice(int(cols[0]), int(cols[-1]) + 1)  # a view, not a copy
-        for r in range(0, n, rows):
-            part[:, r : r + rows] = X[r : r + rows, cols].T
-        yield index, part
+        yield index, column_block(X, columns[index], rows, out=buffer[: index.size])
+
+
+def column_block(X, columns, rows=2048, out=None):
+    """The ``columns`` of the dense array ``X`` as the rows of a new array.
+
+    ``X`` is transposed in tiles of ``rows`` rows (contiguous reads, far
+    faster than column by column); ``out`` of shape (len(columns),
+    n_samples) receives them when given.
+    """
+    columns = np.asarray(columns, dtype=np.intp)
+    n = X.shape[0]
+    if out is None:
+        out = np.empty((columns.size, n), dtype=X.dtype)
+    if columns.size == 0:
+        return out
+    cols = columns
+    if cols[-1] - cols[0] == cols.size - 1 and np.all(np.diff(cols) == 1):
+        cols = slice(int(cols[0]), int(cols[-1]) + 1)  # a view, not a copy
+    for r in range(0, n, rows):
+        out[:, r : r + rows] = X[r : r + rows, cols].T
+    return out
 
 
 def column_scales(X):
@@ -353,7 +367,7 @@ def encode_categories(X, categories):
     return X
 
 
-def encode_features(X):
+def encode_features(X, count_levels=True):
     """Read the columns of ``X`` as numbers and detect the discrete ones.
 
     The rules (documented in the User Guide, "How column types are read"):
@@ -377,6 +391,10 @@ def encode_features(X):
     Parameters
     ----------
     X : array-like, DataFrame or sparse matrix
+    count_levels : bool, default=True
+        Whether to count the distinct values of the columns of an integer
+        array (a pass over the data that only the detection needs); when
+        False their ``auto_mask`` is None.
 
     Returns
     -------
@@ -413,7 +431,7 @@ def encode_features(X):
         elif a.dtype.kind == "b":
             return X, np.ones(a.shape[1], dtype=bool)
         elif a.dtype.kind in "iu":
-            return X, _few_levels(a, MAX_AUTO_LEVELS)
+            return X, _few_levels(a, MAX_AUTO_LEVELS) if count_levels else None
         else:
             return X, np.zeros(a.shape[1], dtype=bool)
     n_samples = len(columns[0][1]) if columns else _n_rows(X)
@@ -649,11 +667,14 @@ def _few_levels(a, limit):
     out = np.ones(a.shape[1], dtype=bool)
     if a.shape[0] == 0:
         return out
-    for index, part in column_blocks(a, np.arange(a.shape[1])):
-        for i, col in zip(index, part, strict=True):
+    # columns whose range is shorter than the limit need no counting
+    # (reducing along the rows reads the array in its own order)
+    # (hi - lo in unsigned 64-bit arithmetic is exact for any integer type)
+    span = a.max(axis=0).astype(np.uint64) - a.min(axis=0).astype(np.uint64)
+    wide = np.flatnonzero(span >= limit)
+    for index, part in column_blocks(a, wide):
+        for i, col in zip(wide[index], part, strict=True):
             lo, hi = int(col.min()), int(col.max())
-            if hi - lo < limit:
-                continue
             if hi - lo < max(col.size, 1 << 16):
                 shifted = (col - lo).astype(np.intp, copy=False)
                 out[i] = np.count_nonzero(np.bincount(shifted)) <= limit

@@ -174,6 +174,46 @@ def test_n_jobs_do_not_change_results_counts(criterion):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("criterion", ["jmi", "cmim", "cmi"])
+def test_n_jobs_do_not_change_results_plugin_counts(criterion):
+    """The vectorised counting path (PlugIn on discrete data) in threads."""
+    X, y = xor_problem(2, n=2000)
+    rng = np.random.RandomState(1)
+    X = np.column_stack([X, rng.randint(0, rng.randint(2, 6, 40), size=(2000, 40))])
+    results = []
+    for n_jobs in (1, 2):
+        s = fit(
+            X, y, n_features_to_select=6, criterion=criterion, n_jobs=n_jobs,
+            estimator=PlugIn(), discrete_features=True,
+        )
+        results.append((s.selection_order_, s.conditional_gains_))
+    for a, b in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_count_runner_threads_keep_the_candidate_order():
+    """Candidates in any order (CMIM completes them by partial score): the
+    terms computed in threads come back in the order asked."""
+    from skmi.selection._forward import _CountTermsRunner
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, rng.randint(2, 7, 30), size=(500, 30))
+    y = (X[:, 0] + X[:, 1]) % 3
+    columns = [Variable.from_discrete(X[:, j]) for j in range(30)]
+    target = Variable.from_discrete(y)
+    candidates = rng.permutation(np.arange(1, 30))
+    needs = ("red", "cred", "cmi")
+    z = _CountTermsRunner(columns, target, 1).conditioning([0])
+    serial = _CountTermsRunner(columns, target, 1).terms(candidates, z, needs)
+    threads = _CountTermsRunner(columns, target, 2).terms(candidates, z, needs)
+    one_by_one = [
+        _CountTermsRunner(columns, target, 1).terms([k], z, needs) for k in candidates
+    ]
+    for name in needs:
+        np.testing.assert_array_equal(threads[name], serial[name])
+        np.testing.assert_array_equal(serial[name], [t[name][0] for t in one_by_one])
+
+
 def test_lazy_cmim_equals_full_minimum():
     """CMIM's lazy update gives the scores of the plain min over the selected set."""
     rng = np.random.RandomState(0)

@@ -18,6 +18,7 @@ from skmi.estimators._plugin import (
     count_tables,
     count_tables_masks,
     factorize,
+    factorize_counted,
     level_masks,
 )
 from skmi.estimators._variables import Variable
@@ -49,6 +50,37 @@ def test_count_tables_equal_direct_counts(n, seed):
     assert masks.shape == (9, k, (n + 63) // 64)
     assert np.array_equal(count_tables_masks(masks, rows, w, kw), expected)
     assert np.array_equal(count_tables(codes, rows, k, w, kw), expected)
+
+
+@needs_popcount
+def test_count_tables_skip_the_levels_a_row_lacks():
+    """Rows of 1 to 6 levels in one mask array: rows are grouped by their
+    number of levels and count only those; the tables are unchanged."""
+    rng = np.random.default_rng(3)
+    n, k = 700, 6
+    levels = rng.integers(1, k + 1, size=30)
+    codes = np.vstack([rng.integers(0, lv, size=n) for lv in levels]).astype(np.uint8)
+    w = rng.integers(0, 5, size=n)
+    rows = rng.permutation(30)[:25]
+    expected = direct_tables(codes, rows, k, w, 5)
+    masks = level_masks(codes, k)
+    got = count_tables_masks(masks, rows, w, 5, levels[rows])
+    assert np.array_equal(got, expected)
+
+
+@needs_popcount
+def test_count_tables_long_columns_sum_without_overflow():
+    """Over 65,472 samples the bit counts are summed in several 16-bit
+    blocks; a cell holding every sample must still be exact."""
+    n = 200_001
+    codes = np.zeros((2, n), dtype=np.uint8)
+    codes[1, ::3] = 1
+    w = np.zeros(n, dtype=np.int64)
+    w[-1] = 1
+    got = count_tables_masks(level_masks(codes, 2), np.array([0, 1]), w, 2)
+    assert got[0].tolist() == [[n - 1, 1], [0, 0]]
+    ones = len(range(0, n, 3))
+    assert got[1].tolist() == [[n - ones - 1, 1], [ones, 0]]
 
 
 def test_count_tables_many_batches(monkeypatch):
@@ -179,6 +211,43 @@ def test_factorize_equals_unique(values):
     assert np.array_equal(codes, inverse.reshape(-1))
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([5, -3, 5, 7, 7, -3, 0]),  # a gap in a short range
+        np.arange(12) % 4 + 250,  # every value of a short range
+        np.array([-128, 127, -128], dtype=np.int8),
+        np.array([2**63, 2**63 + 5, 2**63], dtype=np.uint64),
+        np.array([-(2**62), 2**62]),  # too long a range: None
+        np.array([4.0, -1.0, 4.0]),
+        np.array([0.5, 1.5]),  # not integers: None
+        np.arange(1000) * 7 % 300,  # counted by bincount
+    ],
+)
+def test_factorize_counted_equals_unique(values):
+    counted = factorize_counted(values)
+    uniques, inverse = np.unique(values, return_inverse=True)
+    if counted is None:
+        assert values.dtype.kind == "f" or np.ptp(values.astype(float)) > 1e6
+        return
+    codes, n_levels, counts = counted
+    assert codes.dtype == code_dtype(n_levels)
+    assert n_levels == uniques.size
+    assert np.array_equal(codes, inverse.reshape(-1))
+    assert np.array_equal(counts, np.bincount(inverse.reshape(-1)))
+    variable = Variable.from_discrete(values)
+    assert np.array_equal(variable.level_counts, counts)
+
+
+def test_few_levels_with_extreme_integers():
+    """Column ranges are taken in unsigned arithmetic: no overflow."""
+    a = np.array([[-(2**63), 0, 5], [2**63 - 1, 0, 6], [0, 0, 900]])
+    assert _few_levels(a, 2).tolist() == [False, True, False]
+    assert _few_levels(a, 3).tolist() == [True, True, True]
+    b = np.array([[0, 1], [2**64 - 1, 1], [7, 1]], dtype=np.uint64)
+    assert _few_levels(b, 2).tolist() == [False, True]
+
+
 def test_column_helpers_on_blocks():
     rng = np.random.RandomState(0)
     X = rng.randint(-50, 50, size=(5000, 150))
@@ -201,3 +270,20 @@ def test_integer_input_selects_as_float_input():
     b = ConditionalMutualInfoSelector(4, **kw).fit(X.astype(np.float64), y)
     assert a.selection_order_.tolist() == b.selection_order_.tolist()
     np.testing.assert_array_equal(a.conditional_gains_, b.conditional_gains_)
+
+
+def test_prepare_in_threads_equals_serial():
+    """Discrete columns coded a block per thread: the same variables."""
+    rng = np.random.RandomState(5)
+    X = rng.randint(-2, rng.randint(1, 40, 70), size=(400, 70)).astype(np.int16)
+    X[:, 3] = 9
+    mask = np.ones(70, dtype=bool)
+    mask[[5, 6]] = False  # continuous, prepared by the estimator
+    for est in (PlugIn(), PlugIn(n_bins=4)):
+        serial = est.prepare(X, mask, 0)
+        threads = est.prepare(X, mask, 0, n_jobs=2)
+        for a, b in zip(serial, threads, strict=True):
+            assert a.n_levels == b.n_levels
+            assert np.array_equal(a.codes, b.codes)
+            assert np.array_equal(a.level_counts, b.level_counts)
+    assert serial[3].is_constant

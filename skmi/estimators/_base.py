@@ -9,11 +9,22 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column_blocks, make_discrete_mask
+from .._prepare import as_variable_array, column_block, make_discrete_mask
 from ._sparse import SparseColumns
+from ._threads import thread_map
 from ._variables import Variable
 
 __all__ = ["BaseMIEstimator"]
+
+
+#: discrete columns coded together (one block per thread at a time)
+_CODE_BLOCK = 32
+
+
+def _discrete_block(X, columns):
+    """Discrete variables of the ``columns`` of dense ``X``."""
+    part = column_block(X, columns)
+    return [Variable.from_discrete(values) for values in part]
 
 
 class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -69,6 +80,7 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
         *,
         scale: bool = True,
         center: bool = False,
+        n_jobs: int | None = None,
     ) -> list[Variable]:
         """Prepare the columns of ``X`` for the kernels.
 
@@ -90,6 +102,10 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             Whether continuous columns are also centred (the drop-in
             functions and the selectors scale without centring, as
             scikit-learn does; the estimator's own methods centre).
+        n_jobs : int or None, default=None
+            Threads that code the discrete columns of dense ``X`` (a block of
+            columns each; see :mod:`skmi.estimators._threads`). The result does not
+            depend on it.
 
         Returns
         -------
@@ -112,9 +128,15 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             for j, variable in zip(continuous, prepared, strict=True):
                 columns[j] = variable
         discrete = np.flatnonzero(discrete_mask)
-        for index, part in column_blocks(X, discrete):
-            for j, values in zip(discrete[index], part, strict=True):
-                columns[j] = Variable.from_discrete(values)
+        step = _CODE_BLOCK
+        blocks = [discrete[i : i + step] for i in range(0, discrete.size, step)]
+        for block, variables in zip(
+            blocks,
+            thread_map(partial(_discrete_block, X), blocks, n_jobs),
+            strict=True,
+        ):
+            for j, variable in zip(block, variables, strict=True):
+                columns[j] = variable
         return columns
 
     def _prepare_sparse(self, X, discrete_mask, random_state, scale, center):

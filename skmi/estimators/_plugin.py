@@ -29,6 +29,7 @@ __all__ = [
     "entropy_counts",
     "entropy_probabilities",
     "factorize",
+    "factorize_counted",
     "joint_codes",
     "joint_entropies",
     "level_masks",
@@ -71,10 +72,45 @@ def factorize(values):
 def _factorize_small_integers(values):
     """:func:`factorize` without sorting, for integer values in a short range.
 
-    The values present are marked in a table over their range; its running
-    count maps each value to its rank among them, the code ``np.unique``
-    gives. None when the values are not all integers or their range is
-    longer than ``max(n, 2**16)`` (then sorting is the cheaper way).
+    None when the values are not all integers or their range is longer
+    than ``max(n, 2**16)`` (then sorting is the cheaper way); see
+    :func:`factorize_counted`.
+    """
+    counted = factorize_counted(values)
+    if counted is None:
+        return None
+    codes, n_levels, _ = counted
+    return codes.astype(np.int64), n_levels
+
+
+#: largest range of integers counted value by value rather than by bincount
+_EQUAL_COUNT_SPAN = 16
+
+
+def factorize_counted(values):
+    """Dense codes of integer values in a short range, and the level counts.
+
+    The codes are those of :func:`factorize` (each value's rank among the
+    values present), kept in the smallest unsigned type that holds them.
+    Values within ``_EQUAL_COUNT_SPAN`` of each other are counted value by
+    value (``count_nonzero`` of an equality, several times faster than
+    ``np.bincount`` and free of the GIL); when every value of the range is
+    present, the shifted values are the codes. Longer ranges are counted
+    with ``np.bincount`` and mapped through their running count.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n,)
+
+    Returns
+    -------
+    codes : ndarray of shape (n,), unsigned integers
+    n_levels : int
+    level_counts : ndarray of shape (n_levels,), int64
+        Number of samples at each code.
+
+    Or None when the values are not all integers or their range is longer
+    than ``max(n, 2**16)``.
     """
     if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
         return None
@@ -86,11 +122,28 @@ def _factorize_small_integers(values):
     else:
         ints = values
     lo, hi = int(ints.min()), int(ints.max())
-    if hi - lo >= max(values.size, 1 << 16):
+    span = hi - lo + 1
+    if span > max(values.size, 1 << 16):
         return None
-    shifted = (ints - lo).astype(np.intp, copy=False)
-    rank = np.cumsum(np.bincount(shifted) > 0) - 1
-    return rank[shifted].astype(np.int64, copy=False), int(rank[-1]) + 1
+    if span <= _EQUAL_COUNT_SPAN:
+        # the values minus lo, modulo 256 (exact, as the span is below 256)
+        shifted = ints.astype(np.uint8)
+        shifted -= np.uint8(lo % 256)
+        counts = np.array([np.count_nonzero(shifted == v) for v in range(span)])
+    else:
+        if ints.dtype.kind == "i":  # (narrow signed types would overflow)
+            ints = ints.astype(np.int64, copy=False)
+        shifted = (ints - lo).astype(np.intp, copy=False)
+        counts = np.bincount(shifted, minlength=span)
+    present = counts > 0
+    n_levels = int(np.count_nonzero(present))
+    dtype = code_dtype(n_levels)
+    if n_levels == span:
+        codes = shifted.astype(dtype, copy=False)
+    else:
+        rank = (np.cumsum(present) - 1).astype(dtype)
+        codes = rank[shifted]
+    return codes, n_levels, counts[present].astype(np.int64)
 
 
 def joint_codes(codes, n_levels):
@@ -261,8 +314,10 @@ def bin_uniform(x, n_bins):
 # --------------------------------------------------------------------------
 #: largest number of (row x sample) or table cells handled by one batch
 _TABLE_BUDGET = 1 << 22
-#: largest number of 64-bit words ANDed in one chunk of bitmasks (2 MiB)
-_MASK_CHUNK = 1 << 18
+#: number of 64-bit words of one AND of a chunk of bitmasks (4 MiB)
+_MASK_CHUNK = 1 << 19
+#: words whose bit counts (at most 64 each) are summed in 16 bits
+_SUM_BLOCK = (np.iinfo(np.uint16).max + 1) // 64 - 1
 
 
 def code_dtype(n_levels):
@@ -273,7 +328,7 @@ def code_dtype(n_levels):
     return np.int64
 
 
-def level_masks(codes, n_levels_max):
+def level_masks(codes, n_levels_max, out=None):
     """Bitmasks of the samples at every level of every row of ``codes``.
 
     Parameters
@@ -281,6 +336,8 @@ def level_masks(codes, n_levels_max):
     codes : ndarray of shape (m, n), unsigned integers
         Codes in ``0..n_levels_max-1``.
     n_levels_max : int
+    out : ndarray of shape (m, n_levels_max, ceil(n / 64)), uint64, optional
+        Zeros, to receive the masks.
 
     Returns
     -------
@@ -290,18 +347,19 @@ def level_masks(codes, n_levels_max):
         masks take ``n_levels_max / 8`` bytes per code.
     """
     m, n = codes.shape
-    n_bytes = 8 * ((n + 63) // 64)
-    out = np.zeros((m, n_levels_max, n_bytes), dtype=np.uint8)
+    if out is None:
+        out = np.zeros((m, n_levels_max, (n + 63) // 64), dtype=np.uint64)
+    as_bytes = out.view(np.uint8)
     block = max(1, _TABLE_BUDGET // max(1, n))
     for start in range(0, m, block):
         part = codes[start : start + block]
         for a in range(n_levels_max):
             bits = np.packbits(part == a, axis=1, bitorder="little")
-            out[start : start + block, a, : bits.shape[1]] = bits
-    return out.view(np.uint64)
+            as_bytes[start : start + block, a, : bits.shape[1]] = bits
+    return out
 
 
-def count_tables_masks(masks, rows, w, kw):
+def count_tables_masks(masks, rows, w, kw, levels=None):
     """Joint counts of each row's levels with the codes ``w`` by AND + popcount.
 
     Parameters
@@ -313,6 +371,9 @@ def count_tables_masks(masks, rows, w, kw):
     w : ndarray of shape (n,), integer
         Codes ``0..kw-1`` shared by every row.
     kw : int
+    levels : ndarray of shape (m,), int, default=None
+        Number of levels of each of the ``rows``. When given, a row's masks
+        beyond its own levels (all zero) are not counted.
 
     Returns
     -------
@@ -321,24 +382,46 @@ def count_tables_masks(masks, rows, w, kw):
 
     Notes
     -----
-    Rows are taken in chunks of about ``_MASK_CHUNK`` words, so that a chunk
-    stays in cache while it is ANDed with the mask of every level of ``w``.
-    ``np.bitwise_and`` and ``np.bitwise_count`` release the GIL, so threads
-    counting different rows run in parallel.
+    A chunk of rows (rows with the same number of levels together) is ANDed
+    with the masks of every level of ``w`` at once, and the bits of the
+    result counted and summed: three numpy calls a chunk, each on about
+    ``_MASK_CHUNK`` words. The calls are long because they release the GIL:
+    threads counting different rows run in parallel only when their calls
+    take far longer than handing the GIL over between calls. The bit counts
+    (at most 64 a word) are summed in blocks of ``_SUM_BLOCK`` words in
+    16-bit integers, which cannot overflow and sum about 4x faster than
+    64-bit ones. The buffers are reused from chunk to chunk.
     """
-    _, levels, words = masks.shape
+    rows = np.asarray(rows, dtype=np.intp)
+    _, k_all, words = masks.shape
     w_masks = level_masks(np.asarray(w).reshape(1, -1), kw)[0]
-    out = np.empty((len(rows), levels, kw), dtype=np.int64)
-    step = max(1, _MASK_CHUNK // (levels * words))
-    buffer = np.empty((min(step, len(rows)), levels, words), dtype=np.uint64)
-    for start in range(0, len(rows), step):
-        chunk = masks[rows[start : start + step]]
-        b = buffer[: chunk.shape[0]]
-        for c in range(kw):
-            np.bitwise_and(chunk, w_masks[c], out=b)
-            out[start : start + chunk.shape[0], :, c] = np.bitwise_count(b).sum(
-                axis=-1, dtype=np.int64
-            )
+    out = np.zeros((rows.size, k_all, kw), dtype=np.int64)
+    if rows.size == 0:
+        return out
+    if levels is None:
+        order, levels = np.arange(rows.size), np.full(rows.size, k_all)
+    else:
+        levels = np.minimum(np.asarray(levels), k_all)
+        order = np.argsort(levels, kind="stable")
+    n_blocks = -(-words // _SUM_BLOCK)
+    step = min(rows.size, max(1, _MASK_CHUNK // (k_all * kw * words)))
+    gathered = np.empty((step, k_all, 1, words), dtype=np.uint64)
+    anded = np.empty((step, k_all, kw, words), dtype=np.uint64)
+    bits = np.zeros((step, k_all, kw, n_blocks * _SUM_BLOCK), dtype=np.uint8)
+    start = 0
+    while start < rows.size:
+        k = int(levels[order[start]])
+        stop = min(start + step, rows.size)
+        stop = start + int(np.searchsorted(levels[order[start:stop]], k, "right"))
+        at = order[start:stop]
+        r = at.size
+        np.take(masks, rows[at], axis=0, out=gathered[:r, :, 0])
+        a, b = anded[:r, :k], bits[:r, :k]
+        np.bitwise_and(gathered[:r, :k], w_masks, out=a)
+        np.bitwise_count(a, out=b[..., :words])
+        partial = b.reshape(r, k, kw, n_blocks, _SUM_BLOCK).sum(-1, dtype=np.uint16)
+        out[at, :k] = partial.sum(axis=-1, dtype=np.int64)
+        start = stop
     return out
 
 

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._plugin import code_dtype, factorize, joint_codes
+from ._plugin import code_dtype, factorize, factorize_counted, joint_codes
 
 __all__ = ["Variable"]
 
@@ -59,8 +59,19 @@ class Variable:
     @classmethod
     def from_discrete(cls, values):
         """A discrete variable from values of shape (n,) or (n, d)."""
-        codes, n_levels = factorize(values)
-        return cls(codes=codes, n_levels=n_levels)
+        values = np.asarray(values)
+        counted = factorize_counted(values) if values.ndim == 1 else None
+        if counted is None:
+            codes, n_levels = factorize(values)
+            return cls(codes=codes, n_levels=n_levels)
+        return cls.from_counted(*counted)
+
+    @classmethod
+    def from_counted(cls, codes, n_levels, level_counts):
+        """A discrete variable from dense codes and the count of each code."""
+        variable = cls(codes=codes, n_levels=n_levels)
+        variable.__dict__["level_counts"] = level_counts  # the cached property
+        return variable
 
     @property
     def n_samples(self):

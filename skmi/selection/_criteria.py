@@ -72,6 +72,7 @@ from ..estimators._plugin import (
     table_entropies,
     xlogx_table,
 )
+from ..estimators._threads import n_threads, thread_map
 from ..estimators._variables import Variable
 
 __all__ = [
@@ -183,6 +184,10 @@ class CountTerms:
         Number of levels of each column.
     target : Variable
         A discrete target.
+    n_jobs : int or None, default=None
+        Threads that build the bitmasks and count them, each for an
+        interleaved share of the columns (see
+        :mod:`skmi.estimators._threads`); the results do not depend on it.
     """
 
     #: largest ``K_max x K_w`` cells per candidate counted with bitmasks
@@ -192,8 +197,9 @@ class CountTerms:
     #: largest ``K_max x K_w`` cells per candidate counted as a table
     TABLE_CELLS = 1 << 16
 
-    def __init__(self, codes, n_levels, target):
+    def __init__(self, codes, n_levels, target, n_jobs=None):
         self.codes = codes
+        self.workers = n_threads(n_jobs)
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
         self.y = np.asarray(target.codes, dtype=np.int64)
@@ -202,7 +208,16 @@ class CountTerms:
         self.xlogx = xlogx_table(self.n)
         self.masks = None
         if hasattr(np, "bitwise_count") and self.k_max <= self.MASK_LEVELS:
-            self.masks = level_masks(codes, self.k_max)
+            m, n = codes.shape
+            self.masks = np.zeros((m, self.k_max, (n + 63) // 64), dtype=np.uint64)
+            bounds = np.linspace(0, m, self.workers + 1).astype(int)
+            thread_map(
+                lambda i: level_masks(
+                    codes[bounds[i] : bounds[i + 1]], self.k_max,
+                    out=self.masks[bounds[i] : bounds[i + 1]],
+                ),
+                range(self.workers), self.workers,
+            )
         self.h_y = self._single(self.y, self.ky)
         self.h_xy, self.h_x = self._marginals(
             codes, np.arange(codes.shape[0]), self.n_levels, self.masks
@@ -213,10 +228,21 @@ class CountTerms:
         counts = np.bincount(codes, minlength=size)
         return float(table_entropies(counts[None, :], self.n, self.xlogx)[0])
 
-    def _tables(self, codes, rows, k_max, w, kw, masks):
+    def _tables(self, codes, rows, levels, k_max, w, kw, masks):
         """Count tables of ``codes[rows]`` against ``w``, or None when too large."""
         if masks is not None and k_max * kw <= self.MASK_CELLS:
-            return count_tables_masks(masks, rows, w, kw)
+            if self.workers == 1 or rows.size < 8:
+                return count_tables_masks(masks, rows, w, kw, levels)
+            # interleaved shares of the rows mix their numbers of levels
+            parts = [slice(i, None, self.workers) for i in range(self.workers)]
+            tables = thread_map(
+                lambda part: count_tables_masks(masks, rows[part], w, kw, levels[part]),
+                parts, self.workers,
+            )
+            out = np.empty((rows.size, *tables[0].shape[1:]), dtype=np.int64)
+            for part, table in zip(parts, tables, strict=True):
+                out[part] = table
+            return out
         if k_max * kw <= self.TABLE_CELLS:
             return count_tables(codes, rows, k_max, w, kw)
         return None
@@ -229,7 +255,7 @@ class CountTerms:
         if masks is not None:
             k_max = masks.shape[1]
         w = z * ky + self.y if with_y else z
-        tables = self._tables(codes, rows, k_max, w, kz * ky, masks)
+        tables = self._tables(codes, rows, levels, k_max, w, kz * ky, masks)
         if tables is None:
             # many levels: the general kernel (sorting beyond its budget)
             y = self.y if with_y else None

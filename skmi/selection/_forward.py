@@ -108,10 +108,6 @@ class _EstimatorTerms:
         return self._run(subset(self.columns, candidates), z, needs)
 
 
-def _count_terms_chunk(counts, candidates, z_codes, kz, needs):
-    return counts.terms(candidates, z_codes, kz, needs)
-
-
 class _CountTermsRunner:
     """Pairwise terms of discrete variables by vectorised counting."""
 
@@ -123,7 +119,7 @@ class _CountTermsRunner:
         )
         for j, c in enumerate(columns):
             codes[j] = c.codes
-        self.counts = CountTerms(codes, n_levels, target)
+        self.counts = CountTerms(codes, n_levels, target, n_jobs)
         self.n = target.n_samples
         self.n_jobs = n_jobs
 
@@ -143,13 +139,8 @@ class _CountTermsRunner:
         z_codes, kz = z
         if candidates.size == 0:
             return _concat([], needs)
-        if effective_n_jobs(self.n_jobs) == 1 or candidates.size < 8:
-            return self.counts.terms(candidates, z_codes, kz, needs)
-        parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_count_terms_chunk)(self.counts, list(part), z_codes, kz, needs)
-            for part in chunks(candidates, self.n_jobs, per_worker=1)
-        )
-        return _concat(parts, needs)
+        # (the counting runs in threads: see CountTerms)
+        return self.counts.terms(candidates, z_codes, kz, needs)
 
 
 def _counts_apply(estimator, columns, target):

@@ -1,0 +1,58 @@
+"""Threads of this process for short kernels that release the GIL.
+
+joblib runs the loops over columns and candidates, under whatever backend
+the user chose (see :ref:`dask`). A few kernels, though, are numpy
+calls that release the GIL and last a few milliseconds a step: the counting
+of the plug-in forward search is the main one. A joblib call costs about
+10 ms of dispatch and result polling on its own, more than such a step,
+and shipping the step to processes or a cluster would cost more still. Those
+kernels run in a pool of threads of this process instead, sized by
+``n_jobs``, as scikit-learn runs its OpenMP loops. Results never depend on
+the number of threads: each thread computes whole items, and the results
+are returned in the order of the items.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from joblib import effective_n_jobs
+
+__all__ = ["n_threads", "thread_map"]
+
+
+def n_threads(n_jobs):
+    """Number of threads for ``n_jobs``: joblib's meaning, at most the CPUs."""
+    return max(1, min(effective_n_jobs(n_jobs), os.cpu_count() or 1))
+
+
+def thread_map(function, items, n_jobs):
+    """``[function(item) for item in items]``, in up to ``n_jobs`` threads.
+
+    Parameters
+    ----------
+    function : callable
+        Called once per item; it should spend its time in code that
+        releases the GIL.
+    items : sequence
+    n_jobs : int or None
+        joblib's meaning: None is 1 unless a ``joblib.parallel_backend``
+        context says otherwise, -1 all CPUs; never more threads than CPUs
+        or items.
+
+    Returns
+    -------
+    list
+        The results, in the order of ``items``.
+
+    Examples
+    --------
+    >>> from skmi.estimators._threads import thread_map
+    >>> thread_map(abs, [-1, 2, -3], n_jobs=2)
+    [1, 2, 3]
+    """
+    items = list(items)
+    workers = min(n_threads(n_jobs), len(items))
+    if workers <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
