@@ -305,3 +305,12 @@ def test_stopping_test_level_under_discrete_conditional_independence():
     # exact level 1/20 under exchangeability; binomial sd over 150 runs: 0.018
     assert np.mean(pvalues <= 0.05) < 0.05 + 3.5 * 0.018
     assert marginal <= 0.05  # without the conditioning X2 is relevant
+
+
+def test_thread_map_keeps_order_and_nests_serially():
+    from skmi.estimators._threads import thread_map
+
+    assert thread_map(lambda i: i * i, range(7), n_jobs=2) == [i * i for i in range(7)]
+    nested = thread_map(lambda i: thread_map(abs, [-i, i], n_jobs=2), [1, 2], n_jobs=2)
+    assert nested == [[1, 1], [2, 2]]
+    assert thread_map(abs, [], n_jobs=2) == []

@@ -9,22 +9,24 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column_block, make_discrete_mask
+from .._prepare import as_variable_array, column_blocks, make_discrete_mask
 from ._sparse import SparseColumns
-from ._threads import thread_map
+from ._threads import n_threads, thread_map
 from ._variables import Variable
 
 __all__ = ["BaseMIEstimator"]
 
 
-#: discrete columns coded together (one block per thread at a time)
-_CODE_BLOCK = 32
+def _discrete_columns(X, columns):
+    """Discrete variables of the ``columns`` of dense ``X``.
 
-
-def _discrete_block(X, columns):
-    """Discrete variables of the ``columns`` of dense ``X``."""
-    part = column_block(X, columns)
-    return [Variable.from_discrete(values) for values in part]
+    The columns are read a block at a time into one buffer (see
+    :func:`~skmi._prepare.column_blocks`), which each thread reuses.
+    """
+    out = []
+    for _, part in column_blocks(X, columns):
+        out.extend(Variable.from_discrete(values) for values in part)
+    return out
 
 
 class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -103,9 +105,9 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             functions and the selectors scale without centring, as
             scikit-learn does; the estimator's own methods centre).
         n_jobs : int or None, default=None
-            Threads that code the discrete columns of dense ``X`` (a block of
-            columns each; see :mod:`skmi.estimators._threads`). The result does not
-            depend on it.
+            Threads that code the discrete columns of dense ``X``, a
+            contiguous share of them each (see
+            :mod:`skmi.estimators._threads`); the result does not depend on it.
 
         Returns
         -------
@@ -128,14 +130,11 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
             for j, variable in zip(continuous, prepared, strict=True):
                 columns[j] = variable
         discrete = np.flatnonzero(discrete_mask)
-        step = _CODE_BLOCK
-        blocks = [discrete[i : i + step] for i in range(0, discrete.size, step)]
-        for block, variables in zip(
-            blocks,
-            thread_map(partial(_discrete_block, X), blocks, n_jobs),
-            strict=True,
-        ):
-            for j, variable in zip(block, variables, strict=True):
+        # one contiguous share of the columns per thread
+        shares = np.array_split(discrete, n_threads(n_jobs)) if discrete.size else []
+        coded = thread_map(partial(_discrete_columns, X), shares, n_jobs)
+        for share, variables in zip(shares, coded, strict=True):
+            for j, variable in zip(share, variables, strict=True):
                 columns[j] = variable
         return columns
 

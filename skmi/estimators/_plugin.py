@@ -30,6 +30,7 @@ __all__ = [
     "entropy_probabilities",
     "factorize",
     "factorize_counted",
+    "factorize_shifted",
     "joint_codes",
     "joint_entropies",
     "level_masks",
@@ -125,15 +126,36 @@ def factorize_counted(values):
     span = hi - lo + 1
     if span > max(values.size, 1 << 16):
         return None
-    if span <= _EQUAL_COUNT_SPAN:
-        # the values minus lo, modulo 256 (exact, as the span is below 256)
+    if span <= 256:
+        # the values minus lo, modulo 256 (exact, as the span is at most 256)
         shifted = ints.astype(np.uint8)
         shifted -= np.uint8(lo % 256)
-        counts = np.array([np.count_nonzero(shifted == v) for v in range(span)])
     else:
         if ints.dtype.kind == "i":  # (narrow signed types would overflow)
             ints = ints.astype(np.int64, copy=False)
         shifted = (ints - lo).astype(np.intp, copy=False)
+    return factorize_shifted(shifted, span)
+
+
+def factorize_shifted(shifted, span):
+    """:func:`factorize_counted` of values already shifted to ``0..span-1``.
+
+    Parameters
+    ----------
+    shifted : ndarray of shape (n,), unsigned or intp
+        The values minus their minimum.
+    span : int
+        One more than the largest shifted value.
+
+    Returns
+    -------
+    codes : ndarray of shape (n,), unsigned integers
+    n_levels : int
+    level_counts : ndarray of shape (n_levels,), int64
+    """
+    if span <= _EQUAL_COUNT_SPAN:
+        counts = np.array([np.count_nonzero(shifted == v) for v in range(span)])
+    else:
         counts = np.bincount(shifted, minlength=span)
     present = counts > 0
     n_levels = int(np.count_nonzero(present))
@@ -382,15 +404,18 @@ def count_tables_masks(masks, rows, w, kw, levels=None):
 
     Notes
     -----
-    A chunk of rows (rows with the same number of levels together) is ANDed
+    The rows are ordered by their number of levels, then by position. A
+    chunk of rows with the same number of levels (a run of consecutive rows
+    of ``masks`` is read in place; scattered rows are gathered) is ANDed
     with the masks of every level of ``w`` at once, and the bits of the
-    result counted and summed: three numpy calls a chunk, each on about
+    result counted and summed: a few numpy calls a chunk, each on about
     ``_MASK_CHUNK`` words. The calls are long because they release the GIL:
     threads counting different rows run in parallel only when their calls
-    take far longer than handing the GIL over between calls. The bit counts
-    (at most 64 a word) are summed in blocks of ``_SUM_BLOCK`` words in
-    16-bit integers, which cannot overflow and sum about 4x faster than
-    64-bit ones. The buffers are reused from chunk to chunk.
+    take far longer than handing the GIL over between calls (gathering rows
+    holds it, hence the runs read in place). The bit counts (at most 64 a
+    word) are summed in blocks of ``_SUM_BLOCK`` words in 16-bit integers,
+    which cannot overflow and sum about 4x faster than 64-bit ones. The
+    buffers are reused from chunk to chunk.
     """
     rows = np.asarray(rows, dtype=np.intp)
     _, k_all, words = masks.shape
@@ -399,28 +424,37 @@ def count_tables_masks(masks, rows, w, kw, levels=None):
     if rows.size == 0:
         return out
     if levels is None:
-        order, levels = np.arange(rows.size), np.full(rows.size, k_all)
-    else:
-        levels = np.minimum(np.asarray(levels), k_all)
-        order = np.argsort(levels, kind="stable")
+        levels = np.full(rows.size, k_all)
+    levels = np.minimum(np.asarray(levels), k_all)
+    order = np.lexsort((rows, levels))
+    sorted_rows, sorted_levels = rows[order], levels[order]
     n_blocks = -(-words // _SUM_BLOCK)
     step = min(rows.size, max(1, _MASK_CHUNK // (k_all * kw * words)))
-    gathered = np.empty((step, k_all, 1, words), dtype=np.uint64)
+    gathered = np.empty((step, k_all, words), dtype=np.uint64)
     anded = np.empty((step, k_all, kw, words), dtype=np.uint64)
     bits = np.zeros((step, k_all, kw, n_blocks * _SUM_BLOCK), dtype=np.uint8)
     start = 0
     while start < rows.size:
-        k = int(levels[order[start]])
+        k = int(sorted_levels[start])
         stop = min(start + step, rows.size)
-        stop = start + int(np.searchsorted(levels[order[start:stop]], k, "right"))
-        at = order[start:stop]
-        r = at.size
-        np.take(masks, rows[at], axis=0, out=gathered[:r, :, 0])
+        stop = start + int(np.searchsorted(sorted_levels[start:stop], k, "right"))
+        chunk_rows = sorted_rows[start:stop]
+        breaks = np.flatnonzero(np.diff(chunk_rows) != 1)
+        run = chunk_rows.size if breaks.size == 0 else int(breaks[0]) + 1
+        if 2 * run >= chunk_rows.size:  # a run of consecutive rows, in place
+            stop = start + run
+            first = int(chunk_rows[0])
+            chunk = masks[first : first + run, :k]
+        else:
+            r = chunk_rows.size
+            np.take(masks, chunk_rows, axis=0, out=gathered[:r], mode="clip")
+            chunk = gathered[:r, :k]
+        r = stop - start
         a, b = anded[:r, :k], bits[:r, :k]
-        np.bitwise_and(gathered[:r, :k], w_masks, out=a)
+        np.bitwise_and(chunk[:, :, None, :], w_masks, out=a)
         np.bitwise_count(a, out=b[..., :words])
         partial = b.reshape(r, k, kw, n_blocks, _SUM_BLOCK).sum(-1, dtype=np.uint16)
-        out[at, :k] = partial.sum(axis=-1, dtype=np.int64)
+        out[order[start:stop], :k] = partial.sum(axis=-1, dtype=np.int64)
         start = stop
     return out
 

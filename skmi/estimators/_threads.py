@@ -7,17 +7,25 @@ of the plug-in forward search is the main one. A joblib call costs about
 10 ms of dispatch and result polling on its own, more than such a step,
 and shipping the step to processes or a cluster would cost more still. Those
 kernels run in a pool of threads of this process instead, sized by
-``n_jobs``, as scikit-learn runs its OpenMP loops. Results never depend on
-the number of threads: each thread computes whole items, and the results
-are returned in the order of the items.
+``n_jobs`` and kept between calls, as scikit-learn runs its OpenMP loops.
+Results never depend on the number of threads: each thread computes whole
+items, and the results are returned in the order of the items.
 """
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from joblib import effective_n_jobs
 
 __all__ = ["n_threads", "thread_map"]
+
+#: one pool per number of threads, kept for the life of the process (its
+#: threads wait idle between calls: starting threads at every call of a
+#: kernel of a few milliseconds costs a sizeable part of it)
+_POOLS = {}
+_POOLS_LOCK = threading.Lock()
+_PREFIX = "skmi-kernel"
 
 
 def n_threads(n_jobs):
@@ -52,7 +60,20 @@ def thread_map(function, items, n_jobs):
     """
     items = list(items)
     workers = min(n_threads(n_jobs), len(items))
-    if workers <= 1:
+    # (a call from one of the pool's own threads runs serially: waiting there
+    # for the pool could wait forever)
+    if workers <= 1 or threading.current_thread().name.startswith(_PREFIX):
         return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, items))
+    return list(_pool(workers).map(function, items))
+
+
+def _pool(workers):
+    """The process's pool of ``workers`` threads (a new one after a fork)."""
+    key = (os.getpid(), workers)
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix=_PREFIX
+            )
+        return pool

@@ -62,6 +62,8 @@ References
    supervised neural net learning", IEEE Trans. Neural Networks 5, 1994.
 """
 
+from functools import cached_property
+
 import numpy as np
 
 from ..estimators._plugin import (
@@ -176,17 +178,18 @@ class CountTerms:
 
     Parameters
     ----------
-    codes : ndarray of shape (n_columns, n_samples), integer
+    codes : ndarray of shape (n_columns, n_samples) or sequence of ndarray
         Dense codes of each column (any unsigned or signed integer type; the
         smallest one that holds them keeps the memory at one byte per value
-        for up to 256 levels).
+        for up to 256 levels). Given as a sequence of columns, they are
+        stacked into one array only if the bitmasks cannot count them.
     n_levels : ndarray of shape (n_columns,)
         Number of levels of each column.
     target : Variable
         A discrete target.
     n_jobs : int or None, default=None
-        Threads that build the bitmasks and count them, each for an
-        interleaved share of the columns (see
+        Threads that build the bitmasks and count them, each for a share of
+        the columns (see
         :mod:`skmi.estimators._threads`); the results do not depend on it.
     """
 
@@ -198,69 +201,103 @@ class CountTerms:
     TABLE_CELLS = 1 << 16
 
     def __init__(self, codes, n_levels, target, n_jobs=None):
-        self.codes = codes
+        self.columns = codes
         self.workers = n_threads(n_jobs)
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
         self.y = np.asarray(target.codes, dtype=np.int64)
         self.ky = int(target.n_levels)
-        self.n = codes.shape[1]
+        self.n = self.y.shape[0]
         self.xlogx = xlogx_table(self.n)
         self.masks = None
         if hasattr(np, "bitwise_count") and self.k_max <= self.MASK_LEVELS:
-            m, n = codes.shape
-            self.masks = np.zeros((m, self.k_max, (n + 63) // 64), dtype=np.uint64)
-            bounds = np.linspace(0, m, self.workers + 1).astype(int)
-            thread_map(
-                lambda i: level_masks(
-                    codes[bounds[i] : bounds[i + 1]], self.k_max,
-                    out=self.masks[bounds[i] : bounds[i + 1]],
-                ),
-                range(self.workers), self.workers,
-            )
+            self._build_masks()
         self.h_y = self._single(self.y, self.ky)
-        self.h_xy, self.h_x = self._marginals(
-            codes, np.arange(codes.shape[0]), self.n_levels, self.masks
+        self.h_xy, self.h_x = self._joint(
+            np.arange(len(codes)), np.zeros(self.n, dtype=np.int64), 1, True
         )
+
+    @cached_property
+    def codes(self):
+        """The codes as one array of shape (n_columns, n_samples)."""
+        if isinstance(self.columns, np.ndarray):
+            return self.columns
+        return np.stack(self.columns) if len(self.columns) else np.zeros((0, self.n))
+
+    def _build_masks(self):
+        """Bitmasks of the columns, ordered by their number of levels.
+
+        Column ``j`` has the masks ``self.masks[self.mask_row[j]]``: the
+        candidates of a step then form long runs of consecutive mask rows
+        with the same number of levels, which the kernel reads in place.
+        """
+        m = self.n_levels.size
+        order = np.argsort(self.n_levels, kind="stable")
+        self.mask_row = np.empty(m, dtype=np.intp)
+        self.mask_row[order] = np.arange(m)
+        self.masks = np.zeros((m, self.k_max, (self.n + 63) // 64), dtype=np.uint64)
+        bounds = np.linspace(0, m, self.workers + 1).astype(int)
+        block = 64
+
+        def build(i):
+            for start in range(bounds[i], bounds[i + 1], block):
+                rows = slice(start, min(start + block, bounds[i + 1]))
+                codes = np.stack([self.columns[j] for j in order[rows]])
+                level_masks(codes, self.k_max, out=self.masks[rows])
+
+        thread_map(build, range(self.workers), self.workers)
 
     def _single(self, codes, size):
         """Entropy of one code array."""
         counts = np.bincount(codes, minlength=size)
         return float(table_entropies(counts[None, :], self.n, self.xlogx)[0])
 
-    def _tables(self, codes, rows, levels, k_max, w, kw, masks):
+    def _mask_tables(self, rows, levels, w, kw):
+        """:func:`count_tables_masks` of the columns ``rows``, in threads.
+
+        The rows are ordered by their mask rows and cut into one contiguous
+        share per thread, of about equal work (their numbers of levels).
+        """
+        at = self.mask_row[rows]
+        if self.workers == 1 or rows.size < 8:
+            return count_tables_masks(self.masks, at, w, kw, levels)
+        order = np.argsort(at, kind="stable")
+        work = np.cumsum(levels[order])
+        shares = work[-1] * np.arange(1, self.workers) / self.workers
+        cuts = np.searchsorted(work, shares)
+        parts = np.split(order, cuts)
+        tables = thread_map(
+            lambda part: count_tables_masks(self.masks, at[part], w, kw, levels[part]),
+            parts, self.workers,
+        )
+        out = np.empty((rows.size, self.k_max, kw), dtype=np.int64)
+        for part, table in zip(parts, tables, strict=True):
+            out[part] = table
+        return out
+
+    def _tables(self, rows, levels, k_max, w, kw):
         """Count tables of ``codes[rows]`` against ``w``, or None when too large."""
-        if masks is not None and k_max * kw <= self.MASK_CELLS:
-            if self.workers == 1 or rows.size < 8:
-                return count_tables_masks(masks, rows, w, kw, levels)
-            # interleaved shares of the rows mix their numbers of levels
-            parts = [slice(i, None, self.workers) for i in range(self.workers)]
-            tables = thread_map(
-                lambda part: count_tables_masks(masks, rows[part], w, kw, levels[part]),
-                parts, self.workers,
-            )
-            out = np.empty((rows.size, *tables[0].shape[1:]), dtype=np.int64)
-            for part, table in zip(parts, tables, strict=True):
-                out[part] = table
-            return out
+        if self.masks is not None and k_max * kw <= self.MASK_CELLS:
+            return self._mask_tables(rows, levels, w, kw)
         if k_max * kw <= self.TABLE_CELLS:
-            return count_tables(codes, rows, k_max, w, kw)
+            return count_tables(self.codes, rows, k_max, w, kw)
         return None
 
-    def _joint(self, codes, rows, levels, masks, z, kz, with_y):
+    def _joint(self, rows, z, kz, with_y):
         """``H(X, Z, Y)`` and ``H(X, Z)`` (or ``H(X, Z)`` and None) of the rows."""
         rows = np.asarray(rows, dtype=np.intp)
+        levels = self.n_levels[rows]
         ky = self.ky if with_y else 1
         k_max = int(levels.max()) if levels.size else 1
-        if masks is not None:
-            k_max = masks.shape[1]
+        if self.masks is not None:
+            k_max = self.k_max
         w = z * ky + self.y if with_y else z
-        tables = self._tables(codes, rows, levels, k_max, w, kz * ky, masks)
+        tables = self._tables(rows, levels, k_max, w, kz * ky)
         if tables is None:
             # many levels: the general kernel (sorting beyond its budget)
             y = self.y if with_y else None
             h, h_without_y = joint_entropies(
-                codes, rows, levels, z, ky * levels * kz, self.xlogx, y=y, ky=ky
+                self.codes, rows, levels, z, ky * levels * kz, self.xlogx, y=y, ky=ky
             )
             return (h, h_without_y) if with_y else (h, None)
         h = table_entropies(tables, self.n, self.xlogx)
@@ -268,11 +305,6 @@ class CountTerms:
             return h, None
         folded = tables.reshape(rows.size, k_max, kz, ky).sum(axis=3)
         return h, table_entropies(folded, self.n, self.xlogx)
-
-    def _marginals(self, codes, rows, levels, masks):
-        """``H(X, Y)`` and ``H(X)`` of the rows ``codes[rows]``."""
-        zeros = np.zeros(codes.shape[1], dtype=np.int64)
-        return self._joint(codes, rows, levels, masks, zeros, 1, True)
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
@@ -284,30 +316,16 @@ class CountTerms:
         ``Z`` is the newly selected column, or the joint selected set for
         ``"cmi"``.
         """
-        index = np.asarray(index, dtype=np.intp)
-        return self.terms_of_codes(
-            self.codes, index, self.n_levels[index], self.h_x[index],
-            self.h_xy[index], z_codes, kz, needs, masks=self.masks,
-        )
-
-    def terms_of_codes(
-        self, codes, rows, levels, h_x, h_xy, z_codes, kz, needs, masks=None
-    ):
-        """Terms of the code rows ``codes[rows]`` with ``Z``; see :meth:`terms`.
-
-        ``levels``, ``h_x`` and ``h_xy`` are those of ``rows``; ``masks``,
-        when given, are the :func:`~skmi.estimators._plugin.level_masks` of
-        ``codes``.
-        """
+        rows = np.asarray(index, dtype=np.intp)
+        h_x, h_xy = self.h_x[rows], self.h_xy[rows]
         kz, ky = int(kz), self.ky
-        levels = np.asarray(levels, dtype=np.int64)
         z = np.asarray(z_codes, dtype=np.int64)
         h_z = self._single(z, kz)
         if set(needs) == {"red"}:
-            h_xz, _ = self._joint(codes, rows, levels, masks, z, kz, False)
+            h_xz, _ = self._joint(rows, z, kz, False)
             return {"red": h_x + h_z - h_xz}
         h_zy = self._single(z * ky + self.y, kz * ky)
-        h_xzy, h_xz = self._joint(codes, rows, levels, masks, z, kz, True)
+        h_xzy, h_xz = self._joint(rows, z, kz, True)
         out = {}
         if "red" in needs:
             out["red"] = h_x + h_z - h_xz

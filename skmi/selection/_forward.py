@@ -114,11 +114,8 @@ class _CountTermsRunner:
     def __init__(self, columns, target, n_jobs):
         n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
         # one byte per value for up to 256 levels
-        codes = np.empty(
-            (len(columns), target.n_samples), dtype=code_dtype(int(n_levels.max()))
-        )
-        for j, c in enumerate(columns):
-            codes[j] = c.codes
+        dtype = code_dtype(int(n_levels.max()))
+        codes = [c.codes.astype(dtype, copy=False) for c in columns]
         self.counts = CountTerms(codes, n_levels, target, n_jobs)
         self.n = target.n_samples
         self.n_jobs = n_jobs
@@ -130,8 +127,9 @@ class _CountTermsRunner:
         c = self.counts
         if len(selected) == 1:
             j = selected[0]
-            return c.codes[j], int(c.n_levels[j])
-        codes, size = joint_codes([c.codes[j] for j in selected], c.n_levels[selected])
+            return c.columns[j], int(c.n_levels[j])
+        parts = [c.columns[j] for j in selected]
+        codes, size = joint_codes(parts, c.n_levels[selected])
         return factorize(codes)
 
     def terms(self, candidates, z, needs):
