@@ -99,7 +99,7 @@ def column(X, j):
     return X[:, j]
 
 
-def column_blocks(X, columns, block=64, rows=2048):
+def column_blocks(X, columns, block=64, rows=1024):
     """The ``columns`` of ``X`` as contiguous rows, a block of columns at a time.
 
     Yields ``(index, part)``: ``index`` the positions in ``columns`` of the
@@ -118,7 +118,7 @@ def column_blocks(X, columns, block=64, rows=2048):
         yield index, column_block(X, columns[index], rows, out=buffer[: index.size])
 
 
-def column_block(X, columns, rows=2048, out=None):
+def column_block(X, columns, rows=1024, out=None):
     """The ``columns`` of the dense array ``X`` as the rows of a new array.
 
     ``X`` is transposed in tiles of ``rows`` rows (contiguous reads, far
@@ -685,6 +685,8 @@ def _few_levels(a, limit):
 
 def check_finite_columns(X, feature_names=None):
     """Raise a ValueError naming the first columns that hold NaN or infinity."""
+    if X.dtype.kind in "biu":  # (integers and booleans are always finite)
+        return
     if sparse.issparse(X):
         data_ok = np.isfinite(X.data).all()
         if data_ok:

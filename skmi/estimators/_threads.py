@@ -28,9 +28,13 @@ _POOLS_LOCK = threading.Lock()
 _PREFIX = "skmi-kernel"
 
 
+#: number of CPUs of the machine
+_CPUS = os.cpu_count() or 1
+
+
 def n_threads(n_jobs):
     """Number of threads for ``n_jobs``: joblib's meaning, at most the CPUs."""
-    return max(1, min(effective_n_jobs(n_jobs), os.cpu_count() or 1))
+    return max(1, min(effective_n_jobs(n_jobs), _CPUS))
 
 
 def thread_map(function, items, n_jobs):
