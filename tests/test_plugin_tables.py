@@ -12,7 +12,7 @@ import pytest
 
 from skmi import ConditionalMutualInfoSelector
 from skmi._prepare import _few_levels, column_blocks, constant_columns
-from skmi.estimators import PlugIn
+from skmi.estimators import KSG, PlugIn
 from skmi.estimators._plugin import (
     code_dtype,
     count_tables,
@@ -115,20 +115,30 @@ PATHS = {
 }
 
 
+ESTIMATORS = {
+    "plugin": (PlugIn(), False),
+    "plugin-chance": (PlugIn(adjust="chance"), True),
+    "ksg-chance": (KSG(), True),  # (KSG adjusts discrete pairs by default)
+}
+
+
 @pytest.mark.parametrize("path", list(PATHS))
 @pytest.mark.parametrize("seed", [0, 1])
-def test_every_counting_path_gives_the_estimator_values(monkeypatch, path, seed):
+@pytest.mark.parametrize("estimator", list(ESTIMATORS))
+def test_every_counting_path_gives_the_estimator_values(
+    monkeypatch, path, seed, estimator
+):
     for name, value in PATHS[path].items():
         monkeypatch.setattr(CountTerms, name, value)
     X, y = discrete_problem(seed)
     columns = [Variable.from_discrete(X[:, j]) for j in range(X.shape[1])]
     target = Variable.from_discrete(y)
     codes = np.vstack([c.codes for c in columns])
-    counts = CountTerms(codes, [c.n_levels for c in columns], target)
+    est, chance = ESTIMATORS[estimator]
+    counts = CountTerms(codes, [c.n_levels for c in columns], target, chance=chance)
     if path == "masks" and hasattr(np, "bitwise_count"):
         assert counts.masks is not None
     needs = ("red", "cred", "joint", "hjoint", "crel")
-    est = PlugIn()
     for z in (columns[2], Variable.join(columns[0], columns[3])):
         got = counts.terms(np.arange(X.shape[1]), z.codes, z.n_levels, needs)
         want = pair_terms(est, columns, z, target, needs)
@@ -154,6 +164,35 @@ def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
         np.testing.assert_allclose(
             got.conditional_gains_, reference.conditional_gains_, atol=1e-12
         )
+
+
+@pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmim", "cmi", "cife"])
+def test_adjusted_counting_selects_as_the_estimator(monkeypatch, criterion):
+    """KSG() adjusts discrete pairs for chance: the vectorised counting path
+    gives the selections and gains of the estimator path."""
+    import skmi.selection._forward as forward
+
+    X, y = discrete_problem(5, n=600, p=12, max_levels=8)
+    X[:, 11] = np.arange(600) % 150  # a near-identifier, adjusted to ~0
+    kw = dict(criterion=criterion, discrete_features=True)
+    runners = []
+    build = forward._CountTermsRunner.__init__
+
+    def spy(self, *args, **kwargs):
+        runners.append(kwargs.get("chance"))
+        build(self, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(forward._CountTermsRunner, "__init__", spy)
+        got = ConditionalMutualInfoSelector(6, **kw).fit(X, y)
+    assert runners == [True]  # the adjusted counting path ran
+    monkeypatch.setattr(forward, "_counts_apply", lambda *args: False)
+    want = ConditionalMutualInfoSelector(6, **kw).fit(X, y)
+    assert got.selection_order_.tolist() == want.selection_order_.tolist()
+    np.testing.assert_allclose(
+        got.conditional_gains_, want.conditional_gains_, atol=1e-12
+    )
+    assert 11 not in got.selection_order_[:3]
 
 
 def test_one_byte_codes_never_overflow():

@@ -610,7 +610,7 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
 # expected plug-in information under independence (adjustment for chance)
 # --------------------------------------------------------------------------
 #: largest number of hypergeometric terms evaluated at once
-_EXPECTATION_BUDGET = 1 << 20
+_EXPECTATION_BUDGET = 1 << 16
 #: log-probabilities below this are taken as zero
 _LOG_NEGLIGIBLE = -600.0
 
@@ -630,8 +630,11 @@ def _log_factorials(n):
     return table
 
 
-def _expected_cells(a, b, n, weight, log_fact):
+def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
+
+    With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
+    each group of cells, as an array of shape (n_groups,).
 
     Each cell ``c`` of a contingency table with row total ``a_c``, column
     total ``b_c`` and grand total ``n_c`` contributes, under independence
@@ -652,11 +655,13 @@ def _expected_cells(a, b, n, weight, log_fact):
     sizes = np.maximum(hi - lo + 1, 0)
     keep = sizes > 0
     a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
+    totals = np.zeros(n_groups)
+    if group is not None:
+        group = group[keep]
     # log of the part of P(m) that does not depend on m
     head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
     log_ab = np.log(a) + np.log(b)
     ends = np.cumsum(sizes)
-    total = 0.0
     start = 0
     while start < sizes.size:
         first = int(ends[start] - sizes[start])
@@ -683,11 +688,16 @@ def _expected_cells(a, b, n, weight, log_fact):
         prob = np.zeros_like(log_p)
         np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
         term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * prob
-        # (a sum of products, not np.dot: BLAS threads cost more than they
-        # save on vectors of this size)
-        total += float(np.sum(weight[cell] * term))
+        if group is None:
+            # (a sum of products, not np.dot: BLAS threads cost more than they
+            # save on vectors of this size)
+            totals[0] += np.sum(weight[cell] * term)
+        else:
+            totals += np.bincount(
+                group[cell], weights=weight[cell] * term, minlength=n_groups
+            )
         start = stop
-    return total
+    return float(totals[0]) if group is None else totals
 
 
 def _margin_groups(strata, codes, n_levels):
@@ -753,12 +763,14 @@ def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
     return _expected_of_groups(za, a, ca, zb, b, cb, np.bincount(z), n)
 
 
-def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n):
+def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
     """The expectation of :func:`expected_mutual_info_counts` from grouped margins.
 
     ``(za, a, ca)``: stratum, row total and multiplicity of each distinct
     occupied row margin, sorted by stratum; ``(zb, b, cb)`` the same for the
     columns; ``n_z`` the size of each stratum; ``n`` the number of samples.
+    With ``per``, strata ``per * g .. per * g + per - 1`` belong to table
+    ``g``, and the expectation of each table is returned.
     """
     # cross product of the row and column totals within each stratum
     starts_b = np.searchsorted(zb, za, side="left")
@@ -767,9 +779,18 @@ def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n):
     first_col = starts_b - np.cumsum(counts_b) + counts_b
     cols = np.repeat(first_col, counts_b) + np.arange(rows.size)
     strata = za[rows]
+    if per is not None:  # (n: the samples of each table)
+        n = np.add.reduceat(n_z, np.arange(0, n_z.size, per))[strata // per]
     weight = ca[rows] * cb[cols] * (n_z[strata] / n)
+    if per is None:
+        return _expected_cells(
+            a[rows], b[cols], n_z[strata], weight.astype(np.float64),
+            _log_factorials(n),
+        )
     return _expected_cells(
-        a[rows], b[cols], n_z[strata], weight.astype(np.float64), _log_factorials(n)
+        a[rows], b[cols], n_z[strata], weight.astype(np.float64),
+        _log_factorials(int(n_z.max())), group=strata // per,
+        n_groups=n_z.size // per,
     )
 
 
@@ -822,6 +843,39 @@ def expected_mutual_info_tables(tables):
     za, a, ca = _table_margin_groups(a_totals, n)
     zb, b, cb = _table_margin_groups(b_totals, n)
     return _expected_of_groups(za, a, ca, zb, b, cb, n_z, n)
+
+
+def expected_mutual_info_table_batch(tables):
+    """:func:`expected_mutual_info_tables` of each of a batch of tables at once.
+
+    The margins of all tables are grouped together and their hypergeometric
+    terms evaluated as one set of flat arrays, so many small tables (the
+    candidates of a forward-selection step) cost about as much as one table
+    of their total size. Tables may hold different numbers of samples.
+
+    Parameters
+    ----------
+    tables : ndarray of shape (n_tables, n_strata, ka, kb), int
+        ``tables[g, s, a, b]``: counts of table ``g`` (a table without
+        samples has expectation 0).
+
+    Returns
+    -------
+    ndarray of shape (n_tables,)
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    n_tables, n_strata = tables.shape[:2]
+    if n_tables == 0:
+        return np.zeros(0)
+    a_totals = tables.sum(axis=3).reshape(n_tables * n_strata, -1)
+    b_totals = tables.sum(axis=2).reshape(n_tables * n_strata, -1)
+    n_z = a_totals.sum(axis=1)
+    n = int(n_z.max(initial=0))
+    if n == 0:
+        return np.zeros(n_tables)
+    za, a, ca = _table_margin_groups(a_totals, n)
+    zb, b, cb = _table_margin_groups(b_totals, n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, n_z, None, per=n_strata)
 
 
 def expected_mutual_info_margins(row_totals, column_totals):

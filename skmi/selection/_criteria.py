@@ -69,6 +69,9 @@ import numpy as np
 from ..estimators._plugin import (
     count_tables,
     count_tables_masks,
+    expected_mutual_info_counts,
+    expected_mutual_info_table_batch,
+    factorize,
     joint_entropies,
     level_masks,
     table_entropies,
@@ -191,6 +194,13 @@ class CountTerms:
         Threads that build the bitmasks and count them, each for a share of
         the columns (see
         :mod:`skmi.estimators._threads`); the results do not depend on it.
+    chance : bool, default=False
+        Subtract from every information term its expectation under
+        independence given the margins (information adjusted for chance,
+        as ``KSG()`` and ``PlugIn(adjust="chance")`` compute it): the
+        expectations of all candidates of a step come from their count
+        tables in one batch
+        (:func:`~skmi.estimators._plugin.expected_mutual_info_table_batch`).
     """
 
     #: largest ``K_max x K_w`` cells per candidate counted with bitmasks
@@ -200,8 +210,9 @@ class CountTerms:
     #: largest ``K_max x K_w`` cells per candidate counted as a table
     TABLE_CELLS = 1 << 16
 
-    def __init__(self, codes, n_levels, target, n_jobs=None):
+    def __init__(self, codes, n_levels, target, n_jobs=None, chance=False):
         self.columns = codes
+        self.chance = chance
         self.workers = n_threads(n_jobs)
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
@@ -213,9 +224,14 @@ class CountTerms:
         if hasattr(np, "bitwise_count") and self.k_max <= self.MASK_LEVELS:
             self._build_masks()
         self.h_y = self._single(self.y, self.ky)
-        self.h_xy, self.h_x = self._joint(
-            np.arange(len(codes)), np.zeros(self.n, dtype=np.int64), 1, True
-        )
+        rows = np.arange(len(codes))
+        zeros = np.zeros(self.n, dtype=np.int64)
+        self.h_xy, self.h_x, tables = self._joint(rows, zeros, 1, True)
+        self.expected_relevance = np.zeros(rows.size)
+        if chance:
+            self.expected_relevance = self._expected(
+                rows, zeros, 1, tables, ("crel",)
+            )["crel"]
 
     @cached_property
     def codes(self):
@@ -284,7 +300,11 @@ class CountTerms:
         return None
 
     def _joint(self, rows, z, kz, with_y):
-        """``H(X, Z, Y)`` and ``H(X, Z)`` (or ``H(X, Z)`` and None) of the rows."""
+        """``H(X, Z, Y)``, ``H(X, Z)`` and the tables (``H(X, Z)``, None, tables).
+
+        The tables of the rows, of shape (n_rows, k, kz, ky) (ky = 1 without
+        ``y``), are None when the general kernel counted by sorting.
+        """
         rows = np.asarray(rows, dtype=np.intp)
         levels = self.n_levels[rows]
         ky = self.ky if with_y else 1
@@ -299,16 +319,76 @@ class CountTerms:
             h, h_without_y = joint_entropies(
                 self.codes, rows, levels, z, ky * levels * kz, self.xlogx, y=y, ky=ky
             )
-            return (h, h_without_y) if with_y else (h, None)
+            return (h, h_without_y, None) if with_y else (h, None, None)
         h = table_entropies(tables, self.n, self.xlogx)
+        tables = tables.reshape(rows.size, k_max, kz, ky)
         if not with_y:
-            return h, None
-        folded = tables.reshape(rows.size, k_max, kz, ky).sum(axis=3)
-        return h, table_entropies(folded, self.n, self.xlogx)
+            return h, None, tables
+        folded = tables.sum(axis=3)
+        return h, table_entropies(folded, self.n, self.xlogx), tables
+
+    def _expected(self, rows, z, kz, tables, needs):
+        """Expectations under independence of the information terms ``needs``.
+
+        From the tables (n_rows, k, kz, ky) of :meth:`_joint` (ky = 1 when
+        only ``"red"`` is needed); without tables (many levels), from the
+        codes of each row.
+        """
+        if tables is None:
+            return self._expected_of_codes(rows, z, kz, needs)
+        m, k, _, ky = tables.shape
+        # the tables arranged as (strata, rows, columns) for each term
+        layouts = {
+            "red": lambda t: t.sum(axis=3)[:, None],  # I(X; Z)
+            "cred": lambda t: t.transpose(0, 3, 1, 2),  # I(X; Z | Y)
+            "joint": lambda t: t.reshape(t.shape[0], 1, k * kz, ky),  # I(X, Z; Y)
+            "crel": lambda t: t.transpose(0, 2, 1, 3),  # I(X; Y | Z)
+        }
+        names = [
+            "crel" if name == "cmi" else name for name in needs if name != "hjoint"
+        ]
+        names = list(dict.fromkeys(names))
+        # the candidates in a few shares, counted by threads (long numpy calls)
+        shares = np.array_split(np.arange(m), min(m, 4 * self.workers) or 1)
+        parts = thread_map(
+            lambda share: [
+                expected_mutual_info_table_batch(layouts[name](tables[share]))
+                for name in names
+            ],
+            shares, self.workers,
+        )
+        out = {
+            name: np.concatenate([part[i] for part in parts])
+            for i, name in enumerate(names)
+        }
+        if "cmi" in needs:
+            out["cmi"] = out["crel"] if "crel" in needs else out.pop("crel")
+        return out
+
+    def _expected_of_codes(self, rows, z, kz, needs):
+        """:meth:`_expected` one row at a time, from the codes."""
+        ky, y = self.ky, self.y
+        names = [name for name in needs if name != "hjoint"]
+        out = {name: np.empty(rows.size) for name in names}
+        for i, r in enumerate(rows):
+            x, kx = np.asarray(self.codes[r], dtype=np.int64), int(self.n_levels[r])
+            for name in names:
+                if name == "red":
+                    value = expected_mutual_info_counts(x, kx, z, kz)
+                elif name == "cred":
+                    value = expected_mutual_info_counts(x, kx, z, kz, y, ky)
+                elif name == "joint":
+                    xz, kxz = factorize(x * kz + z)
+                    value = expected_mutual_info_counts(xz, kxz, y, ky)
+                else:
+                    value = expected_mutual_info_counts(x, kx, y, ky, z, kz)
+                out[name][i] = value
+        return out
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
-        return self.h_x[index] + self.h_y - self.h_xy[index]
+        observed = self.h_x[index] + self.h_y - self.h_xy[index]
+        return observed - self.expected_relevance[index]
 
     def terms(self, index, z_codes, kz, needs):
         """Terms of the columns ``index`` with a discrete ``Z`` (codes ``0..kz-1``).
@@ -322,10 +402,11 @@ class CountTerms:
         z = np.asarray(z_codes, dtype=np.int64)
         h_z = self._single(z, kz)
         if set(needs) == {"red"}:
-            h_xz, _ = self._joint(rows, z, kz, False)
-            return {"red": h_x + h_z - h_xz}
+            h_xz, _, tables = self._joint(rows, z, kz, False)
+            out = {"red": h_x + h_z - h_xz}
+            return self._adjusted(out, rows, z, kz, tables)
         h_zy = self._single(z * ky + self.y, kz * ky)
-        h_xzy, h_xz = self._joint(rows, z, kz, True)
+        h_xzy, h_xz, tables = self._joint(rows, z, kz, True)
         out = {}
         if "red" in needs:
             out["red"] = h_x + h_z - h_xz
@@ -338,6 +419,15 @@ class CountTerms:
         for name in ("crel", "cmi"):
             if name in needs:
                 out[name] = h_xz + h_zy - h_xzy - h_z
+        return self._adjusted(out, rows, z, kz, tables)
+
+    def _adjusted(self, out, rows, z, kz, tables):
+        """The information terms of ``out`` minus their expectations, if asked."""
+        if not self.chance:
+            return out
+        expected = self._expected(rows, z, kz, tables, tuple(out))
+        for name, value in expected.items():
+            out[name] = out[name] - value
         return out
 
 

@@ -111,12 +111,12 @@ class _EstimatorTerms:
 class _CountTermsRunner:
     """Pairwise terms of discrete variables by vectorised counting."""
 
-    def __init__(self, columns, target, n_jobs):
+    def __init__(self, columns, target, n_jobs, chance=False):
         n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
         # one byte per value for up to 256 levels
         dtype = code_dtype(int(n_levels.max()))
         codes = [c.codes.astype(dtype, copy=False) for c in columns]
-        self.counts = CountTerms(codes, n_levels, target, n_jobs)
+        self.counts = CountTerms(codes, n_levels, target, n_jobs, chance=chance)
         self.n = target.n_samples
         self.n_jobs = n_jobs
 
@@ -146,8 +146,6 @@ def _counts_apply(estimator, columns, target):
     if isinstance(columns, SparseColumns):
         return False  # (sparse discrete columns have their own runner)
     if not (target.is_discrete and all(c.is_discrete for c in columns)):
-        return False
-    if getattr(estimator, "adjust", None) is not None:
         return False
     if isinstance(estimator, PlugIn):
         return estimator.correction is None
@@ -245,7 +243,8 @@ class _Search:
         # CMIM: number of selected features folded into each partial minimum
         self.n_folded = np.zeros(len(columns), dtype=np.int64)
         self.batch = max(16, 4 * effective_n_jobs(n_jobs))
-        if isinstance(runner, _CountTermsRunner):
+        if isinstance(runner, _CountTermsRunner) and not runner.counts.chance:
+            # (counting is cheap per candidate; expectations for chance are not)
             self.batch = max(256, self.batch)
 
     def best(self, candidates):
@@ -400,7 +399,8 @@ def forward_select(
     if _counts_sparse(estimator, columns, target, None):
         runner = SparseCountRunner(estimator, columns, target, n_jobs)
     elif _counts_apply(estimator, columns, target):
-        runner = _CountTermsRunner(columns, target, n_jobs)
+        chance = getattr(estimator, "adjust", None) == "chance"
+        runner = _CountTermsRunner(columns, target, n_jobs, chance=chance)
     else:
         if not isinstance(columns, SparseColumns):  # (built on demand there)
             for c in columns:
