@@ -630,6 +630,21 @@ def _log_factorials(n):
     return table
 
 
+_LOG_INTEGERS = np.zeros(1)
+
+
+def _log_integers(n):
+    """``log k`` for ``k = 0..n`` (at least; ``log 0`` taken as 0), kept."""
+    global _LOG_INTEGERS
+    table = _LOG_INTEGERS
+    if table.shape[0] <= n:
+        k = np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64)
+        k[0] = 1.0
+        table = np.log(k)
+        _LOG_INTEGERS = table
+    return table
+
+
 def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
 
@@ -660,7 +675,11 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
         group = group[keep]
     # log of the part of P(m) that does not depend on m
     head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
-    log_ab = np.log(a) + np.log(b)
+    # each term is P(m) (m / n) (log m + shift), shift = log(n / (a b)); the
+    # arguments of the factorials in P(m) are base + offset or base - offset
+    shift = np.log(n) - np.log(a) - np.log(b)
+    log_m = _log_integers(int(np.max(a, initial=1)))
+    bases = (lo, a - lo, b - lo, n - a - b + lo)
     ends = np.cumsum(sizes)
     start = 0
     while start < sizes.size:
@@ -669,32 +688,31 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
             start + 1,
             int(np.searchsorted(ends, first + _EXPECTATION_BUDGET, side="right")),
         )
-        block = np.arange(start, stop)
-        cell = np.repeat(block, sizes[block])
-        offset = np.arange(cell.size) - np.repeat(
-            ends[block] - sizes[block] - first, sizes[block]
-        )
-        m = lo[cell] + offset
-        nc, ac, bc = n[cell], a[cell], b[cell]
-        log_p = (
-            head[cell]
-            - log_fact[m]
-            - log_fact[ac - m]
-            - log_fact[bc - m]
-            - log_fact[nc - ac - bc + m]
-        )
+        starts = ends[start:stop] - sizes[start:stop] - first
+        cell = np.repeat(np.arange(stop - start), sizes[start:stop])
+        offset = np.arange(cell.size) - starts[cell]
+        m, from_a, from_b, rest = (base[start:stop][cell] for base in bases)
+        m += offset
+        log_p = head[start:stop][cell]
+        log_p -= log_fact[m]
+        log_p -= log_fact[from_a - offset]
+        log_p -= log_fact[from_b - offset]
+        log_p -= log_fact[rest + offset]
         # probabilities below exp(-600) add nothing at double precision, and
         # left as subnormal numbers they would slow every later operation
         prob = np.zeros_like(log_p)
         np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
-        term = m / nc * (np.log(nc) + np.log(m) - log_ab[cell]) * prob
+        term = log_m[m]
+        term += shift[start:stop][cell]
+        term *= m
+        term *= prob
+        # (the terms of each cell are contiguous)
+        per_cell = np.add.reduceat(term, starts) * (weight / n)[start:stop]
         if group is None:
-            # (a sum of products, not np.dot: BLAS threads cost more than they
-            # save on vectors of this size)
-            totals[0] += np.sum(weight[cell] * term)
+            totals[0] += np.sum(per_cell)
         else:
             totals += np.bincount(
-                group[cell], weights=weight[cell] * term, minlength=n_groups
+                group[start:stop], weights=per_cell, minlength=n_groups
             )
         start = stop
     return float(totals[0]) if group is None else totals
