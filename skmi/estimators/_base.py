@@ -17,6 +17,10 @@ from ._variables import Variable
 __all__ = ["BaseMIEstimator"]
 
 
+#: columns read together into a thread's buffer (16 x n values)
+_CODE_BLOCK = 16
+
+
 def _discrete_columns(X, columns):
     """Discrete variables of the ``columns`` of dense ``X``.
 
@@ -24,7 +28,7 @@ def _discrete_columns(X, columns):
     :func:`~skmi._prepare.column_blocks`), which each thread reuses.
     """
     out = []
-    for _, part in column_blocks(X, columns):
+    for _, part in column_blocks(X, columns, block=_CODE_BLOCK):
         out.extend(Variable.from_discrete(values) for values in part)
     return out
 
