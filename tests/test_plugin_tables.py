@@ -316,6 +316,9 @@ def test_prepare_in_threads_equals_serial():
     rng = np.random.RandomState(5)
     X = rng.randint(-2, rng.randint(1, 40, 70), size=(400, 70)).astype(np.int16)
     X[:, 3] = 9
+    X[:, 10] = rng.randint(-200, 100, 400)  # a range over 256 values
+    X[:, 11] = rng.choice([-32768, 32767], 400)  # the extremes of the type
+    X[:, 12] = rng.randint(-130, -120, 400)
     mask = np.ones(70, dtype=bool)
     mask[[5, 6]] = False  # continuous, prepared by the estimator
     for est in (PlugIn(), PlugIn(n_bins=4)):
@@ -325,4 +328,10 @@ def test_prepare_in_threads_equals_serial():
             assert a.n_levels == b.n_levels
             assert np.array_equal(a.codes, b.codes)
             assert np.array_equal(a.level_counts, b.level_counts)
+    for j in np.flatnonzero(mask):
+        direct = Variable.from_discrete(X[:, j].astype(np.int64))
+        uniques, inverse = np.unique(X[:, j], return_inverse=True)
+        assert serial[j].n_levels == direct.n_levels == uniques.size
+        assert np.array_equal(serial[j].codes, inverse.reshape(-1))
+        assert np.array_equal(serial[j].level_counts, np.bincount(inverse))
     assert serial[3].is_constant
