@@ -447,6 +447,7 @@ def count_tables_masks(masks, rows, w, kw, levels=None):
             chunk = masks[first : first + run, :k]
         else:
             r = chunk_rows.size
+            # (with `out`, the default mode="raise" copies through a temporary)
             np.take(masks, chunk_rows, axis=0, out=gathered[:r], mode="clip")
             chunk = gathered[:r, :k]
         r = stop - start
