@@ -63,25 +63,12 @@ def factorize(values):
         else:
             columns = [factorize(values[:, j]) for j in range(values.shape[1])]
             return joint_codes([c for c, _ in columns], [k for _, k in columns])
-    small = _factorize_small_integers(values)
-    if small is not None:
-        return small
+    counted = factorize_counted(values)
+    if counted is not None:  # integers in a short range: no sorting
+        codes, n_levels, _ = counted
+        return codes.astype(np.int64), n_levels
     uniques, codes = np.unique(values, return_inverse=True)
     return codes.reshape(-1).astype(np.int64, copy=False), int(uniques.shape[0])
-
-
-def _factorize_small_integers(values):
-    """:func:`factorize` without sorting, for integer values in a short range.
-
-    None when the values are not all integers or their range is longer
-    than ``max(n, 2**16)`` (then sorting is the cheaper way); see
-    :func:`factorize_counted`.
-    """
-    counted = factorize_counted(values)
-    if counted is None:
-        return None
-    codes, n_levels, _ = counted
-    return codes.astype(np.int64), n_levels
 
 
 #: largest range of integers counted value by value rather than by bincount
