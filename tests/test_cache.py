@@ -35,6 +35,20 @@ def searches(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def scorings(monkeypatch):
+    """The computations of marginal scores by MutualInfoSelector."""
+    calls = []
+    original = selectors.relevance
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "relevance", spy)
+    return calls
+
+
 def _same(a, b):
     np.testing.assert_array_equal(a.selection_order_, b.selection_order_)
     np.testing.assert_array_equal(a.conditional_gains_, b.conditional_gains_)
@@ -159,16 +173,9 @@ def test_grid_search_with_memory_gives_the_same_results(tmp_path):
     assert a.best_params_ == b.best_params_
 
 
-def test_mutual_info_selector_reuses_scores_over_k(tmp_path, monkeypatch):
+def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings):
+    calls = scorings
     X, y = data()
-    calls = []
-    original = selectors.relevance
-
-    def spy(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(selectors, "relevance", spy)
     memory = Memory(tmp_path, verbose=0)
     for k in [2, 5, 9]:
         params = dict(random_state=0, n_permutations=5)
@@ -190,15 +197,8 @@ def test_memory_is_validated():
         MutualInfoSelector(memory=3).fit(X, y)
 
 
-def test_g_test_fallback_warns_on_a_cached_fit(tmp_path, monkeypatch):
-    calls = []
-    original = selectors.relevance
-
-    def spy(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(selectors, "relevance", spy)
+def test_g_test_fallback_warns_on_a_cached_fit(tmp_path, scorings):
+    calls = scorings
     rng = np.random.RandomState(0)
     y = rng.randint(0, 20, 200)  # sparse tables: the G-test falls back
     X = rng.standard_normal((200, 3))

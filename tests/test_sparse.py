@@ -97,6 +97,16 @@ def test_g_test_sparse_equals_dense():
     np.testing.assert_allclose(s.pvalues_, d.pvalues_, rtol=1e-9, atol=1e-12)
 
 
+def _forward_sparse_equals_dense(X, dense, y, **kw):
+    """Forward selection on sparse X and on its dense copy: the same path."""
+    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
+    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
+    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
+    np.testing.assert_allclose(
+        s.conditional_gains_, d.conditional_gains_, rtol=0, atol=1e-12
+    )
+
+
 @pytest.mark.parametrize(
     "criterion", ["jmi", "mrmr", "cmim", "cife", "icap", "jmim", "disr", "cmi", "mifs"]
 )
@@ -106,12 +116,7 @@ def test_forward_sparse_equals_dense(criterion):
     rng = np.random.default_rng(0)
     y = ((dense[:, 3] > 0) ^ (dense[:, 7] > 1) ^ (rng.random(600) < 0.1)).astype(int)
     kw = dict(criterion=criterion, n_features_to_select=6)
-    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
-    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
-    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
-    np.testing.assert_allclose(
-        s.conditional_gains_, d.conditional_gains_, rtol=0, atol=1e-12
-    )
+    _forward_sparse_equals_dense(X, dense, y, **kw)
 
 
 def test_forward_stopping_rule_sparse_equals_dense():
@@ -166,12 +171,7 @@ def test_sparse_terms_adjusted_for_chance_equal_dense(criterion):
     dense = X.toarray()
     y = ((dense[:, 2] > 1) ^ (np.arange(400) % 5 == 0)).astype(int)
     kw = dict(criterion=criterion, n_features_to_select=4)
-    s = ConditionalMutualInfoSelector(**kw).fit(X, y)
-    d = ConditionalMutualInfoSelector(discrete_features=True, **kw).fit(dense, y)
-    np.testing.assert_array_equal(s.selection_order_, d.selection_order_)
-    np.testing.assert_allclose(
-        s.conditional_gains_, d.conditional_gains_, rtol=0, atol=1e-12
-    )
+    _forward_sparse_equals_dense(X, dense, y, **kw)
     m = MutualInfoSelector(k=3).fit(X, y)
     raw = MutualInfoSelector(k=3, estimator=KSG(adjust=None)).fit(X, y)
     np.testing.assert_allclose(
