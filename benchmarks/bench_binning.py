@@ -95,8 +95,7 @@ def main(argv=None):
         f"mean relevant columns among the 10 selected over {args.seeds} seeds"
     )
     header = (
-        f"{'data':<15} {'criterion':<9} {'estimator':<18} "
-        f"{'recovered':>9} {'s/fit':>7}"
+        f"{'data':<15} {'criterion':<9} {'estimator':<18} {'recovered':>9} {'s/fit':>7}"
     )
     print(header)
     print("-" * len(header))

@@ -67,9 +67,7 @@ def main():
                 # the first repeat runs hard_start=True, then False
                 with_hard, without = np.array(gains[0]), np.array(gains[1])
                 gain = without - with_hard
-                ratio = statistics.median(times[True]) / statistics.median(
-                    times[False]
-                )
+                ratio = statistics.median(times[True]) / statistics.median(times[False])
                 name = "deterministic" if deterministic else "iterative"
                 print(
                     f"{name:<13} {n_x:>4} {beta:>5g}   {ratio:>10.2f}"

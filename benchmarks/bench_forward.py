@@ -182,7 +182,10 @@ def part_knn():
     from sklearn.datasets import make_classification
 
     X, y = make_classification(
-        n_samples=2000, n_features=100, n_informative=10, n_redundant=10,
+        n_samples=2000,
+        n_features=100,
+        n_informative=10,
+        n_redundant=10,
         random_state=0,
     )
     selector = ConditionalMutualInfoSelector(
@@ -217,8 +220,12 @@ def continuous_data(n=2000, p=100, seed=0):
     from sklearn.datasets import make_classification
 
     X, _ = make_classification(
-        n_samples=n, n_features=p, n_informative=10, n_redundant=10,
-        shuffle=False, random_state=seed,
+        n_samples=n,
+        n_features=p,
+        n_informative=10,
+        n_redundant=10,
+        shuffle=False,
+        random_state=seed,
     )
     rng = np.random.RandomState(seed)
     w = rng.uniform(0.5, 1.5, 10)
@@ -262,14 +269,23 @@ def speed_child(config, n_jobs, search_only=False):
         from skmi.selection._forward import forward_select
 
         fi = prepare_fit(
-            selector, X, y, estimator=selector.estimator,
-            discrete_features=selector.discrete_features, random_state=0,
+            selector,
+            X,
+            y,
+            estimator=selector.estimator,
+            discrete_features=selector.discrete_features,
+            random_state=0,
         )
 
         def fit(X, y):
             result = forward_select(
-                fi.estimator, fi.columns, fi.target, criterion=c["criterion"],
-                n_features_to_select=c["select"], n_jobs=n_jobs, **screen,
+                fi.estimator,
+                fi.columns,
+                fi.target,
+                criterion=c["criterion"],
+                n_features_to_select=c["select"],
+                n_jobs=n_jobs,
+                **screen,
             )
             selector.selection_order_ = result.selection_order
             selector.conditional_gains_ = result.gains
@@ -286,11 +302,18 @@ def speed_child(config, n_jobs, search_only=False):
     peak = None if base is None else (_status_kib("VmHWM") - base) / 1024
     import skmi
 
-    print(json.dumps({
-        "cpu": cpu, "wall": wall, "peak_mb": peak, "package": skmi.__file__,
-        "order": selector.selection_order_.tolist(),
-        "gains": selector.conditional_gains_.tolist(),
-    }))
+    print(
+        json.dumps(
+            {
+                "cpu": cpu,
+                "wall": wall,
+                "peak_mb": peak,
+                "package": skmi.__file__,
+                "order": selector.selection_order_.tolist(),
+                "gains": selector.conditional_gains_.tolist(),
+            }
+        )
+    )
 
 
 def previous_checkout(root):
@@ -298,7 +321,8 @@ def previous_checkout(root):
     folder = tempfile.mkdtemp(prefix="skmi_previous_")
     archive = subprocess.run(
         ["git", "-C", root, "archive", PREVIOUS, "skmi"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
     return folder
@@ -310,7 +334,10 @@ def run_child(path, config, n_jobs=1, search_only=False):
     script = os.path.abspath(__file__)
     out = subprocess.run(
         [sys.executable, script, "--child", config, str(n_jobs), mode],
-        capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),
     )
     if out.returncode:
         raise RuntimeError(out.stderr)
@@ -345,8 +372,7 @@ def part_speed(configs, pairs):
         new, old = runs["new"], runs["old"]
         same = all(a["order"] == old[0]["order"] for a in new + old)
         diff = max(
-            float(np.max(np.abs(np.subtract(a["gains"], old[0]["gains"]))))
-            for a in new
+            float(np.max(np.abs(np.subtract(a["gains"], old[0]["gains"])))) for a in new
         )
         print(f"{config}:")
         print(
@@ -417,7 +443,8 @@ def main():
     parser.add_argument("--skip-knn", action="store_true")
     parser.add_argument("--skip-discrete", action="store_true")
     parser.add_argument(
-        "--speed", action="store_true",
+        "--speed",
+        action="store_true",
         help="part 3 only: against the previous implementation, and n_jobs",
     )
     parser.add_argument("--pairs", type=int, default=3)
@@ -427,12 +454,14 @@ def main():
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--jobs-only", action="store_true")
     parser.add_argument(
-        "--stopping", action="store_true",
+        "--stopping",
+        action="store_true",
         help="the cost of the stopping rule: 'auto' against a run of the same "
         "size (bench_stopping.py)",
     )
     parser.add_argument(
-        "--interactions", action="store_true",
+        "--interactions",
+        action="store_true",
         help="the cost of the pair screen of interactions=2 at p = 200, n = 2,000 "
         "(bench_interactions.py)",
     )

@@ -69,7 +69,13 @@ def part1(X, y, repeats):
     for r in range(repeats):
         t, c, blocks = cpu_timed(
             lambda r=r: screen_blocks(
-                est, cols, target, rel, size=2, alpha=0.05, n_permutations=100,
+                est,
+                cols,
+                target,
+                rel,
+                size=2,
+                alpha=0.05,
+                n_permutations=100,
                 rng=np.random.RandomState(r),
             )
         )
@@ -92,8 +98,14 @@ def bincount_pass(codes, levels, y, ky, xlogx):
     for i in range(p - 1):
         rows = np.arange(i + 1, p)
         h, _ = joint_entropies(
-            codes, rows, levels[rows], codes[i], levels[rows] * levels[i] * ky,
-            xlogx, y=y, ky=ky,
+            codes,
+            rows,
+            levels[rows],
+            codes[i],
+            levels[rows] * levels[i] * ky,
+            xlogx,
+            y=y,
+            ky=ky,
         )
         out[i, rows] = h
     return out
@@ -131,10 +143,16 @@ def part3(X, y, repeats, estimator):
     est = PlugIn() if estimator == "plugin" else KSG()
     t_with, t_without, ratios = [], [], []
     for _ in range(repeats):
-        t0, a = timed(lambda: ConditionalMutualInfoSelector(
-            10, estimator=est, interactions=1, random_state=0).fit(X, y))
-        t1, b = timed(lambda: ConditionalMutualInfoSelector(
-            10, estimator=est, interactions=2, random_state=0).fit(X, y))
+        t0, a = timed(
+            lambda: ConditionalMutualInfoSelector(
+                10, estimator=est, interactions=1, random_state=0
+            ).fit(X, y)
+        )
+        t1, b = timed(
+            lambda: ConditionalMutualInfoSelector(
+                10, estimator=est, interactions=2, random_state=0
+            ).fit(X, y)
+        )
         t_without.append(t0)
         t_with.append(t1)
         ratios.append(t1 / t0)

@@ -102,8 +102,18 @@ def child(task, n, mode, k):
 
 
 def measure(task, n, mode, k=K):
-    cmd = [sys.executable, __file__, "--child", task, "--n", str(n), "--mode", mode,
-           "--k", str(k)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        task,
+        "--n",
+        str(n),
+        "--mode",
+        mode,
+        "--k",
+        str(k),
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if res.returncode != 0:
         return {"task": task, "n": n, "error": res.stderr.strip()[-400:]}
@@ -172,20 +182,29 @@ def peak_profile(n):
         print(res.stderr[-400:])
         return
     out = json.loads(res.stdout.strip().splitlines()[-1])
-    print(f"\nWhere the peak is: mutual_info_classif phases at n={n:,} "
-          "(tracemalloc peak above the memory live before each phase)")
+    print(
+        f"\nWhere the peak is: mutual_info_classif phases at n={n:,} "
+        "(tracemalloc peak above the memory live before each phase)"
+    )
     for name in ("validation", "prepare", "target", "relevance", "prepare_blocked"):
-        print(f"  {name:<17}{out[name] / MB:>8.1f} MB"
-              f"{out[name] / out['input']:>7.2f} x input")
-    print("  prepare_blocked: columns scaled one at a time, noise added in blocks "
-          f"of 65,536 rows; identical values: {out['blocked_identical']}")
+        print(
+            f"  {name:<17}{out[name] / MB:>8.1f} MB"
+            f"{out[name] / out['input']:>7.2f} x input"
+        )
+    print(
+        "  prepare_blocked: columns scaled one at a time, noise added in blocks "
+        f"of 65,536 rows; identical values: {out['blocked_identical']}"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--tasks", nargs="+", default=["mutual_info_classif",
-                        "MutualInfoSelector", "mutual_info_regression"])
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        default=["mutual_info_classif", "MutualInfoSelector", "mutual_info_regression"],
+    )
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -201,8 +220,10 @@ def main(argv=None):
 
     ok = True
     print(f"Peak memory at n={args.n:,} x {N_FEATURES} float64 features")
-    print(f"{'task':<24}{'input':>9}{'limit':>9}{'RSS tot':>9}{'RSS call':>10}"
-          f"{'traced':>9}{'time s':>8}  verdict")
+    print(
+        f"{'task':<24}{'input':>9}{'limit':>9}{'RSS tot':>9}{'RSS call':>10}"
+        f"{'traced':>9}{'time s':>8}  verdict"
+    )
     for task in args.tasks:
         rss = measure(task, args.n, "rss")
         traced = measure(task, args.n, "traced")
@@ -214,24 +235,34 @@ def main(argv=None):
         limit = 3 * rss["input"] + 200 * MB
         passed = rss["rss_peak_total"] <= limit and traced["traced_peak"] <= limit
         ok &= passed
-        print(f"{task:<24}{rss['input'] / MB:>8.0f}M{limit / MB:>8.0f}M"
-              f"{rss['rss_peak_total'] / MB:>8.0f}M{rss['rss_peak_call'] / MB:>9.0f}M"
-              f"{traced['traced_peak'] / MB:>8.0f}M{rss['seconds']:>8.1f}  "
-              f"{'PASS' if passed else 'FAIL'}")
-    print("(RSS tot: peak RSS above the process before the data, input included;"
-          " RSS call: above the peak after the data were built; traced: tracemalloc"
-          " peak of the call alone.)")
+        print(
+            f"{task:<24}{rss['input'] / MB:>8.0f}M{limit / MB:>8.0f}M"
+            f"{rss['rss_peak_total'] / MB:>8.0f}M{rss['rss_peak_call'] / MB:>9.0f}M"
+            f"{traced['traced_peak'] / MB:>8.0f}M{rss['seconds']:>8.1f}  "
+            f"{'PASS' if passed else 'FAIL'}"
+        )
+    print(
+        "(RSS tot: peak RSS above the process before the data, input included;"
+        " RSS call: above the peak after the data were built; traced: tracemalloc"
+        " peak of the call alone.)"
+    )
 
     if not args.skip_scaling:
         sizes = [50_000, 100_000, 200_000]
-        print(f"\nNo n x n and no n x p x k buffers: tracemalloc peak of the call in "
-              f"bytes per sample at n = {sizes} (k = {K}) and at n = {sizes[-1]} "
-              f"with k = {K_LARGE}")
-        print(f"{'task':<24}" + "".join(f"{str(n // 1000) + 'k':>8}" for n in sizes)
-              + f"{'k=' + str(K_LARGE):>8}{'growth':>8}{'k ratio':>9}  verdict")
+        print(
+            f"\nNo n x n and no n x p x k buffers: tracemalloc peak of the call in "
+            f"bytes per sample at n = {sizes} (k = {K}) and at n = {sizes[-1]} "
+            f"with k = {K_LARGE}"
+        )
+        print(
+            f"{'task':<24}"
+            + "".join(f"{str(n // 1000) + 'k':>8}" for n in sizes)
+            + f"{'k=' + str(K_LARGE):>8}{'growth':>8}{'k ratio':>9}  verdict"
+        )
         for task in args.tasks:
-            peaks = [measure(task, n, "traced").get("traced_peak", np.nan)
-                     for n in sizes]
+            peaks = [
+                measure(task, n, "traced").get("traced_peak", np.nan) for n in sizes
+            ]
             big_k = measure(task, sizes[-1], "traced", k=K_LARGE)
             big_k = big_k.get("traced_peak", np.nan)
             growth = peaks[-1] / peaks[-2]
@@ -241,11 +272,16 @@ def main(argv=None):
             passed = bool(growth < 2.5 and k_ratio < 1.5)
             ok &= passed
             per_sample = [pk / n for pk, n in zip(peaks, sizes, strict=True)]
-            print(f"{task:<24}" + "".join(f"{b:>8.0f}" for b in per_sample)
-                  + f"{big_k / sizes[-1]:>8.0f}{growth:>8.2f}{k_ratio:>9.2f}  "
-                  f"{'PASS' if passed else 'FAIL'}")
-        print("(growth: peak(200k) / peak(100k), linear ~2, quadratic ~4; k ratio: "
-              f"peak(k={K_LARGE}) / peak(k={K}), ~1 without n x p x k buffers.)")
+            print(
+                f"{task:<24}"
+                + "".join(f"{b:>8.0f}" for b in per_sample)
+                + f"{big_k / sizes[-1]:>8.0f}{growth:>8.2f}{k_ratio:>9.2f}  "
+                f"{'PASS' if passed else 'FAIL'}"
+            )
+        print(
+            "(growth: peak(200k) / peak(100k), linear ~2, quadratic ~4; k ratio: "
+            f"peak(k={K_LARGE}) / peak(k={K}), ~1 without n x p x k buffers.)"
+        )
 
     if args.profile:
         peak_profile(args.n)

@@ -132,12 +132,15 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
-        "--tasks", nargs="+", choices=["classif", "regression"],
+        "--tasks",
+        nargs="+",
+        choices=["classif", "regression"],
         default=["classif", "regression"],
     )
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument(
-        "--jobs-check", action="store_true",
+        "--jobs-check",
+        action="store_true",
         help="time skmi with n_jobs=1 against n_jobs=N (N from --n-jobs, default 2)",
     )
     parser.add_argument("--seed", type=int, default=0)
@@ -147,27 +150,36 @@ def main(argv=None):
     if args.jobs_check:
         n_jobs = args.n_jobs if args.n_jobs != 1 else 2
         title = f"skmi n_jobs=1 vs n_jobs={n_jobs}"
-        header = (f"{'task':<11}{'n':>8}{'n_jobs=1 s':>12}"
-                  f"{f'n_jobs={n_jobs} s':>12}{'speed-up':>10}  identical")
+        header = (
+            f"{'task':<11}{'n':>8}{'n_jobs=1 s':>12}"
+            f"{f'n_jobs={n_jobs} s':>12}{'speed-up':>10}  identical"
+        )
 
         def run(task, n):
             row = jobs_check(task, n, args.features, args.repeats, n_jobs, args.seed)
-            line = (f"{row['serial']:>12.3f}{row['parallel']:>12.3f}"
-                    f"{row['speedup']:>9.2f}x  {row['identical']}")
+            line = (
+                f"{row['serial']:>12.3f}{row['parallel']:>12.3f}"
+                f"{row['speedup']:>9.2f}x  {row['identical']}"
+            )
             return row["identical"], line
     else:
         title = f"scikit-learn vs skmi, n_jobs={args.n_jobs}"
-        header = (f"{'task':<11}{'n':>8}{'sklearn s':>11}{'skmi s':>9}{'ratio':>8}"
-                  f"{'cpu ratio':>11}{'max |diff|':>12}")
+        header = (
+            f"{'task':<11}{'n':>8}{'sklearn s':>11}{'skmi s':>9}{'ratio':>8}"
+            f"{'cpu ratio':>11}{'max |diff|':>12}"
+        )
 
         def run(task, n):
             row = compare(task, n, args.features, args.repeats, args.n_jobs, args.seed)
-            line = (f"{row['sklearn']:>11.3f}{row['skmi']:>9.3f}{row['ratio']:>7.2f}x"
-                    f"{row['cpu_ratio']:>10.2f}x{row['diff']:>12.1e}")
+            line = (
+                f"{row['sklearn']:>11.3f}{row['skmi']:>9.3f}{row['ratio']:>7.2f}x"
+                f"{row['cpu_ratio']:>10.2f}x{row['diff']:>12.1e}"
+            )
             return row["diff"] <= TOLERANCE, line
 
-    print(f"{title}, {args.features} features, median of {args.repeats} "
-          "alternating runs")
+    print(
+        f"{title}, {args.features} features, median of {args.repeats} alternating runs"
+    )
     print(header)
     ok = True
     for task in args.tasks:
@@ -178,6 +190,7 @@ def main(argv=None):
     if not ok:
         print("check failed: results differ", file=sys.stderr)
     return 0 if ok else 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -44,12 +44,12 @@ TASKS = {
     "mutual_info_classif": lambda X, labels, signal, n_jobs: mutual_info_classif(
         X, labels, random_state=0, n_jobs=n_jobs
     ),
-    "mutual_info_regression": lambda X, labels, signal, n_jobs: (
-        mutual_info_regression(X, signal, random_state=0, n_jobs=n_jobs)
+    "mutual_info_regression": lambda X, labels, signal, n_jobs: mutual_info_regression(
+        X, signal, random_state=0, n_jobs=n_jobs
     ),
-    "MutualInfoSelector": lambda X, labels, signal, n_jobs: MutualInfoSelector(
-        k=5, random_state=0, n_jobs=n_jobs
-    ).fit(X, labels).scores_,
+    "MutualInfoSelector": lambda X, labels, signal, n_jobs: (
+        MutualInfoSelector(k=5, random_state=0, n_jobs=n_jobs).fit(X, labels).scores_
+    ),
 }
 
 
@@ -60,8 +60,10 @@ def timed(fn, *args):
 
 
 def growth(tasks, sizes, repeats):
-    print(f"Part 1: time against n ({N_FEATURES} features, n_jobs=1, median of "
-          f"{repeats} runs)")
+    print(
+        f"Part 1: time against n ({N_FEATURES} features, n_jobs=1, median of "
+        f"{repeats} runs)"
+    )
     for name in tasks:
         times = []
         TASKS[name](*make_data(2000), 1)  # warm-up: imports and first-call costs
@@ -81,10 +83,14 @@ def growth(tasks, sizes, repeats):
         slope_n = np.polyfit(log_n, log_t, 1)[0]
         slope_nlogn = np.polyfit(np.log(np.asarray(sizes) * log_n), log_t, 1)[0]
         local = np.diff(log_t) / np.diff(log_n)
-        print(f"  log-log slope: d log t / d log n = {slope_n:.2f}; "
-              f"d log t / d log(n log n) = {slope_nlogn:.2f}")
-        print("  local slopes d log t / d log n between consecutive sizes: "
-              + ", ".join(f"{v:.2f}" for v in local))
+        print(
+            f"  log-log slope: d log t / d log n = {slope_n:.2f}; "
+            f"d log t / d log(n log n) = {slope_nlogn:.2f}"
+        )
+        print(
+            "  local slopes d log t / d log n between consecutive sizes: "
+            + ", ".join(f"{v:.2f}" for v in local)
+        )
 
 
 def _control(n_jobs, arrays):
@@ -97,11 +103,15 @@ def _control(n_jobs, arrays):
 
 
 def speedup(tasks, n, pairs):
-    print(f"\nPart 2: speed-up of n_jobs=2 over n_jobs=1 at n={n:,} ({pairs} "
-          "alternating pairs, median of the per-pair ratios)")
+    print(
+        f"\nPart 2: speed-up of n_jobs=2 over n_jobs=1 at n={n:,} ({pairs} "
+        "alternating pairs, median of the per-pair ratios)"
+    )
     data = make_data(n)
-    print(f"{'task':<24}{'t(1) s':>9}{'t(2) s':>9}{'speed-up':>10}{'min-max':>14}"
-          "  identical")
+    print(
+        f"{'task':<24}{'t(1) s':>9}{'t(2) s':>9}{'speed-up':>10}{'min-max':>14}"
+        "  identical"
+    )
     for name in tasks:
         TASKS[name](*data, 2)  # start the workers once
         ratios, t1s, t2s, same = [], [], [], True
@@ -121,20 +131,28 @@ def speedup(tasks, n, pairs):
         t2s.append(timed(_control, 2, arrays)[0])
         ratios.append(t1s[-1] / t2s[-1])
     _print_speedup("control: np.sort x16", t1s, t2s, ratios, True)
-    print("(the control shows how much of the second core was free: about 2 on an "
-          "idle two-core machine)")
+    print(
+        "(the control shows how much of the second core was free: about 2 on an "
+        "idle two-core machine)"
+    )
 
 
 def _print_speedup(name, t1s, t2s, ratios, same):
-    print(f"{name:<24}{statistics.median(t1s):>9.3f}{statistics.median(t2s):>9.3f}"
-          f"{statistics.median(ratios):>10.2f}"
-          f"{f'{min(ratios):.2f}-{max(ratios):.2f}':>14}  {same}")
+    print(
+        f"{name:<24}{statistics.median(t1s):>9.3f}{statistics.median(t2s):>9.3f}"
+        f"{statistics.median(ratios):>10.2f}"
+        f"{f'{min(ratios):.2f}-{max(ratios):.2f}':>14}  {same}"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+",
-                        default=[10_000, 30_000, 100_000, 300_000, 1_000_000])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 30_000, 100_000, 300_000, 1_000_000],
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
     parser.add_argument("--speedup-n", type=int, default=300_000)

@@ -43,9 +43,7 @@ def make_corpus(n_docs, n_terms, n_classes, seed):
         docs.append(np.repeat(members, lengths[members]))
         terms.append(rng.choice(n_terms, size=total, p=p))
     docs, terms = np.concatenate(docs), np.concatenate(terms)
-    X = sparse.csr_matrix(
-        (np.ones(docs.size), (docs, terms)), shape=(n_docs, n_terms)
-    )
+    X = sparse.csr_matrix((np.ones(docs.size), (docs, terms)), shape=(n_docs, n_terms))
     X.sum_duplicates()
     return X, y
 
@@ -95,9 +93,7 @@ def _child(folder, which, k):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     support = selector.get_support(indices=True).tolist()
     print(
-        json.dumps(
-            {"cpu": cpu, "wall": wall, "extra": peak - rss, "support": support}
-        )
+        json.dumps({"cpu": cpu, "wall": wall, "extra": peak - rss, "support": support})
     )
 
 

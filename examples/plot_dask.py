@@ -115,8 +115,10 @@ print("selection order, on cluster:", cluster_fw.selection_order_)
 # rest is noise. A combination can carry more information about the class
 # than any informative column alone, so both selectors may prefer it.
 fig, ax = plt.subplots(figsize=(7, 3))
-colors = ["tab:orange" if j in cluster_fw.selection_order_ else "tab:blue"
-          for j in range(X.shape[1])]
+colors = [
+    "tab:orange" if j in cluster_fw.selection_order_ else "tab:blue"
+    for j in range(X.shape[1])
+]
 ax.bar(np.arange(X.shape[1]), on_cluster.scores_, color=colors)
 ax.set_xlabel("feature")
 ax.set_ylabel("I(X_k; Y) [nats]")

@@ -64,7 +64,10 @@ for fold, (train, test) in enumerate(cv.split(X, y)):
     for criterion in criteria:
         selector = ConditionalMutualInfoSelector(
             # interactions=1: the criteria alone, without the synergy screen
-            max_features, criterion=criterion, random_state=0, interactions=1
+            max_features,
+            criterion=criterion,
+            random_state=0,
+            interactions=1,
         ).fit(X[train], y[train])
         order = selector.selection_order_
         orders.setdefault(criterion, order)

@@ -68,8 +68,10 @@ grid = {
 search = GridSearchCV(pipe, grid, cv=StratifiedKFold(5, shuffle=True, random_state=0))
 start = time.perf_counter()
 search.fit(X_train, y_train)
-print(f"{len(search.cv_results_['params'])} settings x 5 folds "
-      f"in {time.perf_counter() - start:.1f} s")
+print(
+    f"{len(search.cv_results_['params'])} settings x 5 folds "
+    f"in {time.perf_counter() - start:.1f} s"
+)
 print("best parameters:", search.best_params_)
 print(f"cross-validated accuracy: {search.best_score_:.3f}")
 print(f"held-out accuracy:        {search.score(X_test, y_test):.3f}")

@@ -95,7 +95,7 @@ def _non_negative(value):
 def _separator(value):
     """One character; ``\\t`` and ``tab`` mean a tab."""
     sep = "\t" if value in ("\\t", "tab") else value
-    if len(sep) != 1 or sep in "\r\n\"":
+    if len(sep) != 1 or sep in '\r\n"':
         raise argparse.ArgumentTypeError(
             f"must be one character (or '\\t' for a tab), got {value!r}"
         )
@@ -111,49 +111,91 @@ def _encoding(value):
 
 #: The options shared by the demo and ``rank``: (flag, default, keywords).
 _SELECTION_OPTIONS = [
-    ("--k", 10, dict(
-        type=_k, metavar="K",
-        help="number of top features to print and mark as selected, or 'all' "
-        "(default: 10)",
-    )),
-    ("--estimator", "ksg", dict(
-        choices=["ksg", "plugin"],
-        help="information estimator: k-nearest neighbours (ksg) or counts on "
-        "quantile bins (plugin, which also gives G-test p-values) (default: ksg)",
-    )),
-    ("--n-neighbors", None, dict(
-        type=int, metavar="N",
-        help=f"neighbours of the ksg estimator (default: {DEFAULT_N_NEIGHBORS})",
-    )),
-    ("--n-bins", None, dict(
-        type=_n_bins, metavar="N",
-        help="bins per continuous column of the plugin estimator, or 'auto' to "
-        f"follow the number of samples (default: {DEFAULT_N_BINS})",
-    )),
-    ("--permutations", 0, dict(
-        type=_non_negative, metavar="N",
-        help="permutations of the target for permutation p-values (default: 0, "
-        "no permutation test)",
-    )),
-    ("--random-state", 0, dict(
-        type=int, metavar="SEED",
-        help="seed of the tie-breaking noise and the permutations (default: 0)",
-    )),
-    ("--n-jobs", None, dict(
-        type=int, metavar="N",
-        help="parallel jobs; results do not depend on it (default: 1)",
-    )),
-    ("--format", None, dict(
-        choices=["table", "csv", "json"],
-        help="what standard output shows: a table of the top K features, or "
-        "every feature as CSV or as the JSON report (default: table, or json "
-        "with '--json -')",
-    )),
-    ("--json", None, dict(
-        metavar="PATH",
-        help="also write the JSON report to this file; '-' writes it to "
-        "standard output instead of the table",
-    )),
+    (
+        "--k",
+        10,
+        dict(
+            type=_k,
+            metavar="K",
+            help="number of top features to print and mark as selected, or 'all' "
+            "(default: 10)",
+        ),
+    ),
+    (
+        "--estimator",
+        "ksg",
+        dict(
+            choices=["ksg", "plugin"],
+            help="information estimator: k-nearest neighbours (ksg) or counts on "
+            "quantile bins (plugin, which also gives G-test p-values) (default: ksg)",
+        ),
+    ),
+    (
+        "--n-neighbors",
+        None,
+        dict(
+            type=int,
+            metavar="N",
+            help=f"neighbours of the ksg estimator (default: {DEFAULT_N_NEIGHBORS})",
+        ),
+    ),
+    (
+        "--n-bins",
+        None,
+        dict(
+            type=_n_bins,
+            metavar="N",
+            help="bins per continuous column of the plugin estimator, or 'auto' to "
+            f"follow the number of samples (default: {DEFAULT_N_BINS})",
+        ),
+    ),
+    (
+        "--permutations",
+        0,
+        dict(
+            type=_non_negative,
+            metavar="N",
+            help="permutations of the target for permutation p-values (default: 0, "
+            "no permutation test)",
+        ),
+    ),
+    (
+        "--random-state",
+        0,
+        dict(
+            type=int,
+            metavar="SEED",
+            help="seed of the tie-breaking noise and the permutations (default: 0)",
+        ),
+    ),
+    (
+        "--n-jobs",
+        None,
+        dict(
+            type=int,
+            metavar="N",
+            help="parallel jobs; results do not depend on it (default: 1)",
+        ),
+    ),
+    (
+        "--format",
+        None,
+        dict(
+            choices=["table", "csv", "json"],
+            help="what standard output shows: a table of the top K features, or "
+            "every feature as CSV or as the JSON report (default: table, or json "
+            "with '--json -')",
+        ),
+    ),
+    (
+        "--json",
+        None,
+        dict(
+            metavar="PATH",
+            help="also write the JSON report to this file; '-' writes it to "
+            "standard output instead of the table",
+        ),
+    ),
 ]
 
 
@@ -197,22 +239,31 @@ def _parser():
         "--target", required=True, metavar="COLUMN", help="name of the target column"
     )
     rank.add_argument(
-        "--target-kind", choices=["auto", "discrete", "continuous"], default="auto",
+        "--target-kind",
+        choices=["auto", "discrete", "continuous"],
+        default="auto",
         help="whether the target holds classes or numbers (default: auto, from "
         "its values)",
     )
     rank.add_argument(
-        "--sep", type=_separator, default=None, metavar="CHAR",
+        "--sep",
+        type=_separator,
+        default=None,
+        metavar="CHAR",
         help="column separator, one character ('\\t' for a tab) (default: "
         "guessed from the start of the file among , ; tab and |)",
     )
     rank.add_argument(
-        "--encoding", type=_encoding, default=None, metavar="NAME",
+        "--encoding",
+        type=_encoding,
+        default=None,
+        metavar="NAME",
         help="text encoding of the file (default: UTF-8, with or without a "
         "byte-order mark)",
     )
     rank.add_argument(
-        "--dropna", action="store_true",
+        "--dropna",
+        action="store_true",
         help="drop the rows with missing values instead of failing",
     )
     _add_selection_options(rank, defaults=False)
@@ -252,8 +303,10 @@ def _check_output_path(path, input_path):
     parent = target.parent
     if not parent.is_dir():
         raise UsageError(f"--json {path!r}: directory {str(parent)!r} does not exist")
-    writable = os.access(target, os.W_OK) if target.exists() else os.access(
-        parent, os.W_OK | os.X_OK
+    writable = (
+        os.access(target, os.W_OK)
+        if target.exists()
+        else os.access(parent, os.W_OK | os.X_OK)
     )
     if not writable:
         raise UsageError(f"--json {path!r} is not writable")
@@ -549,7 +602,14 @@ def _format_table(rows, n_rows, test):
 
 #: The columns of ``--format csv``: the keys of a row of the JSON report.
 CSV_COLUMNS = (
-    "rank", "feature", "mi_nats", "pvalue", "discrete", "id_like", "date", "selected"
+    "rank",
+    "feature",
+    "mi_nats",
+    "pvalue",
+    "discrete",
+    "id_like",
+    "date",
+    "selected",
 )
 
 
@@ -600,7 +660,8 @@ def _run(args, out, err):
     selector.fit(X, y)
     seconds = time.perf_counter() - start
     id_like = (
-        id_like_columns(X, selector.discrete_features_) if args.command == "rank"
+        id_like_columns(X, selector.discrete_features_)
+        if args.command == "rank"
         else []
     )
     if id_like:

@@ -36,8 +36,14 @@ __all__ = [
 #: integer data, usually discrete codes, is not copied to floats; each
 #: column is converted where it is prepared
 _KEPT_DTYPES = [
-    np.float64, np.int64, np.int32, np.int16, np.int8,
-    np.uint32, np.uint16, np.uint8,
+    np.float64,
+    np.int64,
+    np.int32,
+    np.int16,
+    np.int8,
+    np.uint32,
+    np.uint16,
+    np.uint8,
 ]
 
 

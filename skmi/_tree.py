@@ -133,8 +133,7 @@ def _check_float32_range(X, feature_names):
     if not bad:
         return
     names = [
-        repr(feature_names[j]) if feature_names is not None else str(j)
-        for j in bad[:5]
+        repr(feature_names[j]) if feature_names is not None else str(j) for j in bad[:5]
     ]
     more = "" if len(bad) <= 5 else f" and {len(bad) - 5} more"
     raise ValueError(

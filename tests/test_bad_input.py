@@ -83,8 +83,11 @@ class Subject:
             return selector_values(fitted)
         if self.kind == "tree":
             return np.concatenate(
-                [np.asarray(v, dtype=float) for k, v in fitted.items()
-                 if k != "feature_name"]
+                [
+                    np.asarray(v, dtype=float)
+                    for k, v in fitted.items()
+                    if k != "feature_name"
+                ]
             )
         if self.kind == "curve":
             return np.concatenate(fitted)
@@ -155,8 +158,16 @@ def xfail(reason):
 def cases(*subjects, **known_defects):
     """``pytest.param`` per subject; ``known_defects[attr] = reason`` adds an xfail."""
     names = {
-        "MIC": MIC, "MIR": MIR, "SEL": SEL, "CMI": CMI, "IBG": IBG, "IBD": IBD,
-        "IBI": IBI, "CVG": CVG, "CVI": CVI, "TIG": TIG,
+        "MIC": MIC,
+        "MIR": MIR,
+        "SEL": SEL,
+        "CMI": CMI,
+        "IBG": IBG,
+        "IBD": IBD,
+        "IBI": IBI,
+        "CVG": CVG,
+        "CVI": CVI,
+        "TIG": TIG,
     }
     out = []
     for s in subjects or SUBJECTS:
@@ -301,8 +312,10 @@ def test_non_finite_target(subject):
 @pytest.mark.parametrize("subject", cases())
 def test_single_class_carries_no_information(subject):
     X, _ = gaussian_data()
-    y = np.zeros(X.shape[0], dtype=int) if subject.target != "regression" else (
-        np.full(X.shape[0], 3.5)
+    y = (
+        np.zeros(X.shape[0], dtype=int)
+        if subject.target != "regression"
+        else (np.full(X.shape[0], 3.5))
     )
     if subject.kind == "selector":
         with pytest.warns(UserWarning, match="y holds a single value"):
@@ -404,8 +417,7 @@ def test_min_samples_follow_n_neighbors(subject):
     with pytest.raises(ValueError, match=match):
         subject.run(X, y, **params)
     # one sample fewer neighbour and it fits
-    params = {k: (7 - 1 if k == "n_neighbors" else KSG(n_neighbors=6))
-              for k in params}
+    params = {k: (7 - 1 if k == "n_neighbors" else KSG(n_neighbors=6)) for k in params}
     assert np.isfinite(scores_of(subject.run(X, y, **params))).all()
 
 
@@ -661,9 +673,7 @@ def test_float32_equals_float64_of_the_same_values(subject):
     y = target_for(subject, X, rng)
     X32 = X.astype(np.float32)
     got = subject.values(subject.run(X32, y), X32)
-    ref = subject.values(
-        subject.run(X32.astype(np.float64), y), X32.astype(np.float64)
-    )
+    ref = subject.values(subject.run(X32.astype(np.float64), y), X32.astype(np.float64))
     assert_allclose(got, ref, rtol=1e-6, atol=1e-9)
 
 
@@ -745,7 +755,10 @@ def test_discrete_bottleneck_many_categories_are_not_binned(method):
     assert ib.information_ty_ == pytest.approx(LN2, abs=0.01)
     # as with a user mask that calls the column continuous
     masked = skmi.InformationBottleneck(
-        n_components=2, method=method, beta=20, random_state=0,
+        n_components=2,
+        method=method,
+        beta=20,
+        random_state=0,
         discrete_features=[False],
     ).fit(df, y)
     assert masked.information_ty_ == pytest.approx(LN2, abs=0.01)

@@ -503,9 +503,10 @@ def test_iterative_never_worse_than_best_hard_partition(seed, n_init, n_anneal):
             best = _best_hard_objective(pxy, k, beta)
             assert result.objective <= best + 1e-9 * max(1.0, abs(best))
             if k >= n_x:  # T = X is allowed: I(T;Y) reaches I(X;Y) at large beta
-                assert result.objective <= discrete_ib_objective(
-                    np.eye(n_x, k), pxy, beta
-                )[2] + 1e-9 * beta
+                assert (
+                    result.objective
+                    <= discrete_ib_objective(np.eye(n_x, k), pxy, beta)[2] + 1e-9 * beta
+                )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 5])
@@ -532,6 +533,7 @@ def test_agglomerative_merges_are_the_greedy_ones(seed, beta):
     """The bookkept pair costs against recomputing every merge by brute force."""
     rng = np.random.default_rng(seed)
     pxy = _random_table(rng, 9, 3)
+
     def merge(groups, a, b):
         return [g for i, g in enumerate(groups) if i not in (a, b)] + [
             groups[a] + groups[b]

@@ -79,9 +79,7 @@ def test_pandas_categorical_columns_are_discrete(capsys):
     a = rng.choice(["u", "v", "w"], n)
     b = rng.choice(["p", "q"], n)
     y = ((a == "u") ^ (b == "p")).astype(int)
-    df = pd.DataFrame(
-        {"a": pd.Categorical(a), "b": b, "noise": rng.standard_normal(n)}
-    )
+    df = pd.DataFrame({"a": pd.Categorical(a), "b": b, "noise": rng.standard_normal(n)})
     s = ConditionalMutualInfoSelector(
         2, criterion="jmi", random_state=0, verbose=1
     ).fit(df, y)

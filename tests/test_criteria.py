@@ -102,8 +102,12 @@ def test_criterion_matches_hand_formula(criterion, seed):
     X, y = small_problem(seed)
     beta = 0.7
     selector = ConditionalMutualInfoSelector(
-        4, criterion=criterion, beta=beta, estimator=PlugIn(),
-        discrete_features=True, interactions=1,  # the criterion alone
+        4,
+        criterion=criterion,
+        beta=beta,
+        estimator=PlugIn(),
+        discrete_features=True,
+        interactions=1,  # the criterion alone
     ).fit(X, y)
     order, gains = hand_forward(criterion, X, y, 4, beta=beta)
     assert selector.selection_order_.tolist() == order
@@ -117,7 +121,10 @@ def test_criterion_matches_hand_formula(criterion, seed):
 def test_first_pick_is_most_relevant(criterion):
     X, y = small_problem(3)
     selector = ConditionalMutualInfoSelector(
-        1, criterion=criterion, estimator=PlugIn(), discrete_features=True,
+        1,
+        criterion=criterion,
+        estimator=PlugIn(),
+        discrete_features=True,
         interactions=1,
     ).fit(X, y)
     rel = [I(X[:, k], y) for k in range(X.shape[1])]

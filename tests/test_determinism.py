@@ -49,7 +49,11 @@ def _wide_discrete(n=200, p=40, seed=1):
 def _selector_values(fitted):
     values = [fitted.get_support().astype(float)]
     for name in (
-        "scores_", "pvalues_", "relevance_", "selection_order_", "conditional_gains_",
+        "scores_",
+        "pvalues_",
+        "relevance_",
+        "selection_order_",
+        "conditional_gains_",
     ):
         value = getattr(fitted, name, None)
         if value is not None:

@@ -98,9 +98,9 @@ def gaussian_xz_y(seed, n=2000):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_gaussian_conditional_independence(seed):
     X, y = gaussian_xz_y(seed)
-    selector = ConditionalMutualInfoSelector(
-        2, criterion="cmi", random_state=seed
-    ).fit(X, y)
+    selector = ConditionalMutualInfoSelector(2, criterion="cmi", random_state=seed).fit(
+        X, y
+    )
     assert selector.selection_order_.tolist() == [1, 0]
     # I(Z; Y) = -log(1 - 0.49) / 2 = 0.336 nats; I(X; Y | Z) = 0
     assert selector.conditional_gains_[0] == pytest.approx(0.336, abs=0.04)
@@ -183,8 +183,13 @@ def test_n_jobs_do_not_change_results_plugin_counts(criterion):
     results = []
     for n_jobs in (1, 2):
         s = fit(
-            X, y, n_features_to_select=6, criterion=criterion, n_jobs=n_jobs,
-            estimator=PlugIn(), discrete_features=True,
+            X,
+            y,
+            n_features_to_select=6,
+            criterion=criterion,
+            n_jobs=n_jobs,
+            estimator=PlugIn(),
+            discrete_features=True,
         )
         results.append((s.selection_order_, s.conditional_gains_))
     for a, b in zip(results[0], results[1], strict=True):
@@ -231,7 +236,11 @@ def test_lazy_cmim_equals_full_minimum():
             if S:
                 score = min(
                     est.conditional_mutual_info(
-                        X[:, k], y, X[:, j], x_discrete=True, y_discrete=True,
+                        X[:, k],
+                        y,
+                        X[:, j],
+                        x_discrete=True,
+                        y_discrete=True,
                         z_discrete=True,
                     )
                     for j in S

@@ -61,16 +61,22 @@ def test_screen_statistics_equal_plugin_counts(seed):
     y = (X[:, 0] + X[:, 1] + rng.randint(0, 2, n)) % 3
     screen = _Screen(X.T.astype(np.int64), levels, y.astype(np.int64), 3, 3)
     got = screen.statistics(y.astype(np.int64))
-    info = {c: _adjusted_info(X, y, c, levels, 3) for r in (1, 2, 3)
-            for c in combinations(range(p), r)}
+    info = {
+        c: _adjusted_info(X, y, c, levels, 3)
+        for r in (1, 2, 3)
+        for c in combinations(range(p), r)
+    }
     expected = []
     for s in screen.sets:
         if len(s) == 2:
             expected.append(info[s] - info[s[:1]] - info[s[1:]])
         else:
             a, b, c = s
-            splits = max(info[(a, b)] + info[(c,)], info[(a, c)] + info[(b,)],
-                         info[(b, c)] + info[(a,)])
+            splits = max(
+                info[(a, b)] + info[(c,)],
+                info[(a, c)] + info[(b,)],
+                info[(b, c)] + info[(a,)],
+            )
             expected.append(info[s] - splits)
     assert len(screen.sets) == 15 + 20
     np.testing.assert_allclose(got, expected, atol=1e-6)
@@ -142,7 +148,11 @@ def test_max_statistic_pvalues_stop_once_the_decision_is_known():
 
     # with 1000 permutations a level of 0.05 accepts at 50 exceedances
     p, done = max_statistic_pvalues(
-        np.array([0.5, 0.2]), null_maxima, 10, 1000, np.random.RandomState(0),
+        np.array([0.5, 0.2]),
+        null_maxima,
+        10,
+        1000,
+        np.random.RandomState(0),
         alpha=0.05,
     )
     assert done.tolist() == [50] and sum(calls) == 50
@@ -156,8 +166,13 @@ def test_max_statistic_pvalues_reach_each_familys_level():
         return np.full((len(perms), 1), -np.inf)
 
     p, done = max_statistic_pvalues(
-        np.array([1.0, 0.5, 2.0]), null_maxima, 10, 19, np.random.RandomState(0),
-        families=np.array([0, 0, 1]), alpha=0.01,
+        np.array([1.0, 0.5, 2.0]),
+        null_maxima,
+        10,
+        19,
+        np.random.RandomState(0),
+        families=np.array([0, 0, 1]),
+        alpha=0.01,
     )
     assert done.tolist() == [199, 199]
     np.testing.assert_allclose(p, [1 / 200] * 3)
@@ -176,8 +191,12 @@ def test_screen_rejects_pure_noise_at_rate_alpha():
         y = rng.randint(0, 2, 120)
         screen = _Screen(X.T.astype(np.int64), np.full(20, 2), y, 2, 2)
         p, _ = max_statistic_pvalues(
-            screen.statistics(y), screen.null_maxima, 120, 99,
-            np.random.RandomState(1000 + seed), alpha=0.1,
+            screen.statistics(y),
+            screen.null_maxima,
+            120,
+            99,
+            np.random.RandomState(1000 + seed),
+            alpha=0.1,
         )
         rejections += p.min() <= 0.1
     # Binomial(100, 0.1): 99.9% of the mass in [2, 20]
@@ -238,8 +257,11 @@ def test_parity_of_three_found_with_interactions_3():
     for seed in range(20):
         X, y = parity3(seed)
         s = ConditionalMutualInfoSelector(
-            3, interactions=3, random_state=seed,
-            estimator=PlugIn(), discrete_features=True,
+            3,
+            interactions=3,
+            random_state=seed,
+            estimator=PlugIn(),
+            discrete_features=True,
         ).fit(X, y)
         found += set(s.selection_order_.tolist()) == {0, 1, 2}
     assert found >= 16
@@ -307,8 +329,9 @@ def test_screen_does_not_move_the_random_numbers_of_the_fit():
     rel = np.array([est.mutual_info_prepared(c, target) for c in cols])
     rng = np.random.RandomState(7)
     state = rng.get_state()[1].copy()
-    blocks = screen_blocks(est, cols, target, rel, size=2, alpha=0.05,
-                           n_permutations=30, rng=rng)
+    blocks = screen_blocks(
+        est, cols, target, rel, size=2, alpha=0.05, n_permutations=30, rng=rng
+    )
     assert [sorted(b.members) for b in blocks] == [[0, 1]]
     np.testing.assert_array_equal(rng.get_state()[1], state)
 
@@ -363,8 +386,9 @@ def test_screen_of_many_samples_runs_on_a_subset(monkeypatch):
 def test_screen_results_do_not_depend_on_n_jobs():
     X, y = sign_product(2, n=300, n_noise=20)
     fits = [
-        ConditionalMutualInfoSelector(3, interactions=2, random_state=0, n_jobs=j)
-        .fit(X, y)
+        ConditionalMutualInfoSelector(3, interactions=2, random_state=0, n_jobs=j).fit(
+            X, y
+        )
         for j in (1, 2)
     ]
     np.testing.assert_array_equal(fits[0].selection_order_, fits[1].selection_order_)

@@ -329,9 +329,9 @@ def test_benjamini_hochberg_controls_the_false_discovery_proportion(alpha):
     fdp, discoveries = [], []
     for seed in range(30):
         X, y = _signal_and_noise(seed)
-        support = MutualInfoSelector(
-            alpha=alpha, estimator=PlugIn()
-        ).fit(X, y).get_support()
+        support = (
+            MutualInfoSelector(alpha=alpha, estimator=PlugIn()).fit(X, y).get_support()
+        )
         false = np.sum(support[30:])
         fdp.append(false / max(1, support.sum()))
         discoveries.append(np.sum(support[:30]))
@@ -394,9 +394,9 @@ def test_alpha_ignores_k():
 
 def test_alpha_with_permutation_pvalues():
     X, y = _signal_and_noise(0, n=120, n_signal=3, n_null=5)
-    selector = MutualInfoSelector(
-        alpha=0.1, n_permutations=199, random_state=0
-    ).fit(X, y)
+    selector = MutualInfoSelector(alpha=0.1, n_permutations=199, random_state=0).fit(
+        X, y
+    )
     adjusted = np.minimum(1, 8 * selector.pvalues_)
     selector.set_params(correction="bonferroni")
     np.testing.assert_array_equal(selector.get_support(), adjusted <= 0.1)
@@ -411,7 +411,9 @@ def test_alpha_warns_when_permutations_cannot_reach_it(
 ):
     X, y = _signal_and_noise(0, n=60, n_signal=2, n_null=6)
     selector = MutualInfoSelector(
-        alpha=0.05, correction=correction, n_permutations=n_permutations,
+        alpha=0.05,
+        correction=correction,
+        n_permutations=n_permutations,
         random_state=0,
     )
     with pytest.warns(UserWarning, match=f"Use n_permutations >= {needed}"):

@@ -418,9 +418,7 @@ def test_information_plane_discrete_needs_data():
     assert display.critical_points_ is None
     # the asymptote is the plug-in I(X;Y) of the sample, near the channel's
     # 0.3680642072 nats (ORACLES.md)
-    np.testing.assert_allclose(
-        display.asymptote_.get_ydata(), ib.information_xy_
-    )
+    np.testing.assert_allclose(display.asymptote_.get_ydata(), ib.information_xy_)
     assert ib.information_xy_ == pytest.approx(0.3680642072, abs=0.01)
 
 
@@ -557,9 +555,11 @@ def test_ranking_from_pipeline_uses_the_names_going_into_the_selector(
     assert set(_tick_labels(display.ax_, "y")) == {f"pca{i}" for i in range(4)}
 
     # pandas output all along: the selector's own feature_names_in_
-    pipe = make_pipeline(
-        StandardScaler(), MutualInfoSelector(k=2, random_state=0)
-    ).set_output(transform="pandas").fit(frame, y)
+    pipe = (
+        make_pipeline(StandardScaler(), MutualInfoSelector(k=2, random_state=0))
+        .set_output(transform="pandas")
+        .fit(frame, y)
+    )
     display = MutualInfoRankingDisplay.from_estimator(pipe, max_features=None)
     assert sorted(_tick_labels(display.ax_, "y")) == sorted(frame.columns)
 
@@ -581,9 +581,7 @@ def test_pipeline_takes_the_last_skmi_step(classification):
 
 def test_pipeline_without_an_skmi_step_is_refused(classification):
     X, y = classification
-    pipe = make_pipeline(
-        SelectKBest(f_classif, k=3), LogisticRegression()
-    ).fit(X, y)
+    pipe = make_pipeline(SelectKBest(f_classif, k=3), LogisticRegression()).fit(X, y)
     for Display in (MutualInfoRankingDisplay, SelectionPathDisplay):
         with pytest.raises(TypeError, match="no step of the pipeline") as exc:
             Display.from_estimator(pipe)
@@ -622,18 +620,23 @@ def test_selection_path_from_pipeline(xor_data):
     X, y = xor_data
     frame = pd.DataFrame(X, columns=list("abcdef"))
     selector = ConditionalMutualInfoSelector(
-        n_features_to_select=3, estimator=PlugIn(), discrete_features=True,
+        n_features_to_select=3,
+        estimator=PlugIn(),
+        discrete_features=True,
         random_state=0,
     )
     pipe = make_pipeline(
-        FunctionTransformer(feature_names_out="one-to-one"), selector,
+        FunctionTransformer(feature_names_out="one-to-one"),
+        selector,
         LogisticRegression(),
     ).fit(frame, y)
     display = SelectionPathDisplay.from_estimator(pipe)
     alone = SelectionPathDisplay.from_estimator(pipe[1])
     np.testing.assert_allclose(display.line_.get_ydata(), alone.line_.get_ydata())
-    names = [f"{step}. {'abcdef'[i]}" for step, i in
-             enumerate(pipe[1].selection_order_, start=1)]
+    names = [
+        f"{step}. {'abcdef'[i]}"
+        for step, i in enumerate(pipe[1].selection_order_, start=1)
+    ]
     assert _tick_labels(display.ax_, "x") == names
 
 

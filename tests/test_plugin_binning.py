@@ -74,8 +74,14 @@ def test_discrete_columns_are_not_binned():
 
 def _small_n_data(seed):
     return make_classification(
-        n_samples=150, n_features=60, n_informative=10, n_redundant=0,
-        n_repeated=0, n_clusters_per_class=1, class_sep=2.0, shuffle=False,
+        n_samples=150,
+        n_features=60,
+        n_informative=10,
+        n_redundant=0,
+        n_repeated=0,
+        n_clusters_per_class=1,
+        class_sep=2.0,
+        shuffle=False,
         random_state=seed,
     )
 
@@ -86,7 +92,10 @@ def _recovered(estimator, criterion, seeds):
         X, y = _small_n_data(seed)
         # the greedy search alone (no synergy screen): the binning is compared
         selector = ConditionalMutualInfoSelector(
-            10, criterion=criterion, estimator=estimator, random_state=0,
+            10,
+            criterion=criterion,
+            estimator=estimator,
+            random_state=0,
             interactions=1,
         ).fit(X, y)
         counts.append(np.sum(selector.get_support()[:10]))

@@ -128,7 +128,10 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     X = rng.standard_normal((2000, 300))
     y = rng.randint(0, 100, 2000)
     selector = MutualInfoSelector(
-        k="all", estimator=PlugIn(), test="g-test", n_permutations=199,
+        k="all",
+        estimator=PlugIn(),
+        test="g-test",
+        n_permutations=199,
         random_state=seed,
     )
     with pytest.warns(UserWarning, match="G-test is unreliable for 300 of 300"):
@@ -160,9 +163,9 @@ def test_williams_g_test_is_calibrated_where_cochran_allows_it(
         y = rng.randint(0, n_classes, n_samples)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no fallback here
-            selector = MutualInfoSelector(
-                k="all", estimator=PlugIn(n_bins=n_bins)
-            ).fit(X, y)
+            selector = MutualInfoSelector(k="all", estimator=PlugIn(n_bins=n_bins)).fit(
+                X, y
+            )
         shares.append(_share_below(selector.pvalues_))
     assert 0.02 <= np.mean(shares) <= 0.08
 
@@ -212,8 +215,13 @@ def test_fallback_only_for_the_sparse_columns_and_sequential(n_jobs):
     est = PlugIn()
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
-        est, columns, target, raw, rng=np.random.RandomState(1),
-        n_permutations=300, n_jobs=n_jobs,
+        est,
+        columns,
+        target,
+        raw,
+        rng=np.random.RandomState(1),
+        n_permutations=300,
+        n_jobs=n_jobs,
     )
     np.testing.assert_array_equal(permuted, [False, True, True, True, True])
     assert p[2] == pytest.approx(1 / 301)  # no permutation reaches the observed

@@ -790,12 +790,19 @@ def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
     weight = ca[rows] * cb[cols] * (n_z[strata] / n)
     if per is None:
         return _expected_cells(
-            a[rows], b[cols], n_z[strata], weight.astype(np.float64),
+            a[rows],
+            b[cols],
+            n_z[strata],
+            weight.astype(np.float64),
             _log_factorials(n),
         )
     return _expected_cells(
-        a[rows], b[cols], n_z[strata], weight.astype(np.float64),
-        _log_factorials(int(n_z.max())), group=strata // per,
+        a[rows],
+        b[cols],
+        n_z[strata],
+        weight.astype(np.float64),
+        _log_factorials(int(n_z.max())),
+        group=strata // per,
         n_groups=n_z.size // per,
     )
 

@@ -381,9 +381,7 @@ class SparseColumns(Sequence):
 
     def _like(self, X, index=slice(None)):
         seeds = None if self.seeds is None else self.seeds[index]
-        return SparseColumns(
-            X, self.continuous[index], self.prepare_continuous, seeds
-        )
+        return SparseColumns(X, self.continuous[index], self.prepare_continuous, seeds)
 
     def take(self, rows):
         """The columns restricted to the samples ``rows``, still sparse."""

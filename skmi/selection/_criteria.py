@@ -229,9 +229,9 @@ class CountTerms:
         self.h_xy, self.h_x, tables = self._joint(rows, zeros, 1, True)
         self.expected_relevance = np.zeros(rows.size)
         if chance:
-            self.expected_relevance = self._expected(
-                rows, zeros, 1, tables, ("crel",)
-            )["crel"]
+            self.expected_relevance = self._expected(rows, zeros, 1, tables, ("crel",))[
+                "crel"
+            ]
 
     @cached_property
     def codes(self):
@@ -284,7 +284,8 @@ class CountTerms:
         parts = np.split(order, cuts)
         tables = thread_map(
             lambda part: count_tables_masks(self.masks, at[part], w, kw, levels[part]),
-            parts, self.workers,
+            parts,
+            self.workers,
         )
         out = np.empty((rows.size, self.k_max, kw), dtype=np.int64)
         for part, table in zip(parts, tables, strict=True):
@@ -355,7 +356,8 @@ class CountTerms:
                 expected_mutual_info_table_batch(layouts[name](tables[share]))
                 for name in names
             ],
-            shares, self.workers,
+            shares,
+            self.workers,
         )
         out = {
             name: np.concatenate([part[i] for part in parts])

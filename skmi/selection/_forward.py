@@ -230,6 +230,7 @@ def _pick(candidates, scores, rel):
     i = int(order[0])
     return int(candidates[i]), float(scores[i])
 
+
 class _Search:
     def __init__(self, runner, columns, criterion, beta, rel, n_jobs):
         self.runner = runner
@@ -437,11 +438,20 @@ def forward_select(
     if path_state is not None and path_state.saved:
         offers = path_state.restore(search, available, deferred, gains)
     else:
-        offers = BlockOffers(screen_blocks(
-            estimator, columns, target, rel,
-            size=resolve_interactions(interactions, n_columns), alpha=alpha,
-            n_permutations=n_permutations, rng=rng, exclude=deferred, n_jobs=n_jobs,
-        ))
+        offers = BlockOffers(
+            screen_blocks(
+                estimator,
+                columns,
+                target,
+                rel,
+                size=resolve_interactions(interactions, n_columns),
+                alpha=alpha,
+                n_permutations=n_permutations,
+                rng=rng,
+                exclude=deferred,
+                n_jobs=n_jobs,
+            )
+        )
     # whether the scores include the last selected feature (a stored path
     # ends before its candidates were evaluated against it)
     current = False
@@ -487,8 +497,10 @@ def forward_select(
                 break
         p = None
         if tested:
-            p, used = (block.pvalue, block.n_permutations) if in_block else (
-                step.pvalue, step.n_permutations
+            p, used = (
+                (block.pvalue, block.n_permutations)
+                if in_block
+                else (step.pvalue, step.n_permutations)
             )
             pvalues.append(p)
             n_used.append(used)

@@ -180,7 +180,13 @@ def level_permutations(level, n_permutations):
 
 
 def max_statistic_pvalues(
-    observed, null_maxima, n_samples, n_permutations, rng, *, families=None,
+    observed,
+    null_maxima,
+    n_samples,
+    n_permutations,
+    rng,
+    *,
+    families=None,
     alpha=0.05,
 ):
     """Single-step max-statistic adjusted permutation p-values.
@@ -227,7 +233,8 @@ def max_statistic_pvalues(
     if observed.size == 0:
         return np.ones(0), np.zeros(0, dtype=np.int64)
     families = (
-        np.zeros(observed.size, dtype=np.intp) if families is None
+        np.zeros(observed.size, dtype=np.intp)
+        if families is None
         else np.asarray(families, dtype=np.intp)
     )
     n_families = int(families.max()) + 1
@@ -435,9 +442,13 @@ class _Screen:
         rows = self.pair_index[a, b]
         h_xyz_y = t.with_target(y, self.ky)[rows, c]
         joint = t.h_pair[rows, c] + self.h_y - h_xyz_y - self.triple_bias
-        splits = np.maximum.reduce([
-            info[a, b] + single[c], info[a, c] + single[b], info[b, c] + single[a],
-        ])
+        splits = np.maximum.reduce(
+            [
+                info[a, b] + single[c],
+                info[a, c] + single[b],
+                info[b, c] + single[a],
+            ]
+        )
         return joint - splits
 
     def null_maxima(self, permutations, family=0):
@@ -458,8 +469,17 @@ class _Screen:
 # the screen
 # --------------------------------------------------------------------------
 def screen_blocks(
-    estimator, columns, target, relevance, *, size, alpha, n_permutations, rng,
-    exclude=None, n_jobs=None,
+    estimator,
+    columns,
+    target,
+    relevance,
+    *,
+    size,
+    alpha,
+    n_permutations,
+    rng,
+    exclude=None,
+    n_jobs=None,
 ):
     """Significant synergistic pairs (and triples) that enter the path as blocks.
 
@@ -510,9 +530,7 @@ def screen_blocks(
     if n > MAX_SCREEN_SAMPLES:
         rows = np.sort(own_rng.choice(n, MAX_SCREEN_SAMPLES, replace=False))
         sub_target = target.take(rows)
-        sub_columns = (
-            columns.take(rows) if isinstance(columns, SparseColumns) else None
-        )
+        sub_columns = columns.take(rows) if isinstance(columns, SparseColumns) else None
         n = MAX_SCREEN_SAMPLES
 
     def column(k):
@@ -534,8 +552,13 @@ def screen_blocks(
         observed = screen.statistics(y)
         families = screen.families
         pvalues, n_done = max_statistic_pvalues(
-            observed, screen.null_maxima, n, n_permutations, own_rng,
-            families=families, alpha=alpha,
+            observed,
+            screen.null_maxima,
+            n,
+            n_permutations,
+            own_rng,
+            families=families,
+            alpha=alpha,
         )
     level = alpha / (families.max() + 1)
     significant = np.flatnonzero(pvalues <= level)
@@ -550,10 +573,15 @@ def screen_blocks(
         )
         if synergy > 0 and synergy > float(np.max(relevance[list(members)])):
             order = sorted(members, key=lambda k: (-relevance[k], k))
-            candidates.append(Block(
-                tuple(order), float(observed[s]), float(pvalues[s]), synergy,
-                int(n_done[families[s]]),
-            ))
+            candidates.append(
+                Block(
+                    tuple(order),
+                    float(observed[s]),
+                    float(pvalues[s]),
+                    synergy,
+                    int(n_done[families[s]]),
+                )
+            )
     blocks, used = [], set()
     for b in sorted(candidates, key=lambda b: -b.synergy):
         if used.isdisjoint(b.members):
