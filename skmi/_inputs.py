@@ -235,13 +235,9 @@ def prepare_fit(
     validate_data(owner, X, skip_check_array=True, reset=True)
     X = X_num
     n_samples = X.shape[0]
-    if n_samples < est._min_samples():
-        k = getattr(est, "n_neighbors", est._min_samples() - 1)
-        raise ValueError(
-            f"n_neighbors={k} requires at least n_neighbors + 1 = {k + 1} "
-            f"samples; got n_samples={n_samples}. Lower the estimator's "
-            "n_neighbors or give more samples."
-        )
+    too_few = est._too_few_samples(n_samples)
+    if too_few is not None:
+        raise ValueError(too_few)
     check_finite_columns(X, getattr(owner, "feature_names_in_", None))
     if y is None:
         raise ValueError(
