@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from skmi import ConditionalMutualInfoSelector
-from skmi._prepare import _few_levels, column_blocks, constant_columns
+from skmi._columns import _few_levels
 from skmi.estimators import KSG, PlugIn
 from skmi.estimators._plugin import (
     code_dtype,
@@ -21,6 +21,7 @@ from skmi.estimators._plugin import (
     factorize_counted,
     level_masks,
 )
+from skmi.estimators._preprocess import column_blocks, constant_columns
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CountTerms, pair_terms
 

@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column_blocks, make_discrete_mask
+from ._preprocess import as_variable_array, column_blocks, make_discrete_mask
 from ._sparse import SparseColumns
 from ._threads import n_threads, thread_map
 from ._variables import Variable
@@ -25,7 +25,7 @@ def _discrete_columns(X, columns):
     """Discrete variables of the ``columns`` of dense ``X``.
 
     The columns are read a block at a time into one buffer (see
-    :func:`~skmi._prepare.column_blocks`), which each thread reuses.
+    :func:`~skmi.estimators._preprocess.column_blocks`), which each thread reuses.
     """
     out = []
     for _, part in column_blocks(X, columns, block=_CODE_BLOCK):

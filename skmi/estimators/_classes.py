@@ -6,14 +6,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._prepare import (
-    JITTER,
-    add_jitter,
-    column,
-    column_scales,
-    constant_columns,
-    scale_columns,
-)
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
 from ._conditioning import FrenzelPompeStep
@@ -25,6 +17,14 @@ from ._plugin import (
     conditional_mutual_info_counts,
     entropy_counts,
     mutual_info_counts,
+)
+from ._preprocess import (
+    JITTER,
+    add_jitter,
+    column,
+    column_scales,
+    constant_columns,
+    scale_columns,
 )
 from ._variables import Variable
 
