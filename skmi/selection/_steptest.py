@@ -49,7 +49,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.stats import rankdata
 
-from ..estimators._plugin import factorize, joint_codes
+from ..estimators._codes import factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 
 __all__ = [
