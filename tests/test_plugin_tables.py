@@ -13,14 +13,8 @@ import pytest
 from skmi import ConditionalMutualInfoSelector
 from skmi._columns import _few_levels
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import (
-    code_dtype,
-    count_tables,
-    count_tables_masks,
-    factorize,
-    factorize_counted,
-    level_masks,
-)
+from skmi.estimators._codes import code_dtype, factorize, factorize_counted
+from skmi.estimators._count_tables import count_tables, count_tables_masks, level_masks
 from skmi.estimators._preprocess import column_blocks, constant_columns
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CountTerms, pair_terms
@@ -86,15 +80,15 @@ def test_count_tables_long_columns_sum_without_overflow():
 
 def test_count_tables_many_batches(monkeypatch):
     """Batches and chunks smaller than the rows: the same tables."""
-    import skmi.estimators._plugin as plugin
+    import skmi.estimators._count_tables as tables
 
     rng = np.random.default_rng(2)
     codes = rng.integers(0, 3, size=(40, 300)).astype(np.uint8)
     w = rng.integers(0, 4, size=300)
     rows = np.arange(40)[::-1]
     expected = direct_tables(codes, rows, 3, w, 4)
-    monkeypatch.setattr(plugin, "_TABLE_BUDGET", 700)
-    monkeypatch.setattr(plugin, "_MASK_CHUNK", 20)
+    monkeypatch.setattr(tables, "_TABLE_BUDGET", 700)
+    monkeypatch.setattr(tables, "_MASK_CHUNK", 20)
     assert np.array_equal(count_tables(codes, rows, 3, w, 4), expected)
     if hasattr(np, "bitwise_count"):
         got = count_tables_masks(level_masks(codes, 3), rows, w, 4)

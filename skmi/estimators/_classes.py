@@ -8,12 +8,11 @@ from numpy.typing import ArrayLike
 
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
+from ._codes import bin_quantile, bin_uniform
 from ._conditioning import FrenzelPompeStep
 from ._ksg import knn_conditional_mutual_info, knn_entropy
 from ._plugin import (
     adjusted_mutual_info_counts,
-    bin_quantile,
-    bin_uniform,
     conditional_mutual_info_counts,
     entropy_counts,
     mutual_info_counts,
