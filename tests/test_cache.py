@@ -173,7 +173,7 @@ def test_grid_search_with_memory_gives_the_same_results(tmp_path):
     assert a.best_params_ == b.best_params_
 
 
-def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings):
+def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings, tests_run):
     calls = scorings
     X, y = data()
     memory = Memory(tmp_path, verbose=0)
@@ -185,8 +185,14 @@ def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings):
         np.testing.assert_array_equal(cached.pvalues_, fresh.pvalues_)
         np.testing.assert_array_equal(cached.get_support(), fresh.get_support())
     assert len(calls) == 1 + 3  # one cached computation, three fresh ones
-    MutualInfoSelector(2, memory=memory, random_state=0, n_permutations=6).fit(X, y)
-    assert len(calls) == 5  # n_permutations shapes the p-values: a miss
+    assert len(tests_run) == 1 + 3  # the p-values likewise (read above)
+    again = MutualInfoSelector(2, memory=memory, random_state=0, n_permutations=6)
+    pvalues = again.fit(X, y).pvalues_
+    # n_permutations shapes the p-values (a miss), not the scores (a hit)
+    assert len(calls) == 4
+    assert len(tests_run) == 5
+    fresh = MutualInfoSelector(2, random_state=0, n_permutations=6).fit(X, y)
+    np.testing.assert_array_equal(pvalues, fresh.pvalues_)
 
 
 def test_memory_is_validated():
