@@ -9,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 import skmi._forward_selector as forward_selector
 import skmi._selectors as selectors
+import skmi.selection._forward as forward
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import PlugIn
 
@@ -153,6 +154,36 @@ def test_other_training_data_is_a_cache_miss(tmp_path, searches):
     ConditionalMutualInfoSelector(3, random_state=0, memory=memory).fit(X2, y)
     ConditionalMutualInfoSelector(3, random_state=0, memory=memory).fit(X, y[::-1])
     assert searches == [(3, False), (3, False), (3, False)]
+
+
+def test_a_grid_over_sizes_computes_each_step_once(tmp_path, monkeypatch):
+    """Relevance, screen and candidate terms: as much work as one search."""
+    calls = {"relevance": 0, "screen": 0, "terms": 0}
+
+    def spy(name, attribute, count):
+        original = getattr(forward, attribute)
+
+        def wrapped(*args, **kwargs):
+            calls[name] += count(args)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(forward, attribute, wrapped)
+
+    spy("relevance", "relevance", lambda args: 1)
+    spy("screen", "screen_blocks", lambda args: 1)
+    # the number of candidates whose terms are computed
+    spy("terms", "pair_terms", lambda args: len(args[1]))
+    X, y = data(p=12)
+    ConditionalMutualInfoSelector(5, random_state=0).fit(X, y)
+    one_search = dict(calls)
+    assert one_search["relevance"] == 1 and one_search["screen"] == 1
+    assert one_search["terms"] > 0
+    for key in calls:
+        calls[key] = 0
+    memory = Memory(tmp_path, verbose=0)
+    for n in range(1, 6):
+        ConditionalMutualInfoSelector(n, random_state=0, memory=memory).fit(X, y)
+    assert calls == one_search
 
 
 def test_grid_search_with_memory_gives_the_same_results(tmp_path):
