@@ -20,7 +20,7 @@ def bivariate_normal():
 @pytest.fixture
 def tests_run(monkeypatch):
     """The p-value computations of MutualInfoSelector, by test."""
-    import skmi._selectors as selectors
+    import skmi._mutual_info_selector as selectors
 
     calls = []
     original = selectors._PValueInputs.compute
