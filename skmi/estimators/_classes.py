@@ -16,6 +16,7 @@ from .._prepare import (
 )
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
+from ._conditioning import step_conditioning
 from ._ksg import knn_conditional_mutual_info, knn_entropy
 from ._plugin import (
     adjusted_mutual_info_counts,
@@ -209,6 +210,13 @@ class KSG(BaseMIEstimator):
             mixed=self.ties == "mixed",
             chance=self.adjust == "chance",
         )
+
+    def _step_conditioning(self, z: Variable, y: Variable):
+        """Structures of one conditioning set ``z`` and target ``y`` shared by
+        many ``I(X; y | z)`` queries, or None (see :mod:`._conditioning`)."""
+        if self.ties != "jitter":
+            return None
+        return step_conditioning(y, z, self.n_neighbors)
 
 
 class PlugIn(BaseMIEstimator):

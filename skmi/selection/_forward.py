@@ -18,7 +18,6 @@ from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..estimators._classes import KSG, PlugIn
-from ..estimators._conditioning import FrenzelPompeStep
 from ..estimators._plugin import code_dtype, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
@@ -78,10 +77,8 @@ class _EstimatorTerms:
         cols = [self.columns[j] for j in selected]
         z = (cols[0] if len(cols) == 1 else Variable.join(*cols)).precompute()
         step = None
-        if isinstance(self.estimator, KSG) and self.estimator.ties == "jitter":
-            step = FrenzelPompeStep.of_variables(
-                self.target, z, self.estimator.n_neighbors
-            )
+        if isinstance(self.estimator, KSG):
+            step = self.estimator._step_conditioning(z, self.target)
         return z, step
 
     def _run(self, variables, conditioning, needs):
