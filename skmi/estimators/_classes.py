@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
 from ._codes import bin_quantile, bin_uniform
-from ._conditioning import FrenzelPompeStep
+from ._conditioning import step_conditioning
 from ._ksg import knn_conditional_mutual_info, knn_entropy
 from ._plugin import (
     adjusted_mutual_info_counts,
@@ -154,9 +154,11 @@ class KSG(BaseMIEstimator):
         return "chance" if self.adjust == "chance" else "raw"
 
     def _step_structure(self, target, z):
+        # Frenzel-Pompe structures for a continuous target, within-class
+        # ones for a discrete target (see :mod:`._conditioning`)
         if self.ties != "jitter":
             return None
-        return FrenzelPompeStep.of_variables(target, z, self.n_neighbors)
+        return step_conditioning(target, z, self.n_neighbors)
 
     def _prepare_continuous(self, X, columns, rng, scale, center):
         # one copy of the continuous columns, filled column by column
