@@ -393,9 +393,10 @@ def gao_mi(x, y, k):
     samples at distance 0 in the joint and marginal spaces. Every count
     includes the sample itself. Distances within a rounding margin of each
     other are equal (see :func:`_gao_margin`): the counts are of the samples
-    closer than ``rho_i - margin`` and atoms are ``rho_i <= margin``. (The paper prints ``log(n + 1)`` of counts
-    that include the boundary; the reference code, whose digamma form is
-    unbiased on continuous data, is what is implemented.)
+    closer than ``rho_i - margin`` and atoms are ``rho_i <= margin``. (The
+    paper prints ``log(n + 1)`` of counts that include the boundary; the
+    reference code, whose digamma form is unbiased on continuous data, is
+    what is implemented.)
     """
     n = x.shape[0]
     xy = np.hstack([x, y])
