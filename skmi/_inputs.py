@@ -157,7 +157,7 @@ def _warn_about_columns(owner, fi):
                 "groups of few samples) are centred near zero but noisy; "
                 "consider dropping them."
             )
-        elif getattr(fi.estimator, "adjust", None) == "chance":
+        elif fi.estimator._chance():
             advice = (
                 "Their counted information is adjusted for chance (an "
                 "identifier scores zero); consider dropping them."

@@ -400,7 +400,7 @@ def forward_select(
     if _counts_sparse(estimator, columns, target, None):
         runner = SparseCountRunner(estimator, columns, target, n_jobs)
     elif _counts_apply(estimator, columns, target):
-        chance = getattr(estimator, "adjust", None) == "chance"
+        chance = estimator._chance()
         runner = _CountTermsRunner(columns, target, n_jobs, chance=chance)
     else:
         if not isinstance(columns, SparseColumns):  # (built on demand there)

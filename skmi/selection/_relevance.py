@@ -57,7 +57,7 @@ def _counts_sparse(estimator, columns, target, conditioning):
 
 def adjusts_for_chance(estimator):
     """Whether the estimator's discrete counts are adjusted for chance."""
-    return getattr(estimator, "adjust", None) == "chance"
+    return estimator._chance()
 
 
 def _sparse_relevance(estimator, columns, target, n_jobs):
