@@ -7,7 +7,8 @@ from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import PlugIn
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CRITERIA
-from skmi.selection._steptest import StepTester, stratum_permutations
+from skmi.selection._permutation import stratum_permutations
+from skmi.selection._steptest import StepTester
 
 SYNERGY = ("jmi", "jmim", "cmim", "cife", "disr", "cmi")
 
