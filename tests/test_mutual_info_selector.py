@@ -660,7 +660,7 @@ def test_clone_inverse_transform_and_feature_names():
         ({"estimator": KSG(n_neighbors=0)}, "'n_neighbors' parameter of KSG"),
         ({"estimator": PlugIn(n_bins=1)}, "'n_bins' parameter of PlugIn"),
         ({"test": "permutation"}, "requires n_permutations >= 1"),
-        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None,")),
+        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None)")),
         (
             {"test": "g-test", "estimator": PlugIn(correction="chao-shen")},
             "requires estimator=PlugIn",
