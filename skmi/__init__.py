@@ -2,6 +2,7 @@
 
 __version__ = "0.1.0"
 
+from ._dask_fit import sample_rows  # noqa: E402
 from ._forward_selector import ConditionalMutualInfoSelector  # noqa: E402
 from ._mutual_info import mutual_info_classif, mutual_info_regression  # noqa: E402
 from ._reduction import InformationBottleneck, information_curve  # noqa: E402
@@ -16,5 +17,6 @@ __all__ = [
     "information_curve",
     "mutual_info_classif",
     "mutual_info_regression",
+    "sample_rows",
     "tree_information_gain",
 ]

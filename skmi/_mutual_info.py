@@ -16,6 +16,7 @@ from ._prepare import (
 )
 from ._validation import Interval, StrOptions, validate_params
 from .estimators import KSG
+from .selection._dask_table import is_dask_collection
 from .selection._relevance import relevance
 
 __all__ = ["mutual_info_classif", "mutual_info_regression"]
@@ -79,6 +80,10 @@ def _check_numeric_columns(X):
 def _estimate_mi(
     X, y, *, discrete_features, discrete_target, n_neighbors, random_state, n_jobs
 ):
+    if is_dask_collection(X):  # counted block by block (skmi._dask_fit)
+        from ._dask_fit import mutual_info_dask
+
+        return mutual_info_dask(X, y, discrete_features, discrete_target)
     feature_names = getattr(X, "columns", None)
     if feature_names is not None:
         feature_names = [str(c) for c in feature_names]
