@@ -225,7 +225,13 @@ def mutual_info_dask(X, y, discrete_features, discrete_target):
     return np.maximum(raw, 0.0)
 
 
-def sample_rows(X, y=None, *, n_samples, random_state=None):
+def sample_rows(
+    X: object,
+    y: object = None,
+    *,
+    n_samples: int,
+    random_state: int | np.random.RandomState | None = None,
+) -> object:
     """A uniform random subsample of the rows of a Dask collection, in memory.
 
     The rows are drawn without replacement, kept in their order, and read
@@ -234,17 +240,23 @@ def sample_rows(X, y=None, *, n_samples, random_state=None):
 
     Parameters
     ----------
-    X : dask.array.Array or dask DataFrame of shape (n_samples_total, n_features)
+    X : dask.array.Array or dask DataFrame of shape (n_rows, n_features)
+        The rows to draw from.
     y : dask.array.Array, dask Series, ndarray or None, default=None
+        A target with one value per row of `X`, drawn at the same rows.
     n_samples : int
         Number of rows to draw (at most the number of rows).
     random_state : int, RandomState instance or None, default=None
+        Determines the random numbers used for the choice of the rows.
+        Pass an int for reproducible results across multiple calls.
+        See :term:`Glossary <random_state>`.
 
     Returns
     -------
     X_sample : ndarray or pandas DataFrame of shape (n_samples, n_features)
+        The drawn rows of `X`.
     y_sample : ndarray or pandas Series of shape (n_samples,)
-        Only when `y` is given.
+        The drawn values of `y` (returned only when `y` is given).
 
     Examples
     --------

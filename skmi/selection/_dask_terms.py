@@ -148,23 +148,31 @@ class DaskCountRunner:
         self.counts = BlockCountTerms(table, n_jobs, chance)
         self.n = table.n
         self._last = None
+        self._chains = {}
 
     def relevance(self):
         return self.counts.relevance(slice(None))
 
     def conditioning(self, selected):
-        """``(chain, kz)`` of the joint code of the ``selected`` columns."""
-        selected = [int(j) for j in selected]
-        first = selected[0]
-        chain, kz = [(first, None)], int(self.counts.n_levels[first])
-        for position in range(1, len(selected)):
-            j = selected[position]
-            pair = self._pair_table(j, tuple(chain), kz)
-            present = pair > 0
-            lut = (np.cumsum(present.ravel()) - 1).reshape(present.shape)
-            chain.append((j, lut))
-            kz = int(present.sum())
-        return tuple(chain), kz
+        """``(chain, kz)`` of the joint code of the ``selected`` columns.
+
+        The chain of a set is that of the set without its last column,
+        extended by the table of that column against it (kept from the step
+        that evaluated it as a candidate); the chains are kept.
+        """
+        key = tuple(int(j) for j in selected)
+        if key not in self._chains:
+            if len(key) == 1:
+                self._chains[key] = (
+                    ((key[0], None),),
+                    int(self.counts.n_levels[key[0]]),
+                )
+            else:
+                chain, kz = self.conditioning(key[:-1])
+                present = self._pair_table(key[-1], chain, kz) > 0
+                lut = (np.cumsum(present.ravel()) - 1).reshape(present.shape)
+                self._chains[key] = ((*chain, (key[-1], lut)), int(present.sum()))
+        return self._chains[key]
 
     def _pair_table(self, j, chain, kz):
         """Counts of ``(X_j, Z)``: from the last step's tables, or one pass."""
