@@ -38,12 +38,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._prepare import column_block
 from ._plugin import (
     _entropy_from_counts,
     code_dtype,
     count_tables,
+    count_tables_masks,
     expected_mutual_info_margins,
     factorize,
+    level_masks,
 )
 
 __all__ = [
@@ -80,6 +83,10 @@ class Summary:
 
 def _distinct(values):
     """Sorted distinct values and their counts (integers without sorting)."""
+    if values.dtype.kind in "ub" and values.dtype.itemsize == 1:
+        counts = np.bincount(values.view(np.uint8), minlength=256)
+        present = np.flatnonzero(counts)
+        return present.astype(values.dtype), counts[present]
     if values.dtype.kind in "iub" and values.size:
         ints = values.astype(np.int64, copy=False)
         lo, hi = int(ints.min()), int(ints.max())
@@ -237,23 +244,58 @@ class Coding:
         return self.lut[np.searchsorted(v, values)]
 
 
+def block_columns(block, columns):
+    """The ``columns`` of a block as rows: an array, or a list for a data frame.
+
+    A 2-D array is transposed in tiles of rows, far faster than copying its
+    columns one by one.
+    """
+    if isinstance(block, np.ndarray):
+        return column_block(block, columns)
+    return [block_column(block, j) for j in columns]
+
+
+def block_column(block, j):
+    """Column ``j`` of a block (an ndarray or a pandas DataFrame) as an array."""
+    if isinstance(block, np.ndarray):
+        return block[:, j]
+    values = block.iloc[:, j].to_numpy()
+    if values.dtype == object:
+        missing = [v is None or (isinstance(v, float) and v != v) for v in values]
+        if any(missing):
+            raise ValueError(
+                f"Column {block.columns[j]!r} holds missing values: drop those "
+                "rows or give the missing values a category of their own."
+            )
+    return values
+
+
 def encode_columns(columns, codings):
     """Codes of several columns as the rows of one array.
 
     Parameters
     ----------
-    columns : sequence of ndarray of shape (n,)
+    columns : ndarray of shape (m, n) or sequence of ndarray of shape (n,)
+        The values of each column (:func:`block_columns`).
     codings : sequence of Coding
 
     Returns
     -------
-    ndarray of shape (len(columns), n), the smallest unsigned type
+    ndarray of shape (len(columns), n), the smallest unsigned type; the
+    input itself when its values are their codes
     """
     k_max = max((c.n_levels for c in codings), default=1)
+    dtype = code_dtype(k_max)
     n = columns[0].shape[0] if len(columns) else 0
-    out = np.empty((len(columns), n), dtype=code_dtype(k_max))
-    for i, (values, coding) in enumerate(zip(columns, codings, strict=True)):
-        out[i] = coding.encode(values)
+    coded = [
+        coding.encode(values) for values, coding in zip(columns, codings, strict=True)
+    ]
+    if isinstance(columns, np.ndarray) and columns.dtype == dtype:
+        if all(c is v for c, v in zip(coded, columns, strict=True)):
+            return columns
+    out = np.empty((len(columns), n), dtype=dtype)
+    for i, codes in enumerate(coded):
+        out[i] = codes
     return out
 
 
@@ -279,7 +321,12 @@ def block_tables(codes, k_max, w, kw):
     -------
     ndarray of shape (m, k_max, kw), int64
     """
-    return count_tables(codes, np.arange(codes.shape[0]), k_max, w, kw)
+    rows = np.arange(codes.shape[0])
+    if hasattr(np, "bitwise_count") and k_max <= 16 and k_max * kw <= 128:
+        # few levels: AND and count bitmasks of the samples, as CountTerms does
+        masks = level_masks(codes, k_max)
+        return count_tables_masks(masks, rows, w, kw)
+    return count_tables(codes, rows, k_max, w, kw)
 
 
 def _ordered_counts(table):

@@ -27,13 +27,14 @@ from ..estimators._blocks import (
     GRID_CELLS,
     MAX_DISTINCT,
     Coding,
+    block_column,
+    block_columns,
     block_tables,
     encode_columns,
     grid_counts,
     merge_summaries,
     summarize,
 )
-from ..estimators._plugin import code_dtype
 
 __all__ = ["BlockTable", "dask_modules", "is_dask_collection"]
 
@@ -91,39 +92,21 @@ def _frame_kind(name, dtype):
     )
 
 
-def _column(block, j):
-    """Column ``j`` of a block (an ndarray or a pandas DataFrame) as an array."""
-    if isinstance(block, np.ndarray):
-        return block[:, j]
-    col = block.iloc[:, j]
-    values = col.to_numpy()
-    if values.dtype == object:
-        import pandas as pd
-
-        if pd.isna(values).any():
-            raise ValueError(
-                f"Column {block.columns[j]!r} holds missing values: drop those "
-                "rows or give the missing values a category of their own."
-            )
-    return values
-
-
 def _vector(block):
     """A target block (ndarray, pandas Series or one-column frame) as an array."""
     if isinstance(block, np.ndarray):
         return block.reshape(-1)
     if hasattr(block, "columns"):
-        return _column(block, 0)
-    return _column(block.to_frame(), 0)
+        return block_column(block, 0)
+    return block_column(block.to_frame(), 0)
 
 
 # --------------------------------------------------------------------------
 # what one block contributes (module functions: shipped to the workers)
 # --------------------------------------------------------------------------
 def _summaries(xb, yb):
-    return [summarize(_column(xb, j)) for j in range(xb.shape[1])], summarize(
-        _vector(yb)
-    )
+    columns = block_columns(xb, np.arange(xb.shape[1]))
+    return [summarize(values) for values in columns], summarize(_vector(yb))
 
 
 def _merge_summary_lists(*parts):
@@ -136,7 +119,7 @@ def _merge_summary_lists(*parts):
 
 def _grid(xb, yb, columns, ranges, n_cells):
     return [
-        grid_counts(_column(xb, j), lo, hi, n)
+        grid_counts(block_column(xb, j), lo, hi, n)
         for j, (lo, hi), n in zip(columns, ranges, n_cells, strict=True)
     ]
 
@@ -150,10 +133,10 @@ def _conditioning_codes(xb, codings, chain):
     if not chain:
         return np.zeros(xb.shape[0], dtype=np.int64), 1
     j, _ = chain[0]
-    z = np.asarray(codings[j].encode(_column(xb, j)), dtype=np.int64)
+    z = np.asarray(codings[j].encode(block_column(xb, j)), dtype=np.int64)
     kz = codings[j].n_levels
     for j, lut in chain[1:]:
-        x = np.asarray(codings[j].encode(_column(xb, j)), dtype=np.int64)
+        x = np.asarray(codings[j].encode(block_column(xb, j)), dtype=np.int64)
         z = lut[x, z]
         kz = int(lut.max()) + 1
     return z, kz
@@ -169,15 +152,13 @@ def _step_tables(xb, yb, codings, y_coding, rows, chain, k_max, with_y):
     ky = y_coding.n_levels if with_y else 1
     w = z * ky + y if with_y else z
     kw = kz * ky
-    codes = encode_columns(
-        [_column(xb, j) for j in rows], [codings[j] for j in rows]
-    ).astype(code_dtype(k_max), copy=False)
+    codes = encode_columns(block_columns(xb, rows), [codings[j] for j in rows])
     return [block_tables(codes, k_max, w, kw), np.bincount(w, minlength=kw)]
 
 
 def _permuted_tables(xb, y_codes, codings, rows, k_max, ky):
     """Tables of the columns ``rows`` against given target codes (permuted)."""
-    codes = encode_columns([_column(xb, j) for j in rows], [codings[j] for j in rows])
+    codes = encode_columns(block_columns(xb, rows), [codings[j] for j in rows])
     return [block_tables(codes, k_max, np.asarray(y_codes, np.int64), ky)]
 
 
