@@ -13,9 +13,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._columns import _frame_columns, _UnreadableColumn
 from ._inputs import FitInputs, _warn_about_columns, resolve_estimator
-from ._prepare import make_discrete_mask
 from .estimators import PlugIn
+from .estimators._preprocess import make_discrete_mask
 from .selection._dask_table import BlockTable, dask_modules
 from .selection._dask_terms import DaskCountRunner, dask_forward_select, dask_relevance
 from .selection._forward import ForwardResult
@@ -43,6 +44,22 @@ def _plug_in(estimator):
     return est
 
 
+def read_frame(frame):
+    """``[(values, kind), ...]`` of the columns of a pandas partition.
+
+    The column reader of in-memory data frames (:mod:`skmi._columns`) reads
+    each partition, so a Dask data frame's columns mean what they mean in
+    memory: ``kind`` is "category" (strings, categoricals, booleans),
+    "integer" or "continuous" (numbers, dates and durations as seconds).
+    """
+    try:
+        columns = _frame_columns(frame)
+    except _UnreadableColumn as exc:
+        raise ValueError(str(exc)) from None
+    kinds = {"boolean": "category", "continuous": "float"}
+    return [(values, kinds.get(kind, kind)) for _, values, kind in columns]
+
+
 def _table(owner, X, y, est, discrete_features, discrete_target):
     """The :class:`BlockTable` of ``X`` and ``y``; sets the feature names."""
     n_features = len(X.columns) if hasattr(X, "divisions") else X.shape[1]
@@ -52,7 +69,9 @@ def _table(owner, X, y, est, discrete_features, discrete_target):
             return auto
         return make_discrete_mask(discrete_features, n_features)
 
-    table = BlockTable(X, y, mask, discrete_target, est._n_bins, est.strategy, True)
+    table = BlockTable(
+        X, y, mask, discrete_target, est._n_bins, est.strategy, read_frame
+    )
     if owner is not None:
         owner.n_features_in_ = n_features
         names = table.column_names

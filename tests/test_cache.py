@@ -7,8 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-import skmi._forward_selector as forward_selector
-import skmi._selectors as selectors
+import skmi._conditional_selector as forward_selector
+import skmi._mutual_info_selector as selectors
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import PlugIn
 
@@ -28,7 +28,8 @@ def searches(monkeypatch):
 
     def spy(*args, **kwargs):
         state = kwargs["path_state"]
-        calls.append((kwargs["n_features_to_select"], bool(state and state.saved)))
+        params = args[3] if len(args) > 3 else kwargs["params"]
+        calls.append((params.n_features_to_select, bool(state and state.saved)))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(forward_selector, "forward_select", spy)

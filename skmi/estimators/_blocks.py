@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._prepare import column_block
 from ._plugin import (
     _entropy_from_counts,
     code_dtype,
@@ -48,6 +47,7 @@ from ._plugin import (
     factorize,
     level_masks,
 )
+from ._preprocess import column_block
 
 __all__ = [
     "GRID_CELLS",
@@ -245,29 +245,22 @@ class Coding:
 
 
 def block_columns(block, columns):
-    """The ``columns`` of a block as rows: an array, or a list for a data frame.
+    """The ``columns`` of a block as rows.
 
-    A 2-D array is transposed in tiles of rows, far faster than copying its
-    columns one by one.
+    A block is a 2-D array, transposed in tiles of rows (far faster than
+    copying its columns one by one), or a sequence of 1-D arrays, one per
+    column (a data frame's partition as the column reader reads it).
     """
     if isinstance(block, np.ndarray):
         return column_block(block, columns)
-    return [block_column(block, j) for j in columns]
+    return [block[j] for j in columns]
 
 
 def block_column(block, j):
-    """Column ``j`` of a block (an ndarray or a pandas DataFrame) as an array."""
+    """Column ``j`` of a block (see :func:`block_columns`) as a 1-D array."""
     if isinstance(block, np.ndarray):
         return block[:, j]
-    values = block.iloc[:, j].to_numpy()
-    if values.dtype == object:
-        missing = [v is None or (isinstance(v, float) and v != v) for v in values]
-        if any(missing):
-            raise ValueError(
-                f"Column {block.columns[j]!r} holds missing values: drop those "
-                "rows or give the missing values a category of their own."
-            )
-    return values
+    return block[j]
 
 
 def encode_columns(columns, codings):

@@ -68,44 +68,32 @@ def dask_modules():
 # --------------------------------------------------------------------------
 # the columns of a block
 # --------------------------------------------------------------------------
-def _frame_kind(name, dtype):
-    """``"category"``, ``"integer"``, ``"float"`` or a ValueError naming the column."""
-    import pandas as pd
-
-    api = pd.api.types
-    if isinstance(dtype, pd.CategoricalDtype) or api.is_bool_dtype(dtype):
-        return "category"
-    if api.is_string_dtype(dtype) or api.is_object_dtype(dtype):
-        return "category"
-    if api.is_integer_dtype(dtype) and not isinstance(
-        dtype, pd.api.extensions.ExtensionDtype
-    ):
-        return "integer"
-    if api.is_float_dtype(dtype) and not isinstance(
-        dtype, pd.api.extensions.ExtensionDtype
-    ):
-        return "float"
-    raise ValueError(
-        f"Column {name!r} of the Dask data frame has dtype {dtype}, which skmi "
-        "does not read from Dask input: convert it to numbers, booleans, "
-        "strings or categories (with .astype) before fitting."
-    )
+def _frame_values(read, partition):
+    """A data frame partition as one array per column, read by ``read``."""
+    return [values for values, _ in read(partition)]
 
 
 def _vector(block):
-    """A target block (ndarray, pandas Series or one-column frame) as an array."""
+    """A target block (ndarray or pandas Series) as an array."""
     if isinstance(block, np.ndarray):
         return block.reshape(-1)
-    if hasattr(block, "columns"):
-        return block_column(block, 0)
-    return block_column(block.to_frame(), 0)
+    values = block.to_numpy()
+    if values.dtype == object:
+        import pandas as pd
+
+        if pd.isna(values).any():
+            raise ValueError(
+                "The target y holds missing values: drop those samples or give "
+                "them a class of their own."
+            )
+    return values
 
 
 # --------------------------------------------------------------------------
 # what one block contributes (module functions: shipped to the workers)
 # --------------------------------------------------------------------------
 def _summaries(xb, yb):
-    columns = block_columns(xb, np.arange(xb.shape[1]))
+    columns = block_columns(xb, np.arange(_n_columns(xb)))
     return [summarize(values) for values in columns], summarize(_vector(yb))
 
 
@@ -128,10 +116,10 @@ def _add_lists(*parts):
     return [sum(items) for items in zip(*parts, strict=True)]
 
 
-def _conditioning_codes(xb, codings, chain):
+def _conditioning_codes(xb, n, codings, chain):
     """Codes of the conditioning variable: a column, then ``lut[x, z]`` folds."""
     if not chain:
-        return np.zeros(xb.shape[0], dtype=np.int64), 1
+        return np.zeros(n, dtype=np.int64), 1
     j, _ = chain[0]
     z = np.asarray(codings[j].encode(block_column(xb, j)), dtype=np.int64)
     kz = codings[j].n_levels
@@ -148,7 +136,7 @@ def _step_tables(xb, yb, codings, y_coding, rows, chain, k_max, with_y):
     Returns the tables (len(rows), k_max, kw) and the counts of ``w``.
     """
     y = np.asarray(y_coding.encode(_vector(yb)), dtype=np.int64)
-    z, kz = _conditioning_codes(xb, codings, chain)
+    z, kz = _conditioning_codes(xb, y.size, codings, chain)
     ky = y_coding.n_levels if with_y else 1
     w = z * ky + y if with_y else z
     kw = kz * ky
@@ -162,8 +150,12 @@ def _permuted_tables(xb, y_codes, codings, rows, k_max, ky):
     return [block_tables(codes, k_max, np.asarray(y_codes, np.int64), ky)]
 
 
+def _n_columns(xb):
+    return xb.shape[1] if isinstance(xb, np.ndarray) else len(xb)
+
+
 def _n_rows(xb, yb):
-    return xb.shape[0]
+    return xb.shape[0] if isinstance(xb, np.ndarray) else len(yb)
 
 
 def _tree(dask, parts, combine):
@@ -196,14 +188,16 @@ class BlockTable:
     n_bins : callable
         ``n_bins(n_samples)``: the number of bins of continuous columns.
     strategy : {"quantile", "uniform"}
-    continuous_ok : bool
-        Whether continuous columns and targets may be binned (``PlugIn``);
-        when False they raise a ValueError that says what to do.
+    read_frame : callable
+        ``read_frame(partition)``: ``[(values, kind), ...]`` of the columns
+        of a pandas partition of a Dask data frame (the column reader of
+        in-memory frames); ``kind`` is "category", "integer" or "float".
     """
 
     def __init__(
-        self, X, y, discrete_mask, discrete_target, n_bins, strategy, continuous_ok
+        self, X, y, discrete_mask, discrete_target, n_bins, strategy, read_frame
     ):
+        self.read_frame = read_frame
         self.dask, da = dask_modules()
         self._block_rows = None
         self._blocks(X, y, da)
@@ -239,7 +233,6 @@ class BlockTable:
         self.target_discrete = self._target_kind(ys, discrete_target)
         self.n_bins = n_bins(self.n)
         self.strategy = strategy
-        self.continuous_ok = continuous_ok
         summaries = list(xs) + [ys]
         kinds = [*self.discrete, self.target_discrete]
         names = [*self.names, "y"]
@@ -259,10 +252,9 @@ class BlockTable:
         if hasattr(X, "divisions"):  # a data frame
             self.names = [str(c) for c in X.columns]
             self.column_names = list(X.columns)
-            self.kinds = [
-                _frame_kind(c, t) for c, t in zip(X.columns, X.dtypes, strict=True)
-            ]
-            self.x_blocks = list(X.to_delayed())
+            self.kinds = [kind for _, kind in self.read_frame(X._meta)]
+            read = self.dask.delayed(_frame_values, pure=True)
+            self.x_blocks = [read(self.read_frame, p) for p in X.to_delayed()]
             if hasattr(y, "divisions"):
                 if y.npartitions != X.npartitions:
                     raise ValueError(
@@ -356,8 +348,6 @@ class BlockTable:
                 f"Column {name!r} holds categories and is marked continuous: mark "
                 "it discrete (discrete_features)."
             )
-        if not self.continuous_ok:
-            return None
         if summary.values is None:
             return None  # binned on a grid: the second pass
         if self.strategy == "quantile":
@@ -369,8 +359,6 @@ class BlockTable:
         missing = [i for i, c in enumerate(codings) if c is None]
         if not missing:
             return
-        if not self.continuous_ok:
-            raise ValueError(self.continuous_error)
         quantile = self.strategy == "quantile"
         n_cells = [GRID_CELLS if quantile else self.n_bins] * len(missing)
         ranges = [(float(summaries[i].lo), float(summaries[i].hi)) for i in missing]
@@ -392,14 +380,6 @@ class BlockTable:
             return [grid_counts(_vector(yb), lo, hi, n)]
 
         return self._sum(grid, lo_hi[0], lo_hi[1], n_cells)
-
-    continuous_error = (
-        "Dask input is counted block by block, which only plug-in estimates "
-        "allow: k-nearest-neighbour estimates need every row at once. Use "
-        "estimator=PlugIn() (continuous columns are then binned), or mark the "
-        "columns discrete, or estimate on a subsample held in memory: "
-        "skmi.sample_rows(X, y, n_samples=..., random_state=...)."
-    )
 
     # -- counting --------------------------------------------------------
     def tables(self, rows, chain=(), kz=1, with_y=True, k_max=None):

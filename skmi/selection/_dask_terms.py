@@ -25,12 +25,8 @@ from ..estimators._plugin import table_entropies, xlogx_table
 from ..estimators._threads import n_threads
 from ._criteria import CountTerms
 from ._forward import ForwardResult, _Search
-from ._significance import (
-    FALLBACK_PERMUTATIONS,
-    STOP_AFTER,
-    _monte_carlo_pvalues,
-    g_test_of_totals,
-)
+from ._permutation import monte_carlo_pvalues
+from ._significance import FALLBACK_PERMUTATIONS, STOP_AFTER, g_test_of_totals
 
 __all__ = [
     "BlockCountTerms",
@@ -143,6 +139,9 @@ class DaskCountRunner:
     ``conditioning(selected)`` and ``terms(candidates, z, needs)``.
     """
 
+    #: candidates evaluated together by CMIM's lazy search (all of them)
+    min_batch = 1 << 30
+
     def __init__(self, table, n_jobs=None, chance=False):
         self.table = table
         self.counts = BlockCountTerms(table, n_jobs, chance)
@@ -244,22 +243,18 @@ def dask_forward_select(
     """
     rel = np.asarray(runner.relevance(), dtype=np.float64)
     n_columns = rel.size
-    search = _Search(runner, np.arange(n_columns), criterion, beta, rel, n_jobs)
-    search.batch = max(n_columns, 1)
+    search = _Search(runner, criterion, beta, rel, n_jobs)
     deferred = np.asarray(constant, dtype=bool).copy()
     auto = isinstance(n_features_to_select, str)
     n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
     available = np.ones(n_columns, dtype=bool)
     gains = []
     stop_reason = "all features selected" if auto else "n_features_to_select reached"
-    current = False
     while len(search.selected) < n_max:
         pool = np.flatnonzero(available & ~deferred)
         if pool.size == 0:
             pool = np.flatnonzero(available)
-        if search.selected and not current:
-            search.update(np.flatnonzero(available))
-            current = True
+        search.refresh(np.flatnonzero(available))
         k, score = search.best(pool)
         if auto and not np.isfinite(score):
             stop_reason = "no candidate's score is estimable"
@@ -268,7 +263,6 @@ def dask_forward_select(
             stop_reason = f"best score {score:.4g} < tol={tol:g}"
             break
         search.select(k)
-        current = False
         available[k] = False
         gains.append(score)
         remaining = np.flatnonzero(available & ~deferred)
@@ -343,7 +337,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
 
             return statistic
 
-        return _monte_carlo_pvalues(
+        return monte_carlo_pvalues(
             statistic_of,
             observed[index],
             table.n,

@@ -20,10 +20,9 @@ References
 from functools import partial
 
 import numpy as np
-from joblib import effective_n_jobs
-from sklearn.utils.parallel import Parallel, delayed
 
-from ._relevance import chunks, level_totals, relevance, subset
+from ._permutation import monte_carlo_pvalues
+from ._relevance import level_totals, relevance, subset
 
 __all__ = [
     "adjust_pvalues",
@@ -33,12 +32,6 @@ __all__ = [
     "sparse_tables",
     "williams_q",
 ]
-
-#: relative tolerance within which a permuted statistic ties the observed one
-_TIES = 1e-12
-
-#: Permutation seeds are drawn in ``[0, _MAX_SEED)``.
-_MAX_SEED = np.iinfo(np.int32).max
 
 #: Cochran's rule: the chi-square approximation of a table is trusted when
 #: at most ``_MAX_SHARE_SMALL`` of its expected counts are below
@@ -53,81 +46,10 @@ FALLBACK_PERMUTATIONS = 999
 #: permutations reach its statistic (Besag and Clifford)
 STOP_AFTER = 10
 
-#: permutations evaluated between two stopping decisions
-_BLOCK = 64
-
 
 # --------------------------------------------------------------------------
 # permutation p-values
 # --------------------------------------------------------------------------
-def _hits(statistic, observed, n_samples, seeds):
-    """``statistic(order_b) >= observed`` for each seed, one row per seed."""
-    rows = np.zeros((len(seeds), observed.shape[0]), dtype=bool)
-    # a permuted table equal to the observed one up to the order of its cells
-    # gives the same statistic but for rounding: such ties count as reached
-    reached = observed - _TIES * (1.0 + np.abs(observed))
-    for i, seed in enumerate(seeds):
-        order = np.random.RandomState(seed).permutation(n_samples)
-        rows[i] = statistic(order) >= reached
-    return rows
-
-
-def _block_hits(statistic, observed, n_samples, seeds, n_jobs):
-    if effective_n_jobs(n_jobs) == 1:
-        return _hits(statistic, observed, n_samples, seeds)
-    return np.vstack(
-        Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_hits)(statistic, observed, n_samples, part)
-            for part in chunks(seeds, n_jobs)
-        )
-    )
-
-
-def _monte_carlo_pvalues(
-    statistic_of, observed, n_samples, n_permutations, rng, n_jobs, stop_after=None
-):
-    """Monte Carlo p-values of the columns' statistics under permutations.
-
-    ``statistic_of(index)`` is the function ``order -> statistics of the
-    columns index`` under the permutation ``order`` of the samples. With
-    ``stop_after=None`` the p-value is ``(1 + #{b : T_b >= T}) / (1 + B)``
-    over the ``B = n_permutations`` permutations. With ``stop_after=h`` a
-    column stops once ``h`` permutations reached its statistic, at the
-    ``l``-th permutation, with the p-value ``h / l`` (Besag and Clifford,
-    1991); columns that never do get ``(1 + g) / (1 + B)``, ``g < h`` their
-    count. Both are valid: ``P(p <= a) <= a`` under exchangeability.
-
-    One seed per permutation is drawn from ``rng`` before any parallel work,
-    and the stopping points are exact whatever the blocks, so the p-values
-    do not depend on ``n_jobs``.
-    """
-    observed = np.asarray(observed, dtype=float)
-    seeds = rng.randint(_MAX_SEED, size=n_permutations)
-    m = observed.shape[0]
-    pvalues = np.empty(m)
-    counts = np.zeros(m, dtype=np.int64)
-    active = np.arange(m)
-    for start in range(0, n_permutations, _BLOCK):
-        if active.size == 0:
-            break
-        hits = _block_hits(
-            statistic_of(active),
-            observed[active],
-            n_samples,
-            seeds[start : start + _BLOCK],
-            n_jobs,
-        )
-        running = counts[active] + np.cumsum(hits, axis=0)
-        counts[active] = running[-1]
-        if stop_after is not None:
-            done = running[-1] >= stop_after
-            stops = start + 1 + np.argmax(running[:, done] >= stop_after, axis=0)
-            pvalues[active[done]] = stop_after / stops
-            active = active[~done]
-    pvalues[active] = (1.0 + counts[active]) / (1.0 + n_permutations)
-    return pvalues
-
-
 def _permuted_relevance(estimator, columns, target, order):
     return relevance(estimator, columns, target.take(order))
 
@@ -184,7 +106,7 @@ def permutation_pvalues(
     pvalues : ndarray of shape (n_columns,)
     """
     statistic_of = partial(_relevance_of, estimator, columns, target)
-    return _monte_carlo_pvalues(
+    return monte_carlo_pvalues(
         statistic_of,
         observed,
         target.n_samples,
