@@ -227,6 +227,19 @@ class Coding:
         lo, hi = float(summary.lo), float(summary.hi)
         return cls("cells", k, lut, lo=lo, hi=hi, n_cells=counts.size)
 
+    def is_identity(self, dtype):
+        """Whether values of this unsigned ``dtype`` are their own codes."""
+        v = self.values
+        return (
+            self.kind == "values"
+            and np.dtype(dtype).kind in "ub"
+            and v.dtype.kind in "ub"
+            and v.size > 0
+            and int(v[0]) == 0
+            and int(v[-1]) == v.size - 1
+            and np.array_equal(self.lut, np.arange(v.size))
+        )
+
     def encode(self, values):
         """Dense codes of ``values`` (an array of shape (n,))."""
         if self.kind == "cells":
@@ -235,7 +248,7 @@ class Coding:
         if v.dtype.kind in "iub" and values.dtype.kind in "iub" and v.size:
             lo = int(v[0])
             span = int(v[-1]) - lo + 1
-            if lo == 0 and span == v.size and values.dtype.kind in "ub":
+            if self.is_identity(values.dtype):
                 return values  # the values are their codes
             if span <= 1 << 20:
                 table = np.zeros(span, dtype=np.int64)
@@ -252,7 +265,7 @@ def block_columns(block, columns):
     column (a data frame's partition as the column reader reads it).
     """
     if isinstance(block, np.ndarray):
-        return column_block(block, columns)
+        return column_block(block, columns, rows=256)
     return [block[j] for j in columns]
 
 
@@ -279,16 +292,13 @@ def encode_columns(columns, codings):
     """
     k_max = max((c.n_levels for c in codings), default=1)
     dtype = code_dtype(k_max)
-    n = columns[0].shape[0] if len(columns) else 0
-    coded = [
-        coding.encode(values) for values, coding in zip(columns, codings, strict=True)
-    ]
     if isinstance(columns, np.ndarray) and columns.dtype == dtype:
-        if all(c is v for c, v in zip(coded, columns, strict=True)):
+        if all(c.is_identity(dtype) for c in codings):
             return columns
+    n = columns[0].shape[0] if len(columns) else 0
     out = np.empty((len(columns), n), dtype=dtype)
-    for i, codes in enumerate(coded):
-        out[i] = codes
+    for i, (values, coding) in enumerate(zip(columns, codings, strict=True)):
+        out[i] = coding.encode(values)
     return out
 
 

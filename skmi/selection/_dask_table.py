@@ -309,7 +309,12 @@ class BlockTable:
     def _per_block(self, function, *args, y_blocks=None):
         """One delayed call of ``function(x_block, y_block, *args)`` per block."""
         delayed = self.dask.delayed
-        shared = [delayed(a, pure=True) if not np.isscalar(a) else a for a in args]
+        # each argument one task shared by the blocks, neither hashed nor
+        # traversed (the codings of many columns would take long to do so)
+        shared = [
+            a if np.isscalar(a) else delayed(a, pure=False, traverse=False)
+            for a in args
+        ]
         call = delayed(function, pure=True)
         y_blocks = self.y_blocks if y_blocks is None else y_blocks
         return [
