@@ -4,7 +4,8 @@ Two measurements:
 
 1. **Out of core.** A ``uint8`` table of ``--rows`` x ``--cols`` (default
    6e6 x 500, 3 GB) is written to a ``numpy.memmap`` in ``--dir`` (deleted
-   afterwards), wrapped in ``dask.array`` with blocks of ``--chunk`` rows and
+   afterwards), wrapped in ``dask.array`` by ``skmi.from_memmap`` (blocks of
+   ``--chunk`` rows read from the file by the tasks) and
    selected with ``ConditionalMutualInfoSelector(criterion="jmi",
    estimator=PlugIn())`` on the threaded scheduler. Printed: the time of the
    first pass (ranges and distinct values), of the relevance pass and of each
@@ -29,6 +30,8 @@ Usage::
 
 import argparse
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -107,9 +110,8 @@ def timed_passes():
 
 def out_of_core(args):
     import dask
-    import dask.array as da
 
-    from skmi import ConditionalMutualInfoSelector
+    from skmi import ConditionalMutualInfoSelector, from_memmap
     from skmi.estimators import PlugIn
 
     n_rows, n_cols = int(float(args.rows)), args.cols
@@ -120,10 +122,27 @@ def out_of_core(args):
     )
     start = time.perf_counter()
     try:
-        y = write_table(path, n_rows, n_cols, args.levels, args.chunk)
+        # written by another process, so that this one holds none of it
+        command = [
+            sys.executable,
+            __file__,
+            "--write",
+            path,
+            "--rows",
+            args.rows,
+            "--cols",
+            str(n_cols),
+            "--levels",
+            str(args.levels),
+            "--chunk",
+            str(args.chunk),
+        ]
+        subprocess.run(command, check=True)
+        y = np.load(path + ".y.npy")
         print(f"  written in {time.perf_counter() - start:.1f} s")
         mm = np.memmap(path, dtype=np.uint8, mode="r", shape=(n_rows, n_cols))
-        X = da.from_array(mm, chunks=(args.chunk, -1))
+        # (dask.array.from_array would copy the memmap into memory)
+        X = from_memmap(mm, rows=args.chunk)
         durations, cpu_times = timed_passes()
         selector = ConditionalMutualInfoSelector(
             n_features_to_select=args.steps,
@@ -132,6 +151,7 @@ def out_of_core(args):
             interactions=1,
         )
         with dask.config.set(scheduler="threads", num_workers=args.workers):
+            before = _status("RssAnon")
             with PeakMemory() as memory:
                 start = time.perf_counter()
                 selector.fit(X, y)
@@ -156,15 +176,18 @@ def out_of_core(args):
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
         print(
-            f"  peak private memory (RssAnon) {memory.peak_anon / 2**30:.2f} GiB; "
+            f"  private memory (RssAnon) {before / 2**30:.2f} GiB before the fit "
+            f"(the interpreter and its modules), peak {memory.peak_anon / 2**30:.2f} "
+            f"GiB during it; "
             f"peak resident set (VmHWM, with mapped file pages) "
             f"{memory.peak_rss / 2**30:.2f} GiB"
         )
         return float(np.median(steps)), float(np.median(cpu_steps)), n_rows * n_cols
     finally:
-        if os.path.exists(path):
-            os.remove(path)
-            print(f"  removed {path}")
+        for name in (path, path + ".y.npy"):
+            if os.path.exists(name):
+                os.remove(name)
+        print(f"  removed {path}")
 
 
 def in_memory_ratio(args):
@@ -220,11 +243,19 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--write", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write:
+        y = write_table(
+            args.write, int(float(args.rows)), args.cols, args.levels, args.chunk
+        )
+        np.save(args.write + ".y.npy", y)
+        return
+    if not args.skip_big:
+        step, cpu, cells = out_of_core(args)
     in_memory_ratio(args)
     if args.skip_big:
         return
-    step, cpu, cells = out_of_core(args)
     factor = 65e6 * 631 / cells
     print(
         f"extrapolated to 65e6 x 631 ({factor:.1f} x the cells): {step * factor:.0f} s "

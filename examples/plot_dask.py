@@ -63,7 +63,7 @@ from distributed import Client, LocalCluster
 from joblib import parallel_backend
 from sklearn.datasets import make_classification
 
-from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
+from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, from_memmap
 from skmi.estimators import PlugIn
 
 cluster = LocalCluster(
@@ -174,8 +174,9 @@ cluster.close()
 # %%
 # Out of core: a memmap read a few blocks at a time
 # -------------------------------------------------
-# A table on disk, here a ``numpy.memmap`` of ``uint8`` codes, wrapped in
-# ``dask.array.from_array`` is selected with the threaded scheduler, which
+# A table on disk, here a ``numpy.memmap`` of ``uint8`` codes, wrapped in a
+# Dask array by :func:`skmi.from_memmap` (``dask.array.from_array`` would
+# copy it into memory) is selected with the threaded scheduler, which
 # reads a few blocks at a time: the memory used is that of a few blocks,
 # whatever the size of the file. (The table is small here so that the
 # example runs in seconds; ``benchmarks/bench_dask.py`` selects a 3 GB one.)
@@ -189,7 +190,7 @@ del on_disk
 table = np.memmap(path, dtype=np.uint8, mode="r", shape=codes.shape)
 with dask.config.set(scheduler="threads"):
     out_of_core = MutualInfoSelector(k=3, estimator=PlugIn()).fit(
-        da.from_array(table, chunks=(4_000, -1)), target
+        from_memmap(table, rows=4_000), target
     )
 print("G-test p-values out of core:", out_of_core.pvalues_.round(4)[:4])
 print("kept features:", out_of_core.get_support(indices=True))

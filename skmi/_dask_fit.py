@@ -22,6 +22,7 @@ from .selection._dask_terms import DaskCountRunner, dask_forward_select, dask_re
 from .selection._forward import ForwardResult
 
 __all__ = [
+    "from_memmap",
     "fit_conditional_dask",
     "fit_mutual_info_dask",
     "mutual_info_dask",
@@ -321,3 +322,63 @@ def sample_rows(
     if hasattr(y, "divisions") and not frame:
         y = y.to_dask_array(lengths=True)
     return dask.compute(take(X), take(y) if hasattr(y, "dask") else np.asarray(y)[rows])
+
+
+class _OnDisk:
+    """A memmap as ``dask.array.from_array`` reads it: block by block.
+
+    ``from_array`` copies whatever has a ``copy`` method into memory (dask
+    issue 11850), a numpy memmap included; this view has none, and is
+    tokenized by its file rather than its contents.
+    """
+
+    def __init__(self, mm):
+        self.mm = mm
+        self.shape, self.dtype, self.ndim = mm.shape, mm.dtype, mm.ndim
+
+    def __getitem__(self, key):
+        return self.mm[key]
+
+    def __dask_tokenize__(self):
+        return (str(self.mm.filename), self.mm.offset, self.shape, str(self.dtype))
+
+
+def from_memmap(mm: np.memmap, rows: int = 100_000) -> object:
+    """A Dask array of a ``numpy.memmap`` whose blocks are read from the file.
+
+    ``dask.array.from_array(mm)`` copies a memmap into memory; the array
+    returned here reads each block of `rows` rows (and every column) from
+    the file when a task needs it, so a selection on it holds a few blocks
+    in memory, whatever the size of the file. Use the threaded scheduler
+    (the default): the blocks are read by threads of this process. On a
+    cluster, store the table in a format the workers read (zarr, HDF5,
+    Parquet).
+
+    Parameters
+    ----------
+    mm : numpy.memmap of shape (n_rows, n_features)
+        The table on disk (open it read-only: ``mode="r"``).
+    rows : int, default=100_000
+        Number of rows of each block.
+
+    Returns
+    -------
+    dask.array.Array of shape (n_rows, n_features)
+        The table, in blocks of `rows` rows.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from skmi import from_memmap
+    >>> path = os.path.join(tempfile.mkdtemp(), "table.uint8")
+    >>> np.arange(20, dtype=np.uint8).reshape(10, 2).tofile(path)
+    >>> X = from_memmap(np.memmap(path, np.uint8, "r", shape=(10, 2)), rows=4)
+    >>> X.chunks
+    ((4, 4, 2), (2,))
+    >>> int(X.sum().compute())
+    190
+    >>> del X; os.remove(path)
+    """
+    _, da = dask_modules()
+    return da.from_array(_OnDisk(mm), chunks=(rows, -1), asarray=False)

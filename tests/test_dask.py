@@ -75,6 +75,7 @@ from numpy.testing import assert_allclose  # noqa: E402
 from skmi import (  # noqa: E402
     ConditionalMutualInfoSelector,
     MutualInfoSelector,
+    from_memmap,
     mutual_info_classif,
     sample_rows,
 )
@@ -291,9 +292,8 @@ def test_memmap_is_read_a_block_at_a_time(tmp_path, monkeypatch):
     )
     mm = np.memmap(path, dtype=np.uint8, mode="r", shape=mm.shape)
     params = dict(n_features_to_select=3, estimator=PlugIn(), interactions=1)
-    got = ConditionalMutualInfoSelector(**params).fit(
-        da.from_array(mm, chunks=(200, -1)), y
-    )
+    X_disk = from_memmap(mm, rows=200)
+    got = ConditionalMutualInfoSelector(**params).fit(X_disk, y)
     reference = ConditionalMutualInfoSelector(**params).fit(np.asarray(mm), y)
     assert_array_equal(got.selection_order_, reference.selection_order_)
     assert_array_equal(got.conditional_gains_, reference.conditional_gains_)
