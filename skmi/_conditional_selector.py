@@ -22,6 +22,7 @@ from ._validation import (
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
+from .selection._dask_table import is_dask_collection
 from .selection._forward import ForwardParams, ForwardResult, forward_select
 
 __all__ = ["ConditionalMutualInfoSelector"]
@@ -394,6 +395,10 @@ class ConditionalMutualInfoSelector(
         self : object
             Fitted selector.
         """
+        if is_dask_collection(X):  # counted block by block (skmi._dask_fit)
+            from ._dask_fit import fit_conditional_dask
+
+            return fit_conditional_dask(self, X, y)
         estimator = self.estimator
         if estimator is None and self.criterion == "disr":
             estimator = PlugIn()

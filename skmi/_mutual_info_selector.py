@@ -17,6 +17,7 @@ from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
 from .estimators import BaseMIEstimator
 from .selection._cache import cache_key, cached_pvalues, cached_scores, uses_cache
+from .selection._dask_table import is_dask_collection
 from .selection._relevance import relevance
 from .selection._significance import (
     FALLBACK_PERMUTATIONS,
@@ -422,6 +423,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 "permutation test, with any estimator) or "
                 "estimator=PlugIn(correction=None) (a G-test)."
             )
+        if is_dask_collection(X):  # counted block by block (skmi._dask_fit)
+            from ._dask_fit import fit_mutual_info_dask
+
+            return fit_mutual_info_dask(self, X, y, test)
         fi = prepare_fit(
             self,
             X,
