@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from ._selectors import MutualInfoSelector
+from ._mutual_info_selector import MutualInfoSelector
 from .estimators import KSG, PlugIn
 
 __all__ = ["main"]

@@ -7,8 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-import skmi._forward_selector as forward_selector
-import skmi._selectors as selectors
+import skmi._conditional_selector as forward_selector
+import skmi._mutual_info_selector as selectors
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import PlugIn
 
