@@ -28,7 +28,8 @@ def searches(monkeypatch):
 
     def spy(*args, **kwargs):
         state = kwargs["path_state"]
-        calls.append((kwargs["n_features_to_select"], bool(state and state.saved)))
+        params = args[3] if len(args) > 3 else kwargs["params"]
+        calls.append((params.n_features_to_select, bool(state and state.saved)))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(forward_selector, "forward_select", spy)
