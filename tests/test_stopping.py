@@ -233,7 +233,29 @@ def test_subsample_for_large_data():
     tester = StepTester(columns, target, np.zeros(2, bool), rng, 19, 1)
     assert tester.n_samples == st.MAX_SAMPLES
     assert np.unique(tester.rows).size == st.MAX_SAMPLES
-    assert tester.test([], [0, 1]).pvalue == pytest.approx(1 / 20)
+    match = f"subsample of {st.MAX_SAMPLES} of the {n} rows"
+    with pytest.warns(UserWarning, match=match):
+        assert tester.test([], [0, 1]).pvalue == pytest.approx(1 / 20)
+    assert tester.rows_note() == (
+        f"neighbour statistic on {st.MAX_SAMPLES} of {n} rows, a random subsample"
+    )
+
+
+def test_the_neighbour_rows_do_not_shrink_with_the_number_of_columns():
+    # 3,000 rows and 2,000 columns: every row is used (the neighbour lists
+    # that do not fit the memory budget are sought again)
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((3000, 2000))
+    est = KSG()
+    mask = np.zeros(X.shape[1], bool)
+    columns = est.prepare(X, mask, rng)
+    target = est.prepare_target(X[:, 0] + X[:, 1], False, rng)
+    tester = StepTester(columns, target, mask, rng, 19, 1)
+    assert tester.n_samples == 3000
+    stat = tester.statistic([], list(range(2000)))
+    assert 0 < stat.n_kept < 2000  # some neighbour lists are sought again
+    scores = stat.scores(np.arange(3000)[None, :])[0]
+    assert np.argsort(scores)[-2:].tolist() in ([0, 1], [1, 0])
 
 
 # --------------------------------------------------------------------------
@@ -261,7 +283,7 @@ def test_nothing_selected_is_a_fitted_empty_selection():
     assert selector.selection_order_.shape == (0,)
     assert selector.conditional_gains_.shape == (0,)
     assert selector.pvalues_.shape == (0,)
-    assert selector.stop_reason_.startswith("p-value")
+    assert selector.stop_reason_.endswith("rows)")
     with pytest.warns(UserWarning, match="No features were selected"):
         assert selector.transform(X).shape == (300, 0)
 
@@ -568,6 +590,45 @@ def test_categorical_and_count_noise_selects_nothing():
         else:
             X = rng.poisson(0.5, (600, 30))
         y = rng.randint(0, 3, 600)
-        selector = ConditionalMutualInfoSelector(random_state=seed).fit(X, y)
-        n_empty += selector.n_features_to_select_ == 0
+        # the step test alone (the synergy screen spends its own alpha)
+        selector = ConditionalMutualInfoSelector(random_state=seed, interactions=1)
+        n_empty += selector.fit(X, y).n_features_to_select_ == 0
     assert n_empty >= 19
+
+
+# --------------------------------------------------------------------------
+# "auto" is the beginning of the path of a fixed number of features
+# --------------------------------------------------------------------------
+def _mixed_table(seed, n=600):
+    import pandas as pd
+
+    rng = np.random.RandomState(seed)
+    df = pd.DataFrame(
+        {
+            "x0": rng.standard_normal(n),
+            "c1": rng.choice(list("abc"), n),
+            "x2": rng.standard_normal(n),
+            "c3": rng.choice(list("ab"), n),
+            "x4": rng.standard_normal(n),
+        }
+    )
+    y = df.x0 + (df.c1 == "a") + 0.5 * df.x2 + 0.5 * rng.standard_normal(n)
+    return df, y
+
+
+@pytest.mark.slow
+def test_auto_selects_the_first_features_of_the_fixed_path():
+    rng = np.random.RandomState(0)
+    continuous = _planted(0, n=400)
+    categorical = _categorical_table(1, n=1500)
+    counts = rng.poisson(0.4, (800, 25))
+    counts_y = (counts[:, 0] + counts[:, 1] > 0).astype(int)
+    counts_y ^= rng.rand(800) < 0.2  # not a function of the two
+    n_selected = []
+    for X, y in [continuous, categorical, (counts, counts_y), _mixed_table(0)]:
+        auto = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+        m = auto.n_features_to_select_
+        n_selected.append(m)
+        fixed = ConditionalMutualInfoSelector(m + 1, random_state=0).fit(X, y)
+        np.testing.assert_array_equal(auto.selection_order_, fixed.selection_order_[:m])
+    assert min(n_selected) >= 2

@@ -34,6 +34,8 @@ References
    correlation", Biometrika 110, 2023.
 """
 
+import warnings
+
 import numpy as np
 from scipy.stats import rankdata
 
@@ -347,7 +349,7 @@ class StepTester:
         self._indicators = None
         y = self.near.target
         self.ranks = _ranks(y.continuous[:, 0] if y.continuous is not None else y.codes)
-        self.n_rows = 0
+        self.n_rows, self.kind, self._warned = 0, "", set()
 
     def _coordinates(self, j):
         if j not in self.coords:
@@ -423,6 +425,16 @@ class StepTester:
         counts = self.counts_apply(selected, self.candidates)
         sample = self.counting if counts else self.near
         self.n_rows = sample.n_samples
+        self.kind = "conditional G statistic" if counts else "neighbour statistic"
+        if self.n_rows < self.n_total and self.kind not in self._warned:
+            self._warned.add(self.kind)
+            warnings.warn(
+                f"The step test ({self.kind}) uses a random subsample of "
+                f"{self.n_rows} of the {self.n_total} rows; its p-values are "
+                "those of the subsample.",
+                UserWarning,
+                stacklevel=2,
+            )
         if sample.n_samples < 3 or not self.candidates:
             return StepTest(1.0, 0, np.zeros(0), 0, 1)
         stat = self.statistic(selected, self.candidates)
@@ -435,6 +447,14 @@ class StepTester:
             self.n_permutations,
             self.n_exceed,
         )
+
+    def rows_note(self):
+        """The statistic and the rows of the last :meth:`test`, in words."""
+        if self.n_rows < self.n_total:
+            rows = f"{self.n_rows} of {self.n_total} rows, a random subsample"
+        else:
+            rows = f"all {self.n_total} rows"
+        return f"{self.kind} on {rows}"
 
     def observed_of(self, k):
         """The observed statistic of candidate ``k`` in the last :meth:`test`."""
