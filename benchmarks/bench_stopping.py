@@ -17,7 +17,7 @@ prints, over several seeds:
   admitted per fit;
 * **cost**: "auto" against a fixed run of the size "auto" chose (budget 5x),
   median of alternating runs, on ``load_breast_cancer``, the categorical
-  table and a 100,000 x 5 continuous regression.
+  table, the word counts and a 100,000 x 5 continuous regression.
 
 Run from the repository root::
 
@@ -200,6 +200,7 @@ def main():
         return
     compare("load_breast_cancer", *load_breast_cancer(return_X_y=True), args.repeats)
     compare("categorical table", *categorical_table(0)[:2], args.repeats)
+    compare("word counts 2000 x 400", *word_counts(0)[:2], args.repeats)
     if not args.skip_large:
         compare("continuous 1e5 x 5", *large_problem(), args.repeats)
 
