@@ -17,11 +17,9 @@ References
 import numpy as np
 from scipy import sparse
 
-__all__ = ["CountDependence", "Indicators"]
+from ..estimators._plugin import xlogx_table
 
-#: largest number of dense reference-level counts held at once
-#: (candidates x strata x target levels x permutations)
-MAX_DENSE_COUNTS = 4_000_000
+__all__ = ["CountDependence", "Indicators"]
 
 
 #: the statistic of a candidate without degrees of freedom (below any other)
@@ -81,11 +79,14 @@ class Indicators:
         return self.matrix[:, keep].T.tocsr(), position[self.owner[keep]]
 
 
-def _sum_xlogx(values):
-    out = np.zeros_like(values, dtype=np.float64)
-    positive = values > 0
-    out[positive] = values[positive] * np.log(values[positive])
-    return out
+#: the terms ``c log c`` are rounded to multiples of ``2^-_GRID_BITS``: sums of
+#: fewer than ``2^(52 - _GRID_BITS)`` in magnitude are then exact
+_GRID_BITS = 20
+
+
+def _grid(values):
+    """``values`` rounded to multiples of ``2^-_GRID_BITS``."""
+    return np.rint(np.ldexp(values, _GRID_BITS)) * 2.0**-_GRID_BITS
 
 
 class CountDependence:
@@ -125,56 +126,74 @@ class CountDependence:
     def __init__(self, indicators, candidates, strata, n_strata, target, n_target):
         self.h, self.owner = indicators.subset(candidates)
         self.n_candidates = len(candidates)
+        # which rows each candidate has off its reference level
+        h = self.h.tocoo()
+        self.off = sparse.csr_matrix(
+            (h.data, (self.owner[h.row], h.col)), shape=(len(candidates), h.shape[1])
+        )
+        self.xlogx = _grid(xlogx_table(h.shape[1]))
         self.strata, self.n_strata = strata, n_strata
         self.target, self.n_target = target, n_target
-        xz, occupied_xz = self._tables(strata[None, :], n_strata, occupied=True)
-        self.base = xz[:, 0] - _sum_xlogx(np.bincount(strata, minlength=n_strata)).sum()
+        xz, dof_terms = self._tables(strata[None, :], n_strata, dof=True)
+        self.base = xz[:, 0] - self.xlogx[np.bincount(strata, minlength=n_strata)].sum()
         zy = strata * n_target + target
-        c_z = np.bincount(
-            np.unique(zy) // n_target, minlength=n_strata
-        )  # occupied target levels per stratum
-        self.dof = (np.maximum(occupied_xz - 1, 0) * np.maximum(c_z - 1, 0)).sum(axis=1)
+        # occupied target levels per stratum, less one
+        c_z = np.bincount(np.unique(zy) // n_target, minlength=n_strata) - 1
+        self.dof = dof_terms(np.maximum(c_z, 0))
 
-    def _tables(self, codes, size, occupied=False):
+    def _tables(self, codes, size, dof=False):
         """``sum N log N`` of each candidate's table with ``codes`` (one row of
-        ``codes`` per permutation), shape ``(n_candidates, b)``; with
-        ``occupied``, also the occupied levels of each candidate in each
-        level of ``codes`` (one row of codes only)."""
+        ``codes`` per permutation), shape ``(n_candidates, b)``.
+
+        Sparse throughout: the counts of the reference level of candidate
+        ``k`` are the margin ``N(w)`` less its other levels, so they differ
+        from ``N(w)`` only in the cells ``w`` its other levels touch. With
+        ``dof`` (one row of codes), also the function ``c -> d_k`` that gives
+        ``sum_w (r_kw - 1) c_w``, ``r_kw`` the occupied levels of candidate
+        ``k`` in level ``w`` of the codes (every ``w`` is occupied).
+        """
         b, n = codes.shape
         columns = (codes + size * np.arange(b)[:, None]).T.ravel()
         rows = np.repeat(np.arange(n), b)
         w = sparse.csr_matrix((np.ones(b * n), (rows, columns)), shape=(n, b * size))
-        margin = np.asarray(w.sum(axis=0)).ravel()
+        margin = np.bincount(columns, minlength=b * size)
         counts = (self.h @ w).tocoo()  # non-reference levels x (b, code)
         owner = self.owner[counts.row]
-        # summed in the order of the values, so that equal tables give
-        # bit-for-bit equal statistics (a tie is then a tie, see ``reaches``)
-        key = owner * b + counts.col // size
-        values = _sum_xlogx(counts.data)
-        order = np.lexsort((values, key))
-        out = np.bincount(
-            key[order], weights=values[order], minlength=self.n_candidates * b
-        ).reshape(self.n_candidates, b)
-        # reference levels: the margin less the other levels, in chunks
-        step = max(1, MAX_DENSE_COUNTS // max(1, b * size))
-        n_occupied = np.zeros((self.n_candidates, size)) if occupied else None
-        for lo in range(0, self.n_candidates, step):
-            hi = min(lo + step, self.n_candidates)
-            inside = (owner >= lo) & (owner < hi)
-            others = np.zeros((hi - lo, b * size))
-            np.add.at(
-                others, (owner[inside] - lo, counts.col[inside]), counts.data[inside]
+        # the rows off the reference level per candidate and cell: where the
+        # reference level's count differs from the margin
+        t = (self.off @ w).tocoo()
+        margin = margin.astype(np.int64)
+        reference = margin[t.col] - t.data.astype(np.int64)
+        xlogx = self.xlogx
+        # sum N log N: the non-reference cells, plus the reference cells'
+        # change from N(w) log N(w) where touched. Every term lies on a grid
+        # of 2^-20, so the sums are exact whatever their order: equal tables
+        # give bit-for-bit equal statistics (a tie is then a tie, see
+        # ``reaches``)
+        key = np.concatenate(
+            [owner * b + counts.col // size, t.row * b + t.col // size]
+        )
+        values = np.concatenate(
+            [
+                xlogx[counts.data.astype(np.int64)],
+                xlogx[reference] - xlogx[margin[t.col]],
+            ]
+        )
+        out = np.bincount(key, weights=values, minlength=self.n_candidates * b)
+        out = out.reshape(self.n_candidates, b)
+        out += xlogx[margin].reshape(b, size).sum(axis=1)[None, :]
+        if not dof:
+            return out
+
+        def dof_terms(c):
+            # r_kw - 1 = (occupied other levels) - (reference emptied)
+            other = np.bincount(owner, weights=c[counts.col], minlength=out.shape[0])
+            emptied = np.bincount(
+                t.row, weights=(reference == 0) * c[t.col], minlength=out.shape[0]
             )
-            reference = margin[None, :] - others
-            out[lo:hi] += _sum_xlogx(reference).reshape(hi - lo, b, size).sum(axis=2)
-            if occupied:
-                n_occupied[lo:hi] = reference > 0.5
-                np.add.at(
-                    n_occupied,
-                    (owner[inside], counts.col[inside]),
-                    counts.data[inside] > 0.5,
-                )
-        return (out, n_occupied) if occupied else out
+            return other - emptied
+
+        return out, dof_terms
 
     def scores(self, permutations):
         """Statistics ``T_k`` of every candidate for each permuted target.
@@ -187,9 +206,8 @@ class CountDependence:
         codes = self.strata[None, :] * self.n_target + y
         size = self.n_strata * self.n_target
         xzy = self._tables(codes, size)
-        zy = _sum_xlogx(
-            np.bincount(codes[0], minlength=size)
-        ).sum()  # N(z, y) is the same for every permutation within strata
+        # N(z, y) is the same for every permutation within strata
+        zy = self.xlogx[np.bincount(codes[0], minlength=size)].sum()
         g = 2.0 * np.maximum(xzy - self.base[:, None] - zy, 0.0)
         stat = np.full_like(g, _UNTESTABLE)
         testable = self.dof > 0
