@@ -241,21 +241,25 @@ def test_subsample_for_large_data():
     )
 
 
+@pytest.mark.slow
 def test_the_neighbour_rows_do_not_shrink_with_the_number_of_columns():
-    # 3,000 rows and 2,000 columns: every row is used (the neighbour lists
+    # 1,500 rows and 800 columns: every row is used (the neighbour lists
     # that do not fit the memory budget are sought again)
     rng = np.random.RandomState(0)
-    X = rng.standard_normal((3000, 2000))
+    n, p = 1500, 800
+    X = rng.standard_normal((n, p))
     est = KSG()
-    mask = np.zeros(X.shape[1], bool)
+    mask = np.zeros(p, bool)
     columns = est.prepare(X, mask, rng)
     target = est.prepare_target(X[:, 0] + X[:, 1], False, rng)
     tester = StepTester(columns, target, mask, rng, 19, 1)
-    assert tester.n_samples == 3000
-    stat = tester.statistic([], list(range(2000)))
-    assert 0 < stat.n_kept < 2000  # some neighbour lists are sought again
-    scores = stat.scores(np.arange(3000)[None, :])[0]
+    assert tester.n_samples == n
+    stat = tester.statistic([], list(range(p)))
+    assert stat.n_kept == st.MAX_NEIGHBOUR_ENTRIES // (n * st.N_NEIGHBOURS) < p
+    scores = stat.scores(np.arange(n)[None, :])[0]
     assert np.argsort(scores)[-2:].tolist() in ([0, 1], [1, 0])
+    # a list sought again equals the one kept
+    np.testing.assert_array_equal(stat.nbrs[0], stat._neighbours(0))
 
 
 # --------------------------------------------------------------------------
