@@ -497,7 +497,7 @@ def _brute_force_g(x, z, y):
 
 
 def test_count_statistic_is_the_standardised_conditional_g():
-    from skmi.estimators._plugin import factorize
+    from skmi.estimators._codes import factorize
     from skmi.estimators._variables import Variable
     from skmi.selection._permutation import stratum_permutations
 

@@ -17,7 +17,7 @@ References
 import numpy as np
 from scipy import sparse
 
-from ..estimators._plugin import xlogx_table
+from ..estimators._count_tables import xlogx_table
 
 __all__ = ["CountDependence", "Indicators"]
 

@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 from scipy.stats import rankdata
 
-from ..estimators._plugin import bin_quantile, factorize, joint_codes
+from ..estimators._codes import bin_quantile, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ._count_statistic import CountDependence, Indicators
 from ._permutation import (
