@@ -456,33 +456,6 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 inputs.digest = joblib.hash(
                     cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
                 )
-<<<<<<< HEAD
-            elif test is not None:
-                pvalues, permuted = g_test_pvalues(
-                    fi.estimator,
-                    fi.columns,
-                    fi.target,
-                    raw,
-                    rng=fi.rng,
-                    n_permutations=n_fallback,
-                    n_jobs=self.n_jobs,
-                )
-            return raw, pvalues, permuted
-
-        memory = uses_cache(self.memory)
-        if memory is None:
-            raw, pvalues, permuted = scores()
-        else:
-            key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
-            raw, pvalues, permuted = cached_scores(memory, key, scores)
-        # the warnings are given on every fit, from the stored scores too
-        if permuted is not None and permuted.any():
-            self._warn_sparse_tables(permuted, n_fallback)
-            self._warn_unattainable(n_fallback, pvalues, permuted)
-        if test == "permutation":
-            self._warn_unattainable(self.n_permutations, pvalues)
-=======
->>>>>>> main
         self.scores_ = np.maximum(raw, 0.0)
         self._constant = fi.constant
         self._nothing_to_select = fi.target_constant
@@ -525,7 +498,6 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _compute_pvalues(self):
         inputs = self._pvalue_inputs
-        n_features = self.scores_.shape[0]
 
         def run():
             return inputs.compute(self.n_jobs)
@@ -537,9 +509,9 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
             pvalues, permuted = cached_pvalues(memory, inputs.digest, run)
         if permuted is not None and permuted.any():
             self._warn_sparse_tables(permuted, inputs.n_fallback)
-            self._warn_unattainable(inputs.n_fallback, n_features)
+            self._warn_unattainable(inputs.n_fallback, pvalues, permuted)
         if inputs.test == "permutation":
-            self._warn_unattainable(inputs.n_permutations, n_features)
+            self._warn_unattainable(inputs.n_permutations, pvalues)
         self._pvalues = pvalues
         self._pvalue_inputs = None
 
