@@ -165,7 +165,8 @@ def _warn_about_columns(owner, fi):
         else:
             advice = (
                 "Their plug-in information is mostly chance: use an estimator "
-                "with adjust='chance' (the default KSG() adjusts) or drop them."
+                "with adjust='chance' (the defaults KSG() and PlugIn() adjust) "
+                "or drop them."
             )
         _warn(
             f"Discrete features {_column_names(owner, fi.id_like)} have more "
