@@ -66,6 +66,7 @@ __all__ = [
     "ross_cmi",
     "ross_mi",
     "ross_mi_1d",
+    "within_class_frenzel_pompe",
 ]
 
 
@@ -304,9 +305,12 @@ class ClassConditioning:
         The continuous conditioning variable.
     level_indices : list of ndarray
         Indices of the samples of each class of ``Y``.
+    counters : bool, default=True
+        Build the counting structures now; otherwise
+        :meth:`build_counters` must be called before :meth:`counts`.
     """
 
-    def __init__(self, z, level_indices):
+    def __init__(self, z, level_indices, counters=True):
         n = z.shape[0]
         sizes = np.array([idx.size for idx in level_indices], dtype=np.intp)
         kept_levels = [idx for idx in level_indices if idx.size > 1]
@@ -318,8 +322,20 @@ class ClassConditioning:
         )
         self.n_samples = n
         self.z = z[self.kept]
+        if counters:
+            self.build_counters()
+
+    def build_counters(self):
+        """Build the structures that count samples of ``Z`` within a radius."""
         self._all = BallCounter(self.z)
         self._within = [BallCounter(self.z[pos]) for pos in self.levels]
+
+    def mean_digamma_k(self, k):
+        """``<psi(k_i)>`` over the kept samples, ``k_i = min(k, N_c - 1)``."""
+        k_sum = 0.0
+        for pos in self.levels:
+            k_sum += pos.size * digamma(min(k, pos.size - 1))
+        return k_sum / self.kept.size
 
     def counts(self, radius):
         """``(n_z, n_yz)``: samples of ``Z`` strictly within ``radius`` of
@@ -367,18 +383,20 @@ def ross_cmi(x, z, level_indices, k, conditioning=None):
         return 0.0
     xz = np.hstack([x[c.kept], c.z])
     eps = np.empty(c.kept.size)
-    k_sum = 0.0
     for pos in c.levels:
-        kk = min(k, pos.size - 1)
-        eps[pos] = kth_distance(xz[pos], kk)
-        k_sum += pos.size * digamma(kk)
+        eps[pos] = kth_distance(xz[pos], min(k, pos.size - 1))
     n_xz = count_strict(xz, eps)
     n_z, n_yz = c.counts(eps)
+    return within_class_frenzel_pompe(c.mean_digamma_k(k), n_xz, n_yz, n_z)
+
+
+def within_class_frenzel_pompe(mean_digamma_k, count_xz, count_yz, count_z):
+    """The value of :func:`ross_cmi` from ``<psi(k_i)>`` and the strict counts."""
     return float(
-        k_sum / c.kept.size
-        - _mean_digamma(n_xz)
-        - _mean_digamma(n_yz)
-        + _mean_digamma(n_z)
+        mean_digamma_k
+        - _mean_digamma(count_xz)
+        - _mean_digamma(count_yz)
+        + _mean_digamma(count_z)
     )
 
 
