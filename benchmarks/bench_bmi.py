@@ -371,6 +371,7 @@ def run(args):
     print(f"n = {args.n}, seeds = {args.seeds}; cells: bias (sd), * within tolerance")
     print(header)
     passes = {c: 0 for c in columns}
+    failed = {c: [] for c in columns}
     seconds = {c: 0.0 for c in columns}
     for name in names:
         sample, _, _, truth = all_tasks[name]
@@ -387,6 +388,8 @@ def run(args):
             bias = values.mean() - truth
             ok = abs(bias) <= max(0.1, 0.1 * truth)
             passes[c] += ok
+            if not ok:
+                failed[c].append(name)
             sd = values.std(ddof=1) if values.size > 1 else 0.0
             cell = f"{bias:+.3f} ({sd:.3f}){'*' if ok else ' '}"
             row += f" {cell:>22s}"
@@ -399,6 +402,8 @@ def run(args):
         f"{'CPU seconds':34s} {'':6s}"
         + "".join(f" {seconds[c]:>22.0f}" for c in columns)
     )
+    for c in columns:
+        print(f"outside tolerance, {c[0]} k={c[1]}: {', '.join(failed[c]) or 'none'}")
 
 
 # --------------------------------------------------------------------------

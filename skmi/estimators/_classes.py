@@ -5,6 +5,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
+from sklearn.base import clone
 
 from .._validation import Interval, StrOptions
 from ._base import BaseMIEstimator
@@ -196,7 +197,7 @@ class KSG(BaseMIEstimator):
         for i, j in enumerate(columns):
             block[:, i] = column(X, j)
         constant = constant_columns(block)
-        if self.transform == "copula" and not self._raw_values:
+        if self.transform == "copula":
             for i in np.flatnonzero(~constant):
                 block[:, i] = normal_scores(block[:, i])
         if scale:
@@ -237,17 +238,13 @@ class KSG(BaseMIEstimator):
         indicator[rows] = 1
         return Variable(continuous, indicator, constant=constant)
 
-    #: set while an entropy is prepared: the copula transform is for information
-    _raw_values = False
-
     def entropy(self, x: ArrayLike, *, discrete: bool = False) -> float:
-        self._raw_values = True
-        try:
-            (xv,), (a,) = self._variables(
-                [("x", x, discrete)], scale=True, return_arrays=True
-            )
-        finally:
-            del self._raw_values
+        if self.transform is not None:
+            # an entropy is not invariant under the transform: the values' own
+            return clone(self).set_params(transform=None).entropy(x, discrete=discrete)
+        (xv,), (a,) = self._variables(
+            [("x", x, discrete)], scale=True, return_arrays=True
+        )
         h = float(self.entropy_prepared(xv))
         if not discrete and np.isfinite(h):
             # estimated on unit-variance columns: H(x) = H(x / s) + sum log s
