@@ -24,6 +24,7 @@ from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
 from .selection._dask_table import is_dask_collection
 from .selection._forward import ForwardParams, ForwardResult, forward_select
+from .selection._screen_plan import plan_screen
 
 __all__ = ["ConditionalMutualInfoSelector"]
 
@@ -144,9 +145,14 @@ class ConditionalMutualInfoSelector(
         than each member's relevance enters the path as a block of
         consecutive selections: when the search picks one of its members,
         when its synergy per member exceeds the best candidate's score, or
-        before the search would stop. "auto" screens pairs when there are at
-        most 100 features and nothing otherwise. See the
-        :ref:`User Guide <synergy>` for the rules and the costs.
+        before the search would stop. "auto" screens pairs where the screen
+        costs at most about half the plain search, judged from the number of
+        samples, of features and of their pairs and the estimator (with at
+        least enough permutations to reject at `alpha`, on coarse copies of
+        two or three bins and, when the budget asks for it, on a random
+        subset of at least 500 rows), and does not screen otherwise;
+        `interaction_screen_` says which. See the :ref:`User Guide <synergy>`
+        for the rules and the costs.
 
     memory : str, object with the joblib.Memory interface or None, \
             default=None
@@ -189,6 +195,12 @@ class ConditionalMutualInfoSelector(
         The synergistic sets that entered the path as blocks, each as the
         indices of its members in the order they were selected; empty when
         none did.
+
+    interaction_screen_ : str
+        What the interaction screen did: which sets it screened, on how many
+        rows and bins with ``interactions="auto"``, or that it did not run
+        (``interactions=1``, or "auto" where the screen would cost more than
+        half the search; see `interactions`).
 
     stop_reason_ : str
         Why the search stopped: "n_features_to_select reached", "all
@@ -494,6 +506,15 @@ class ConditionalMutualInfoSelector(
             np.asarray(b.members, dtype=np.intp) for b in result.blocks
         ]
         self.stop_reason_ = result.stop_reason
+        self.interaction_screen_ = plan_screen(
+            self.interactions,
+            fi.estimator,
+            fi.columns,
+            fi.target,
+            n_permutations=self.n_permutations,
+            alpha=self.alpha,
+            exclude=fi.constant,
+        ).note
         self.n_features_to_select_ = int(result.selection_order.size)
         support = np.zeros(n_features, dtype=bool)
         support[result.selection_order] = True

@@ -9,7 +9,8 @@ from sklearn.pipeline import make_pipeline
 
 import skmi._conditional_selector as forward_selector
 import skmi._mutual_info_selector as selectors
-import skmi.selection._forward as forward
+import skmi.selection._blocks as blocks
+import skmi.selection._terms as terms
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import PlugIn
 
@@ -161,19 +162,19 @@ def test_a_grid_over_sizes_computes_each_step_once(tmp_path, monkeypatch):
     """Relevance, screen and candidate terms: as much work as one search."""
     calls = {"relevance": 0, "screen": 0, "terms": 0}
 
-    def spy(name, attribute, count):
-        original = getattr(forward, attribute)
+    def spy(name, module, attribute, count):
+        original = getattr(module, attribute)
 
         def wrapped(*args, **kwargs):
             calls[name] += count(args)
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(forward, attribute, wrapped)
+        monkeypatch.setattr(module, attribute, wrapped)
 
-    spy("relevance", "relevance", lambda args: 1)
-    spy("screen", "screen_blocks", lambda args: 1)
+    spy("relevance", terms, "relevance", lambda args: 1)
+    spy("screen", blocks, "screen_blocks", lambda args: 1)
     # the number of candidates whose terms are computed
-    spy("terms", "pair_terms", lambda args: len(args[1]))
+    spy("terms", terms, "pair_terms", lambda args: len(args[1]))
     X, y = data(p=12)
     ConditionalMutualInfoSelector(5, random_state=0).fit(X, y)
     one_search = dict(calls)

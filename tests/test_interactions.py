@@ -12,7 +12,6 @@ from skmi.estimators._codes import factorize, joint_codes
 from skmi.estimators._count_tables import PairTables
 from skmi.estimators._plugin import mutual_info_counts
 from skmi.selection._interactions import (
-    AUTO_MAX_FEATURES,
     Block,
     BlockOffers,
     _Screen,
@@ -20,6 +19,7 @@ from skmi.selection._interactions import (
     resolve_interactions,
     screen_blocks,
 )
+from skmi.selection._screen_plan import plan_screen
 
 
 def xor_bits(seed, n=500, n_noise=50):
@@ -315,11 +315,94 @@ def test_default_keeps_the_greedy_path_without_synergy(seed, n_select):
         assert a.interaction_blocks_ == []
 
 
-def test_auto_screens_pairs_only_up_to_the_limit():
-    assert resolve_interactions("auto", AUTO_MAX_FEATURES) == 2
-    assert resolve_interactions("auto", AUTO_MAX_FEATURES + 1) == 1
+def test_resolve_interactions():
+    assert resolve_interactions("auto", 1000) == 2
     assert resolve_interactions("auto", 1) == 1
     assert resolve_interactions(3, 2) == 2
+
+
+@pytest.mark.parametrize("n_noise", [98, 99])
+def test_auto_has_no_cliff_at_100_features(n_noise):
+    # y = sign(x0 x1) among 100 and 101 columns: the default finds the pair
+    X, y = sign_product(0, n=1000, n_noise=n_noise)
+    s = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    assert [sorted(b.tolist()) for b in s.interaction_blocks_] == [[0, 1]]
+    assert s.interaction_screen_.startswith(
+        f"{(n_noise + 2) * (n_noise + 1) // 2:,} pairs"
+    )
+    assert "all 1,000 rows" in s.interaction_screen_
+
+
+def test_auto_screens_binary_xor_among_101_columns_or_says_it_did_not():
+    X, y = xor_bits(0, n=500, n_noise=99)
+    s = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    ran = not s.interaction_screen_.startswith("the interaction screen did not run")
+    assert ran  # (cheap enough here)
+    assert [sorted(b.tolist()) for b in s.interaction_blocks_] == [[0, 1]]
+
+
+def _prepared(X, y, est):
+    rng = np.random.RandomState(0)
+    discrete = np.zeros(X.shape[1], bool)
+    return est.prepare(X, discrete, rng), est.prepare_target(y, True, rng)
+
+
+def test_auto_plan_follows_the_cost():
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, 2000)
+    kw = dict(n_permutations=19, alpha=0.05)
+    # k-NN estimates on 2,000 rows: all pairs of 200 columns, two bins
+    cols, target = _prepared(rng.standard_normal((2000, 200)), y, KSG())
+    plan = plan_screen("auto", KSG(), cols, target, **kw)
+    assert (plan.size, plan.n_bins, plan.max_rows) == (2, 2, 2000)
+    assert plan.min_permutations == 0
+    # four times the columns: too dear, no screen, and the note says so
+    cols, target = _prepared(rng.standard_normal((2000, 800)), y, KSG())
+    plan = plan_screen("auto", KSG(), cols, target, **kw)
+    assert plan.size == 1
+    assert plan.note.startswith("the interaction screen did not run: its 319,600 pairs")
+    # counts are cheap, so is the fit: pairs of 200 columns are not screened
+    cols, target = _prepared(rng.standard_normal((2000, 200)), y, PlugIn())
+    assert plan_screen("auto", PlugIn(), cols, target, **kw).size == 1
+    # ... those of 20 are (their screen costs little)
+    cols, target = _prepared(rng.standard_normal((2000, 20)), y, PlugIn())
+    plan = plan_screen("auto", PlugIn(), cols, target, **kw)
+    assert (plan.size, plan.n_bins, plan.max_rows) == (2, 3, 2000)
+    # an explicit size is screened as asked, whatever the cost
+    cols, target = _prepared(rng.standard_normal((2000, 800)), y, KSG())
+    plan = plan_screen(2, KSG(), cols, target, **kw)
+    assert (plan.size, plan.max_rows, plan.n_bins) == (2, None, None)
+    assert plan_screen(1, KSG(), cols, target, **kw).note == "no interaction screen"
+
+
+def test_auto_screen_on_a_subsample_says_how_many_rows():
+    rng = np.random.RandomState(0)
+    n, p = 3000, 300
+    X = rng.standard_normal((n, p))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    cols, target = _prepared(X, y, KSG())
+    plan = plan_screen("auto", KSG(), cols, target, n_permutations=19, alpha=0.05)
+    assert plan.size == 2 and 500 <= plan.max_rows < n
+    assert f"{plan.max_rows:,} of 3,000 rows" in plan.note
+    s = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    assert s.interaction_screen_ == plan.note
+    assert [sorted(b.tolist()) for b in s.interaction_blocks_] == [[0, 1]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("discrete", [True, False])
+def test_no_false_blocks_on_pure_noise_with_auto(discrete):
+    # the screen of "auto" (fewer permutations, coarser copies): same size
+    blocks = 0
+    for seed in range(30):
+        rng = np.random.RandomState(seed)
+        X = rng.randint(0, 2, (200, 25)) if discrete else rng.standard_normal((200, 25))
+        y = rng.randint(0, 2, 200)
+        s = ConditionalMutualInfoSelector(2, random_state=seed).fit(X, y)
+        assert "pairs of 25 features screened" in s.interaction_screen_
+        blocks += len(s.interaction_blocks_) > 0
+    # at most alpha = 0.05 in expectation; P(Binomial(30, 0.05) >= 6) < 0.01
+    assert blocks <= 5
 
 
 def test_screen_does_not_move_the_random_numbers_of_the_fit():
@@ -378,6 +461,7 @@ def test_screen_of_many_samples_runs_on_a_subset(monkeypatch):
 
     monkeypatch.setattr(interactions, "_Screen", spy)
     monkeypatch.setattr(interactions, "MAX_SCREEN_SAMPLES", 400)
+
     X, y = xor_bits(0, n=3000, n_noise=8)
     s = ConditionalMutualInfoSelector(2, interactions=2, random_state=0).fit(X, y)
     assert sizes == [400]
@@ -435,6 +519,7 @@ def test_sparse_input_is_screened_column_by_column_on_the_subsample(monkeypatch)
     monkeypatch.setattr(SparseColumns, "take", spy_take)
     monkeypatch.setattr(interactions, "_codes", spy_codes)
     monkeypatch.setattr(interactions, "MAX_SCREEN_SAMPLES", 400)
+
     X, y = xor_bits(0, n=3000, n_noise=8)
     params = dict(n_features_to_select=2, interactions="auto", random_state=0)
     s = ConditionalMutualInfoSelector(**params).fit(sparse.csr_array(X), y)

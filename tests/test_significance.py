@@ -238,10 +238,14 @@ def test_columns_with_equal_margins_share_their_permutations():
             est, columns[groups[j]], target, raw[j], seeds, 10
         )
         assert p[j] == pytest.approx(expected, rel=1e-12)
-    # continuous columns or another estimator: no sharing
+    # continuous columns, or an estimator that does not count tables: no sharing
     ksg_columns, ksg_target, _ = _prepared(X.astype(float), y, KSG())
     np.testing.assert_array_equal(
         significance.margin_groups(KSG(), ksg_columns, ksg_target), np.arange(5)
+    )
+    corrected = PlugIn(correction="miller-madow")
+    np.testing.assert_array_equal(
+        significance.margin_groups(corrected, columns, target), np.arange(5)
     )
 
 

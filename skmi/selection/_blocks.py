@@ -13,7 +13,8 @@ step test (the screen tested them).
 
 import numpy as np
 
-from ._interactions import BlockOffers, resolve_interactions, screen_blocks
+from ._interactions import BlockOffers, screen_blocks
+from ._screen_plan import plan_screen
 
 __all__ = ["Blocks"]
 
@@ -38,17 +39,29 @@ class Blocks:
         ``rng`` is not advanced (see
         :func:`~skmi.selection._interactions.screen_blocks`).
         """
+        plan = plan_screen(
+            params.interactions,
+            estimator,
+            columns,
+            target,
+            n_permutations=params.n_permutations,
+            alpha=params.alpha,
+            exclude=exclude,
+        )
         found = screen_blocks(
             estimator,
             columns,
             target,
             relevance,
-            size=resolve_interactions(params.interactions, len(columns)),
+            size=plan.size,
             alpha=params.alpha,
             n_permutations=params.n_permutations,
             rng=rng,
             exclude=exclude,
             n_jobs=params.n_jobs,
+            max_rows=plan.max_rows,
+            n_bins=plan.n_bins,
+            min_permutations=plan.min_permutations,
         )
         return cls(BlockOffers(found))
 

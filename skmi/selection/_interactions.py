@@ -62,6 +62,7 @@ from ..estimators._variables import Variable
 from ._permutation import (
     decisive_exceedances,
     free_permutations,
+    reaches,
     sequential_pvalue,
 )
 
@@ -74,8 +75,6 @@ __all__ = [
     "screen_blocks",
 ]
 
-#: ``interactions="auto"`` screens pairs up to this many features
-AUTO_MAX_FEATURES = 100
 #: permutations of the screen, at least (the step test of a forward search
 #: may use fewer, but a screen of many sets needs a finer p-value)
 MIN_PERMUTATIONS = 99
@@ -108,11 +107,11 @@ class Block:
 def resolve_interactions(interactions, n_features):
     """Size of the screened sets: 1 (no screen), 2 (pairs) or 3 (and triples).
 
-    ``"auto"`` screens pairs when there are at most ``AUTO_MAX_FEATURES``
-    features (at most 4,950 pairs) and skips the screen otherwise.
+    ``"auto"`` means pairs (whether and on how many rows they are screened
+    is decided by cost, see :mod:`skmi.selection._screen_plan`).
     """
     if isinstance(interactions, str):
-        return 2 if 2 <= n_features <= AUTO_MAX_FEATURES else 1
+        return 2 if n_features >= 2 else 1
     return int(min(interactions, n_features))
 
 
@@ -175,12 +174,15 @@ class BlockOffers:
 # --------------------------------------------------------------------------
 # the permutation test (max statistic, sequential)
 # --------------------------------------------------------------------------
-def level_permutations(level, n_permutations):
+def level_permutations(level, n_permutations, min_permutations=None):
     """The screen's largest number of permutations: ``n_permutations``, at
-    least ``MIN_PERMUTATIONS``, and enough that a test of ``level`` can
-    reject (the smallest p-value, ``1 / (B + 1)``, at most ``level``)."""
+    least ``min_permutations`` (None: ``MIN_PERMUTATIONS``), and enough that
+    a test of ``level`` can reject (the smallest p-value, ``1 / (B + 1)``, at
+    most ``level``)."""
+    if min_permutations is None:
+        min_permutations = MIN_PERMUTATIONS
     return max(
-        int(n_permutations), MIN_PERMUTATIONS, int(np.ceil(1.0 / level - 1e-9)) - 1
+        int(n_permutations), min_permutations, int(np.ceil(1.0 / level - 1e-9)) - 1
     )
 
 
@@ -193,6 +195,7 @@ def max_statistic_pvalues(
     *,
     families=None,
     alpha=0.05,
+    min_permutations=None,
 ):
     """Single-step max-statistic adjusted permutation p-values.
 
@@ -225,6 +228,9 @@ def max_statistic_pvalues(
         Family of each set (each family has its own maximum); None: one.
     alpha : float
         Family-wise level of the screen.
+    min_permutations : int or None
+        Smallest largest number of permutations per family (None:
+        ``MIN_PERMUTATIONS``).
 
     Returns
     -------
@@ -244,7 +250,7 @@ def max_statistic_pvalues(
     )
     n_families = int(families.max()) + 1
     level = alpha / n_families
-    n_max = level_permutations(level, n_permutations)
+    n_max = level_permutations(level, n_permutations, min_permutations)
     n_exceed = decisive_exceedances(level, n_max)
     pvalues = np.ones(observed.size)
     n_done = np.zeros(n_families, dtype=np.int64)
@@ -261,9 +267,29 @@ def max_statistic_pvalues(
             n_max,
             n_exceed,
         )
-        pvalues[sets] = [test.pvalue_at(float(v)).pvalue for v in observed[sets]]
+        pvalues[sets] = _pvalues_at(test, observed[sets])
         n_done[f] = test.null.size
     return pvalues, n_done
+
+
+def _pvalues_at(test, values):
+    """``test.pvalue_at(v).pvalue`` of every value at most the tested one,
+    in blocks of values (the same arithmetic, vectorised)."""
+    out = np.empty(values.size)
+    n_null = max(test.null.size, 1)
+    step = max(1, 2**20 // n_null)
+    for start in range(0, values.size, step):
+        v = values[start : start + step]
+        hits = np.cumsum(reaches(test.null[None, :], v[:, None]), axis=1)
+        total = hits[:, -1] if test.null.size else np.zeros(v.size, dtype=np.int64)
+        stopped = total >= test.n_exceed
+        stop = np.argmax(hits >= test.n_exceed, axis=1) + 1 if test.null.size else 0
+        out[start : start + step] = np.where(
+            stopped,
+            test.n_exceed / np.maximum(stop, 1),
+            (1.0 + total) / (1.0 + test.max_permutations),
+        )
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -341,8 +367,14 @@ class _Screen:
     @property
     def sets(self):
         """The screened sets: pairs, then triples."""
-        pairs = [tuple(int(v) for v in s) for s in np.column_stack(self.iu)]
-        return pairs + [tuple(int(v) for v in t) for t in self.triples]
+        return [self.members(s) for s in range(self.iu[0].size + len(self.triples))]
+
+    def members(self, s):
+        """The ``s``-th screened set (pairs first, then triples)."""
+        n_pairs = self.iu[0].size
+        if s < n_pairs:
+            return (int(self.iu[0][s]), int(self.iu[1][s]))
+        return tuple(int(v) for v in self.triples[s - n_pairs])
 
     @property
     def families(self):
@@ -410,6 +442,9 @@ def screen_blocks(
     rng,
     exclude=None,
     n_jobs=None,
+    max_rows=None,
+    n_bins=None,
+    min_permutations=None,
 ):
     """Significant synergistic pairs (and triples) that enter the path as blocks.
 
@@ -441,6 +476,15 @@ def screen_blocks(
         Columns left out of the screen (constant columns).
     n_jobs : int or None
         Threads of the matrix products (joblib semantics; None is one).
+    max_rows : int or None
+        Rows of the screen, at most (a random subset beyond; None:
+        ``MAX_SCREEN_SAMPLES``).
+    n_bins : int or None
+        Bins of the coarse copies of continuous columns (None: 3 when every
+        cell of a pair's table expects 10 rows, else 2).
+    min_permutations : int or None
+        Smallest largest number of permutations per family (see
+        :func:`level_permutations`).
 
     Returns
     -------
@@ -457,11 +501,12 @@ def screen_blocks(
     # the rows first, then the coarse codes one column at a time: never a
     # dense copy of all columns on all rows (nor of sparse input)
     sub_target, sub_columns = target, columns
-    if n > MAX_SCREEN_SAMPLES:
-        rows = np.sort(own_rng.choice(n, MAX_SCREEN_SAMPLES, replace=False))
+    max_rows = MAX_SCREEN_SAMPLES if max_rows is None else max_rows
+    if n > max_rows:
+        rows = np.sort(own_rng.choice(n, max_rows, replace=False))
         sub_target = target.take(rows)
         sub_columns = columns.take(rows) if isinstance(columns, SparseColumns) else None
-        n = MAX_SCREEN_SAMPLES
+        n = max_rows
 
     def column(k):
         if sub_columns is None:
@@ -472,7 +517,7 @@ def screen_blocks(
     y, ky = _codes(sub_target, screening_bins(n, 1), max_levels=20)
     if ky < 2:
         return []
-    n_bins = screening_bins(n, ky)
+    n_bins = screening_bins(n, ky) if n_bins is None else n_bins
     codes = np.empty((keep.size, n), dtype=np.int64)
     levels = np.empty(keep.size, dtype=np.int64)
     for i, k in enumerate(keep):
@@ -489,14 +534,14 @@ def screen_blocks(
             own_rng,
             families=families,
             alpha=alpha,
+            min_permutations=min_permutations,
         )
     level = alpha / (families.max() + 1)
     significant = np.flatnonzero(pvalues <= level)
     significant = significant[np.argsort(-observed[significant], kind="stable")]
-    sets = screen.sets
     candidates = []
     for s in significant[:MAX_CONFIRMED]:
-        members = tuple(int(keep[v]) for v in sets[s])
+        members = tuple(int(keep[v]) for v in screen.members(s))
         joint = Variable.join(*[columns[k] for k in members]).precompute()
         synergy = float(estimator.mutual_info_prepared(joint, target)) - float(
             np.sum(relevance[list(members)])
