@@ -287,7 +287,7 @@ def speed_child(config, n_jobs, search_only=False):
     fit = selector.fit
     if search_only:
         from skmi._inputs import prepare_fit
-        from skmi.selection._forward import forward_select
+        from skmi.selection._forward import ForwardParams, forward_select
 
         fi = prepare_fit(
             selector,
@@ -299,15 +299,13 @@ def speed_child(config, n_jobs, search_only=False):
         )
 
         def fit(X, y):
-            result = forward_select(
-                fi.estimator,
-                fi.columns,
-                fi.target,
+            params = ForwardParams(
                 criterion=c["criterion"],
                 n_features_to_select=c["select"],
                 n_jobs=n_jobs,
                 **screen,
             )
+            result = forward_select(fi.estimator, fi.columns, fi.target, params)
             selector.selection_order_ = result.selection_order
             selector.conditional_gains_ = result.gains
 

@@ -131,8 +131,8 @@ def phases(n):
     """
     from sklearn.utils.validation import check_X_y
 
-    from skmi._prepare import JITTER, scale_columns
     from skmi.estimators import KSG
+    from skmi.estimators._preprocess import JITTER, scale_columns
     from skmi.estimators._variables import Variable
     from skmi.selection._relevance import relevance
 

@@ -13,11 +13,13 @@ from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._prepare import (
+from ._columns import (
+    IdLikeColumnsWarning,
     check_finite_columns,
     discrete_target,
-    encode_features,
-    make_discrete_mask,
+    id_like,
+    read_columns,
+    resolve_discrete,
 )
 from ._validation import validate_data
 from .estimators import KSG
@@ -26,6 +28,7 @@ from .estimators._variables import Variable
 __all__ = [
     "DefaultEstimatorMixin",
     "FitInputs",
+    "id_like_advice",
     "id_like_columns",
     "prepare_fit",
     "resolve_estimator",
@@ -114,14 +117,34 @@ class FitInputs:
 
 def id_like_columns(columns, discrete_mask):
     """Indices of the discrete prepared columns with more distinct values than
-    half the number of samples (identifiers, free text)."""
+    half the number of samples (identifiers, free text: see
+    :func:`skmi._columns.id_like`)."""
     return np.array(
         [
             j
             for j in np.flatnonzero(discrete_mask)
-            if 2 * columns[j].n_levels > columns[j].n_samples
+            if id_like(columns[j].n_levels, columns[j].n_samples)
         ],
         dtype=np.intp,
+    )
+
+
+def id_like_advice(estimator, target_discrete):
+    """What the scores of ID-like columns mean with this estimator and target."""
+    if isinstance(estimator, KSG) and not target_discrete:
+        return (
+            "Against a continuous target the k-NN estimates of such columns "
+            "(within groups of few samples) are centred near zero but noisy; "
+            "consider dropping them."
+        )
+    if getattr(estimator, "adjust", None) == "chance":
+        return (
+            "The counted information of such columns is adjusted for chance "
+            "(an identifier scores zero); consider dropping them."
+        )
+    return (
+        "The plug-in information of such columns is mostly chance: use an "
+        "estimator with adjust='chance' (the default KSG() adjusts) or drop them."
     )
 
 
@@ -132,10 +155,10 @@ def _column_names(owner, indices, limit=10):
     return ", ".join(shown[:limit]) + more
 
 
-def _warn(message):
+def _warn(message, category=UserWarning):
     # _warn <- _warn_about_columns <- prepare_fit <- fit <- the fit context
     # wrapper <- the caller
-    warnings.warn(message, UserWarning, stacklevel=6)
+    warnings.warn(message, category, stacklevel=6)
 
 
 def _warn_about_columns(owner, fi):
@@ -151,26 +174,12 @@ def _warn_about_columns(owner, fi):
             "information, ranked after every other feature."
         )
     if fi.id_like.size:
-        if isinstance(fi.estimator, KSG) and not fi.target_discrete:
-            advice = (
-                "Against a continuous target their k-NN estimates (within "
-                "groups of few samples) are centred near zero but noisy; "
-                "consider dropping them."
-            )
-        elif getattr(fi.estimator, "adjust", None) == "chance":
-            advice = (
-                "Their counted information is adjusted for chance (an "
-                "identifier scores zero); consider dropping them."
-            )
-        else:
-            advice = (
-                "Their plug-in information is mostly chance: use an estimator "
-                "with adjust='chance' (the default KSG() adjusts) or drop them."
-            )
+        advice = id_like_advice(fi.estimator, fi.target_discrete)
         _warn(
             f"Discrete features {_column_names(owner, fi.id_like)} have more "
             f"distinct values than half the number of samples ({n_samples}); "
-            f"they look like identifiers or free text. {advice}"
+            f"they look like identifiers or free text. {advice}",
+            IdLikeColumnsWarning,
         )
     if fi.target_constant:
         _warn(
@@ -206,10 +215,10 @@ def prepare_fit(
         Information estimator (None: ``KSG()``).
     discrete_features : "auto", bool or array-like
         "auto" detects discrete columns from what the columns hold (see
-        :func:`skmi._prepare.encode_features`).
+        :mod:`skmi._columns`).
     discrete_target_ : "auto" or bool
         Whether ``y`` is discrete ("auto": see
-        :func:`skmi._prepare.discrete_target`).
+        :func:`skmi._columns.discrete_target`).
     random_state : None, int or RandomState
         The owner's random state. The random numbers of the fit (the
         tie-breaking noise, then the permutations) come from the
@@ -222,9 +231,9 @@ def prepare_fit(
     """
     est = resolve_estimator(estimator)
     detect = isinstance(discrete_features, str) and discrete_features == "auto"
-    X_num, auto_mask = encode_features(X, count_levels=detect)
+    read = read_columns(X, count_levels=detect)
     X_num = check_array(
-        X_num,
+        read.X,
         accept_sparse="csc",
         dtype=_KEPT_DTYPES,
         ensure_all_finite=False,
@@ -235,13 +244,9 @@ def prepare_fit(
     validate_data(owner, X, skip_check_array=True, reset=True)
     X = X_num
     n_samples = X.shape[0]
-    if n_samples < est._min_samples():
-        k = getattr(est, "n_neighbors", est._min_samples() - 1)
-        raise ValueError(
-            f"n_neighbors={k} requires at least n_neighbors + 1 = {k + 1} "
-            f"samples; got n_samples={n_samples}. Lower the estimator's "
-            "n_neighbors or give more samples."
-        )
+    too_few = est._too_few_samples(n_samples)
+    if too_few is not None:
+        raise ValueError(too_few)
     check_finite_columns(X, getattr(owner, "feature_names_in_", None))
     if y is None:
         raise ValueError(
@@ -250,10 +255,7 @@ def prepare_fit(
     y, y_discrete = discrete_target(y, discrete_target_)
     check_consistent_length(X, y)
     n_features = X.shape[1]
-    if isinstance(discrete_features, str) and discrete_features == "auto":
-        mask = auto_mask if auto_mask is not None else np.zeros(n_features, bool)
-    else:
-        mask = make_discrete_mask(discrete_features, n_features, sparse.issparse(X))
+    mask = resolve_discrete(discrete_features, read, n_features, sparse.issparse(X))
     own_seed = getattr(est, "random_state", None)
     rng = check_random_state(random_state if own_seed is None else own_seed)
     columns = est.prepare(X, mask, rng, n_jobs=getattr(owner, "n_jobs", None))

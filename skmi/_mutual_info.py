@@ -10,12 +10,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_X_y
 
-from ._prepare import (
-    check_finite_columns,
-    make_discrete_mask,
-)
+from ._columns import check_finite_columns, check_numeric_columns
 from ._validation import Interval, StrOptions, validate_params
 from .estimators import KSG
+from .estimators._preprocess import make_discrete_mask
 from .selection._relevance import relevance
 
 __all__ = ["mutual_info_classif", "mutual_info_regression"]
@@ -38,51 +36,13 @@ def _discrete_mask(discrete_features, n_features, is_sparse):
         raise _DiscreteFeaturesIndexError(str(exc)) from None
 
 
-def _check_numeric_columns(X):
-    """Raise a ValueError naming the columns of ``X`` that are not numeric."""
-    if sparse.issparse(X):
-        return
-    if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a data frame
-        names = [repr(str(c)) for c in X.columns]
-        kinds = [getattr(dtype, "kind", "O") for dtype in X.dtypes]
-
-        def values(j):
-            return X.iloc[:, j] if hasattr(X, "iloc") else X[:, j]
-
-    else:
-        a = np.asarray(X)
-        if a.ndim != 2 or a.dtype.kind in "biuf":
-            return
-        names = [str(j) for j in range(a.shape[1])]
-        kinds = [a.dtype.kind] * a.shape[1]
-
-        def values(j):
-            return a[:, j]
-
-    bad = []
-    for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
-        if kind in "biuf":
-            continue
-        try:
-            np.asarray(values(j), dtype=np.float64)
-        except (TypeError, ValueError):
-            bad.append(name)
-    if bad:
-        raise ValueError(
-            "mutual_info_classif and mutual_info_regression need numeric "
-            f"features; column(s) {', '.join(bad)} hold non-numeric values "
-            "(strings or categories): encode them as integers (OrdinalEncoder, "
-            "say) and mark them in discrete_features."
-        )
-
-
 def _estimate_mi(
     X, y, *, discrete_features, discrete_target, n_neighbors, random_state, n_jobs
 ):
     feature_names = getattr(X, "columns", None)
     if feature_names is not None:
         feature_names = [str(c) for c in feature_names]
-    _check_numeric_columns(X)
+    check_numeric_columns(X)
     X, y = check_X_y(
         X,
         y,

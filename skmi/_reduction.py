@@ -14,15 +14,14 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_array, check_X_y
 
-from ._prepare import (
-    MAX_AUTO_LEVELS,
+from ._columns import (
     check_finite_columns,
-    encode_categories,
-    fit_categories,
-    make_discrete_mask,
+    is_discrete_target,
+    read_columns,
+    resolve_discrete,
 )
-from ._prepare import discrete_target as discrete_target_kind
 from ._validation import (
     Interval,
     StrOptions,
@@ -42,11 +41,9 @@ from .bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
-from .estimators._plugin import (
-    bin_quantile,
-    factorize,
-    mutual_info_joint_probabilities,
-)
+from .estimators._codes import bin_quantile, factorize
+from .estimators._plugin import mutual_info_joint_probabilities
+from .estimators._preprocess import standard_scales
 
 __all__ = ["InformationBottleneck", "information_curve"]
 
@@ -61,16 +58,6 @@ _GAUSSIAN_AUTO_FACTOR = 2.0
 
 #: private fitted state, cleared with the public fitted attributes on refit
 _FIT_STATE = ("_categories", "_curve_input", "_coder")
-
-
-def _is_categorical(y, discrete_target):
-    if discrete_target != "auto":
-        return bool(discrete_target)
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        return False  # several outputs: continuous columns
-    # the selectors' rule: class labels, but not many-valued numbers
-    return discrete_target_kind(y)[1]
 
 
 def _target_codes(y, categorical, n_bins):
@@ -182,29 +169,17 @@ class _ValueCoder:
         return distance
 
 
-def _column_scales(a):
-    """Standard deviation of each column of ``a`` (a positive value if constant).
-
-    Computed on the columns divided by their largest magnitude, so no square
-    overflows or underflows at extreme magnitudes.
-    """
-    top = np.max(np.abs(a), axis=0)
-    top[~(top > 0)] = 1.0
-    std = (a / top).std(axis=0)
-    scale = top * std
-    return np.where(scale > 0, scale, top)
-
-
-def _auto_discrete_mask(X):
-    """Integer-valued columns with at most ``MAX_AUTO_LEVELS`` distinct values."""
-    integral = np.all(X == np.round(X), axis=0)
-    return np.array(
-        [
-            bool(integral[j]) and np.unique(X[:, j]).size <= MAX_AUTO_LEVELS
-            for j in range(X.shape[1])
-        ],
-        dtype=bool,
-    )
+def _refuse_categories(categories, names):
+    """Raise a ValueError naming the first category column that is not boolean."""
+    for j, seen in categories.items():
+        if not all(isinstance(v, (bool, np.bool_)) for v in seen):
+            name = repr(str(names[j])) if names is not None else str(j)
+            raise ValueError(
+                f"Column {name} holds categories (strings or a categorical), "
+                "which method='gaussian' cannot use: it needs numbers. One-hot "
+                "encode the column (sklearn.preprocessing.OneHotEncoder) or use "
+                "method='iterative' or 'deterministic', which read categories."
+            )
 
 
 class InformationBottleneck(
@@ -285,17 +260,19 @@ class InformationBottleneck(
         equal-frequency bins per column.
 
     discrete_features : "auto", bool or array-like, default="auto"
-        Discrete methods only: which columns of `X` are discrete. "auto" means
-        the columns whose values are all integers, with at most 20 distinct
-        values, whatever their dtype (the selectors read the dtype; here the
-        values decide, since every column must become discrete). The other
-        columns are cut
+        Discrete methods only: which columns of `X` are discrete. "auto" reads
+        the columns as the selectors do (:ref:`column types <column_types>`):
+        booleans, strings, categoricals and integer columns with at most 20
+        distinct values are discrete, floating-point columns continuous
+        (whatever values they hold), dates and durations continuous. The
+        other columns are cut
         into `n_bins` equal-frequency bins with edges learnt in ``fit``; the
         value of `X` is the joint value of all its columns. Categorical,
-        object and string columns of a DataFrame are coded by their sorted
-        categories seen in ``fit`` and are always discrete, whatever their
-        number of categories or the mask (the Gaussian method rejects them;
-        it uses boolean columns as 0/1).
+        object and string columns of a DataFrame (pandas or polars) are coded
+        by their sorted categories seen in ``fit`` and are always discrete,
+        whatever their number of categories or the mask (the Gaussian method
+        rejects them, naming the column; it uses boolean columns as 0/1 and
+        dates as seconds since 1970).
 
     n_bins : int, default=10
         Discrete methods: number of equal-frequency bins of each continuous
@@ -385,6 +362,13 @@ class InformationBottleneck(
     n_iter_ : int
         Discrete methods: iterations of the kept run at `beta_`. The Gaussian
         method solves one eigenproblem and sets it to 1.
+
+    discrete_features_ : ndarray of shape (n_features_in_,), bool
+        Which features were treated as discrete: `discrete_features`, with the
+        category columns of a DataFrame always discrete. With "auto" it is the
+        mask of :class:`~skmi.MutualInfoSelector` and
+        :class:`~skmi.ConditionalMutualInfoSelector` for the same `X`. The
+        Gaussian method reads every column as a number and only reports it.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -513,25 +497,54 @@ class InformationBottleneck(
         # a refit (possibly with another method) starts from a clean slate
         for name in [a for a in vars(self) if a.endswith("_") or a in _FIT_STATE]:
             delattr(self, name)
-        if self.method != "gaussian":
-            self._categories = fit_categories(X)
-            X = encode_categories(X, self._categories)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            multi_output=True,
-            ensure_min_samples=2,
-            dtype=np.float64,
-            ensure_all_finite=False,
-        )
-        check_finite_columns(X, getattr(self, "feature_names_in_", None))
-        categorical = _is_categorical(y, self.discrete_target)
+        X, y = self._read(X, y)
+        categorical = is_discrete_target(y, self.discrete_target)
         if self.method == "gaussian":
             self._fit_gaussian(X, y, categorical)
         else:
             self._fit_discrete(X, y, categorical)
         return self
+
+    def _read(self, X, y=None, reset=True):
+        """`X` as numbers through the reader of user tables (and `y` in fit).
+
+        In ``fit`` the categories of the category columns are learnt and
+        ``discrete_features_`` is set; ``transform`` codes them by those of
+        ``fit``.
+        """
+        seen = None if reset else self._categories
+        read = read_columns(X, categories=seen)
+        if reset:
+            numbers, y = check_X_y(
+                read.X,
+                y,
+                multi_output=True,
+                ensure_min_samples=2,
+                dtype=np.float64,
+                ensure_all_finite=False,
+                estimator=self,
+            )
+        else:
+            numbers = check_array(
+                read.X,
+                dtype=[np.float64, np.float32],
+                ensure_all_finite=False,
+                estimator=self,
+            )
+        # feature names and their number, from the input as given
+        validate_data(self, X, skip_check_array=True, reset=reset)
+        names = getattr(self, "feature_names_in_", None)
+        if reset:
+            self._categories = read.categories
+            if self.method == "gaussian":
+                _refuse_categories(read.categories, names)
+            mask = resolve_discrete(self.discrete_features, read, numbers.shape[1])
+            # category columns are discrete whatever the mask: their codes
+            # have no order to bin
+            mask[list(read.categories)] = True
+            self.discrete_features_ = mask
+        check_finite_columns(numbers, names)
+        return numbers, y
 
     def _fit_gaussian(self, X, y, categorical):
         if categorical:
@@ -559,7 +572,7 @@ class InformationBottleneck(
         # The bottleneck is invariant to the units of each column; working on
         # standardised columns makes the ridge and the shrinkage target
         # unit-free too, and no covariance overflows or underflows.
-        scale_x, scale_y = _column_scales(X), _column_scales(Y)
+        scale_x, scale_y = standard_scales(X), standard_scales(Y)
         cov_x, cov_x_given_y = conditional_covariance(X / scale_x, Y / scale_y)
         eigenvalues, vectors = gaussian_ib(cov_x, cov_x_given_y, self.shrinkage)
         k = self.n_components_
@@ -580,21 +593,8 @@ class InformationBottleneck(
         self.n_iter_ = 1
         self._curve_input = self.eigenvalues_
 
-    def _discrete_mask(self, X):
-        if isinstance(self.discrete_features, str):
-            mask = _auto_discrete_mask(X)
-        else:
-            mask = make_discrete_mask(self.discrete_features, X.shape[1])
-        # categorical, object, string and boolean columns are discrete whatever
-        # their number of categories: their codes have no order to bin
-        names = list(getattr(self, "feature_names_in_", []))
-        for name in getattr(self, "_categories", {}):
-            if name in names:
-                mask[names.index(name)] = True
-        return mask
-
     def _fit_discrete(self, X, y, categorical):
-        self._coder = _ValueCoder(X, self._discrete_mask(X), self.n_bins)
+        self._coder = _ValueCoder(X, self.discrete_features_, self.n_bins)
         y_codes, n_y = _target_codes(y, categorical, self.n_bins)
         n_x = self._coder.values.shape[0]
         counts = np.bincount(self._coder.index * n_y + y_codes, minlength=n_x * n_y)
@@ -652,16 +652,7 @@ class InformationBottleneck(
             in float64 and returned as float32 for a float32 `X`.
         """
         check_is_fitted(self)
-        if self.method != "gaussian":
-            X = encode_categories(X, self._categories)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite=False,
-        )
-        check_finite_columns(X, getattr(self, "feature_names_in_", None))
+        X, _ = self._read(X, reset=False)
         # computed in float64, returned in the dtype of X (as PCA does)
         dtype, X = X.dtype, X.astype(np.float64, copy=False)
         if self.method == "gaussian":

@@ -10,7 +10,7 @@ from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from ._prepare import check_finite_columns
+from ._columns import check_finite_columns
 from ._validation import check_is_fitted, validate_data
 from .estimators._plugin import mutual_info_joint_probabilities
 

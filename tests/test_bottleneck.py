@@ -31,7 +31,7 @@ from skmi.bottleneck import (
     gaussian_ib_scales,
 )
 from skmi.bottleneck._discrete import _merge_down
-from skmi.estimators._plugin import bin_quantile
+from skmi.estimators._codes import bin_quantile
 
 # ORACLES.md: canonical correlations (0.9, 0.6, 0).
 EIGENVALUES = np.array([0.19, 0.64, 1.0])
@@ -629,8 +629,13 @@ def test_unseen_rows_nearest_rule_brute_force():
     y = (X[:, 0] > 0).astype(int) + (X[:, 1] == 2)
     keep = (X[:, 1] != 1) | (X[:, 0] < 0.5)  # leave some combinations unseen
     X, y = X[keep], y[keep]
+    # (a float array is continuous under "auto": the second column is marked)
     ib = InformationBottleneck(
-        n_components=3, n_bins=4, method="iterative", random_state=0
+        n_components=3,
+        n_bins=4,
+        method="iterative",
+        discrete_features=[False, True],
+        random_state=0,
     ).fit(X, y)
     codes, n_levels = bin_quantile(X[:, 0], 4)
     rows = np.column_stack([codes, X[:, 1]])

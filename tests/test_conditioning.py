@@ -21,7 +21,7 @@ from skmi.estimators import KSG, _conditioning
 from skmi.estimators._conditioning import FrenzelPompeStep
 from skmi.estimators._ksg import ksg_cmi
 from skmi.estimators._variables import Variable
-from skmi.selection._forward import forward_select
+from skmi.selection._forward import ForwardParams, forward_select
 
 TOL = 1e-10
 
@@ -141,9 +141,8 @@ def test_forward_cmi_equals_plain_greedy_loop(seed, n_jobs):
     est = KSG(n_neighbors=3)
     prepared = est.prepare(np.column_stack([X, y]), np.zeros(p + 1, bool), 0)
     columns, target = prepared[:p], prepared[p].precompute()
-    result = forward_select(
-        est, columns, target, criterion="cmi", n_features_to_select=6, n_jobs=n_jobs
-    )
+    params = ForwardParams(criterion="cmi", n_features_to_select=6, n_jobs=n_jobs)
+    result = forward_select(est, columns, target, params)
     order, gains = plain_greedy_cmi(columns, target, 3, 6)
     assert result.selection_order.tolist() == order
     np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-12)

@@ -20,7 +20,7 @@ from skmi.estimators import KSG, _conditioning
 from skmi.estimators._conditioning import FrenzelPompeStep, WithinClassStep
 from skmi.estimators._ksg import ClassConditioning, ross_cmi, ross_mi
 from skmi.estimators._variables import Variable
-from skmi.selection._forward import forward_select
+from skmi.selection._forward import ForwardParams, forward_select
 
 TOL = 1e-10
 SEEDS = [0, 1, 2]
@@ -372,12 +372,12 @@ def test_the_estimator_offers_the_step_that_applies():
     zc, xc = Variable(z), Variable(xs[0])
     classes = Variable.from_discrete(labels)
     est = KSG(n_neighbors=3)
-    assert isinstance(est._step_conditioning(zc, classes), WithinClassStep)
-    assert isinstance(est._step_conditioning(zc, xc), FrenzelPompeStep)
-    assert est._step_conditioning(Variable.join(zc, classes), classes) is None
-    assert est._step_conditioning(zc, Variable.from_discrete(np.zeros(100))) is None
-    assert KSG(ties="mixed")._step_conditioning(zc, classes) is None
-    step = est._step_conditioning(zc, classes)
+    assert isinstance(est._step_structure(classes, zc), WithinClassStep)
+    assert isinstance(est._step_structure(xc, zc), FrenzelPompeStep)
+    assert est._step_structure(classes, Variable.join(zc, classes)) is None
+    assert est._step_structure(Variable.from_discrete(np.zeros(100)), zc) is None
+    assert KSG(ties="mixed")._step_structure(classes, zc) is None
+    step = est._step_structure(classes, zc)
     assert step.conditional_mutual_info(classes) is None  # general path
     assert step.conditional_mutual_info(Variable(np.zeros(100), constant=True)) == 0
     expected = est.conditional_mutual_info_prepared(xc, classes, zc)
@@ -419,9 +419,8 @@ def test_forward_cmi_on_classes_equals_the_plain_greedy_loop(monkeypatch, seed, 
     est = KSG(n_neighbors=3)
     columns = est.prepare(X, np.zeros(p, bool), 0)
     target = Variable.from_discrete(labels).precompute()
-    result = forward_select(
-        est, columns, target, criterion="cmi", n_features_to_select=6, n_jobs=n_jobs
-    )
+    params = ForwardParams(criterion="cmi", n_features_to_select=6, n_jobs=n_jobs)
+    result = forward_select(est, columns, target, params)
     order, gains = plain_greedy_class_cmi(columns, labels, 3, 6)
     assert result.selection_order.tolist() == order
     np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-12)

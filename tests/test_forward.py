@@ -7,7 +7,8 @@ from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import PlugIn
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CRITERIA
-from skmi.selection._steptest import StepTester, stratum_permutations
+from skmi.selection._permutation import stratum_permutations
+from skmi.selection._steptest import StepTester
 
 SYNERGY = ("jmi", "jmim", "cmim", "cife", "disr", "cmi")
 
@@ -199,7 +200,7 @@ def test_n_jobs_do_not_change_results_plugin_counts(criterion):
 def test_count_runner_threads_keep_the_candidate_order():
     """Candidates in any order (CMIM completes them by partial score): the
     terms computed in threads come back in the order asked."""
-    from skmi.selection._forward import _CountTermsRunner
+    from skmi.selection._terms import CountTermsRunner
 
     rng = np.random.RandomState(0)
     X = rng.randint(0, rng.randint(2, 7, 30), size=(500, 30))
@@ -208,11 +209,11 @@ def test_count_runner_threads_keep_the_candidate_order():
     target = Variable.from_discrete(y)
     candidates = rng.permutation(np.arange(1, 30))
     needs = ("red", "cred", "cmi")
-    z = _CountTermsRunner(columns, target, 1).conditioning([0])
-    serial = _CountTermsRunner(columns, target, 1).terms(candidates, z, needs)
-    threads = _CountTermsRunner(columns, target, 2).terms(candidates, z, needs)
+    z = CountTermsRunner(columns, target, 1).conditioning([0])
+    serial = CountTermsRunner(columns, target, 1).terms(candidates, z, needs)
+    threads = CountTermsRunner(columns, target, 2).terms(candidates, z, needs)
     one_by_one = [
-        _CountTermsRunner(columns, target, 1).terms([k], z, needs) for k in candidates
+        CountTermsRunner(columns, target, 1).terms([k], z, needs) for k in candidates
     ]
     for name in needs:
         np.testing.assert_array_equal(threads[name], serial[name])

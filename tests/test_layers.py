@@ -9,12 +9,16 @@ added:
   each other, with one named exception: skmi/estimators/_neighbors.py may
   import ``sklearn.neighbors`` (its ``KDTree`` counts max-norm balls much
   faster than scipy's trees);
-* skmi.estimators imports nothing of skmi but itself, skmi._prepare and
-  skmi._validation;
+* skmi.estimators imports nothing of skmi but itself and skmi._validation
+  (its input helpers live in skmi/estimators/_preprocess.py; the reader of
+  user tables, skmi/_columns.py, is above it);
 * skmi.selection and skmi.bottleneck never import the public layer (the
   top-level modules of skmi: selectors, reduction, drop-ins, plotting, the
   command line, ...);
-* only skmi/_validation.py touches private scikit-learn modules or names.
+* only skmi/_validation.py touches private scikit-learn modules or names;
+* skmi.selection never checks an estimator's class nor reads its
+  hyper-parameters: it asks the estimator's private hooks (the estimator
+  answers for itself).
 
 The checkers are tested on small sources first, so a rule that can no longer
 fail is noticed.
@@ -30,14 +34,22 @@ import pytest
 import skmi
 
 PACKAGE = Path(skmi.__file__).resolve().parent
-KERNELS = {"_ksg", "_plugin", "_neighbors", "_variables", "_conditioning"}
+KERNELS = {
+    "_ksg",
+    "_plugin",
+    "_codes",
+    "_count_tables",
+    "_chance",
+    "_neighbors",
+    "_variables",
+    "_conditioning",
+}
 #: the only imports beyond numpy and scipy a kernel may make, by module
 KERNEL_EXCEPTIONS = {"skmi.estimators._neighbors": {"sklearn.neighbors"}}
 BELOW_PUBLIC_LAYER = {
     "estimators",
     "selection",
     "bottleneck",
-    "_prepare",
     "_validation",
 }
 
@@ -202,9 +214,98 @@ def private_sklearn_violations(source, name, package=False):
     return bad
 
 
+def concrete_estimators():
+    """Names of the concrete estimator classes and of their hyper-parameters."""
+    from skmi.estimators import BaseMIEstimator
+
+    classes, todo = set(), [BaseMIEstimator]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("skmi."):
+                classes.add(sub)
+    names = {c.__name__ for c in classes}
+    fields = {f for c in classes for f in c._get_param_names()}
+    return names, fields
+
+
+def _named_in_a_call(node, names):
+    """``getattr(x, "name")``-like calls naming one of ``names``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"getattr", "hasattr", "setattr"}
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in names
+    )
+
+
+def estimator_check_violations(source, name, classes, fields, package=False):
+    """Class checks and hyper-parameter reads of concrete estimators.
+
+    A concrete estimator class named anywhere (import, ``isinstance``,
+    attribute of a module, a string compared with a class name), the module
+    that defines them imported, or an attribute named after one of their
+    hyper-parameters read (directly or by ``getattr``).
+    """
+    bad = []
+    for lineno, module, imported in imports(source, name, package):
+        if module.endswith("estimators._classes") or imported == "_classes":
+            bad.append((lineno, module))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name) and node.id in classes:
+            bad.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute) and node.attr in classes | fields:
+            bad.append((node.lineno, node.attr))
+        elif isinstance(node, ast.alias) and node.name.split(".")[-1] in classes:
+            bad.append((getattr(node, "lineno", 0), node.name))
+        elif _named_in_a_call(node, classes | fields):
+            bad.append((node.lineno, node.args[1].value))
+        elif isinstance(node, ast.Compare):
+            for c in [node.left, *node.comparators]:
+                if isinstance(c, ast.Constant) and c.value in classes:
+                    bad.append((node.lineno, c.value))
+    return bad
+
+
 # --------------------------------------------------------------------------
 # the checkers can fail
 # --------------------------------------------------------------------------
+def test_concrete_estimators_are_found():
+    classes, fields = concrete_estimators()
+    assert {"KSG", "PlugIn"} <= classes
+    assert {"n_neighbors", "ties", "adjust", "correction"} <= fields
+
+
+def test_estimator_check_checker_catches_class_and_field_checks():
+    classes, fields = concrete_estimators()
+    name = "skmi.selection._forward"
+    fine = (
+        "from ..estimators._variables import Variable\n"
+        "from ..estimators import BaseMIEstimator\n"
+        "kind = estimator._table_counting()\n"
+        "step = estimator._step_structure(target, z)\n"
+        "isinstance(columns, SparseColumns)\n"
+        '"""Uses KSG() or PlugIn(adjust=\'chance\')."""\n'
+    )
+    assert estimator_check_violations(fine, name, classes, fields) == []
+    for bad in [
+        "from ..estimators import KSG",
+        "from ..estimators._classes import PlugIn as P",
+        "from ..estimators import _classes",
+        "def f():\n    from skmi.estimators import PlugIn",
+        "isinstance(estimator, KSG)",
+        "from .. import estimators\nisinstance(e, estimators.PlugIn)",
+        "if estimator.ties == 'jitter': pass",
+        "k = self.estimator.n_neighbors",
+        "getattr(estimator, 'adjust', None) == 'chance'",
+        "hasattr(estimator, 'correction')",
+        "type(estimator).__name__ == 'KSG'",
+    ]:
+        assert estimator_check_violations(bad, name, classes, fields), bad
+
+
 def test_relative_imports_are_resolved():
     source = "from . import _plugin\nfrom ..selection._criteria import x\nimport os\n"
     got = imports(source, "skmi.estimators._ksg")
@@ -214,11 +315,11 @@ def test_relative_imports_are_resolved():
         (3, "os", None),
     ]
     got = imports(
-        "from ._base import A\nfrom .. import _prepare\n",
+        "from ._base import A\nfrom .. import _columns\n",
         "skmi.estimators",
         package=True,
     )
-    assert got == [(1, "skmi.estimators._base", "A"), (2, "skmi", "_prepare")]
+    assert got == [(1, "skmi.estimators._base", "A"), (2, "skmi", "_columns")]
 
 
 def test_kernel_checker_catches_forbidden_imports():
@@ -232,7 +333,7 @@ def test_kernel_checker_catches_forbidden_imports():
         "import sklearn",
         "from sklearn.utils import check_array",
         "import joblib",
-        "from .._prepare import scale_columns",
+        "from .._columns import read_columns",
         "from ._classes import KSG",
         "from . import _base",
         "def f():\n    import pandas",
@@ -255,18 +356,22 @@ def test_kernel_exception_is_narrow():
 
 
 def test_layer_checker_catches_upward_imports():
-    allowed = {"estimators", "_prepare", "_validation"}
+    allowed = {"estimators", "_validation"}
     name = "skmi.estimators._base"
     assert (
-        skmi_violations("from .._prepare import x\nfrom . import _ksg", name, allowed)
+        skmi_violations(
+            "from .._validation import x\nfrom . import _ksg", name, allowed
+        )
         == []
     )
     for bad in [
         "from ..selection import relevance",
-        "from .. import _selectors",
+        "from .. import _mutual_info_selector",
         "import skmi",
         "from skmi import MutualInfoSelector",
         "import skmi.plotting",
+        "from .._columns import read_columns",
+        "from skmi._columns import MAX_AUTO_LEVELS",
         "def f():\n    from .._mutual_info import mutual_info_classif",
     ]:
         assert skmi_violations(bad, name, allowed), bad
@@ -325,7 +430,7 @@ ESTIMATOR_FILES = files_under("estimators")
 
 @pytest.mark.parametrize("path", ESTIMATOR_FILES, ids=ids(ESTIMATOR_FILES))
 def test_estimators_import_no_upper_layer(path):
-    allowed = {"estimators", "_prepare", "_validation"}
+    allowed = {"estimators", "_validation"}
     got = skmi_violations(read(path), module_name(path), allowed, is_package(path))
     assert got == []
 
@@ -337,6 +442,20 @@ MIDDLE_FILES = files_under("selection") + files_under("bottleneck")
 def test_selection_never_imports_the_public_layer(path):
     got = skmi_violations(
         read(path), module_name(path), BELOW_PUBLIC_LAYER, is_package(path)
+    )
+    assert got == []
+
+
+SELECTION_FILES = files_under("selection")
+
+
+@pytest.mark.parametrize("path", SELECTION_FILES, ids=ids(SELECTION_FILES))
+def test_selection_never_checks_an_estimator(path):
+    """The selection layer asks the estimator's hooks; it never checks a
+    class (isinstance of KSG, PlugIn, ...) nor reads a hyper-parameter."""
+    classes, fields = concrete_estimators()
+    got = estimator_check_violations(
+        read(path), module_name(path), classes, fields, is_package(path)
     )
     assert got == []
 

@@ -11,16 +11,11 @@ import numpy as np
 import pytest
 
 from skmi import ConditionalMutualInfoSelector
-from skmi._prepare import _few_levels, column_blocks, constant_columns
+from skmi._columns import _few_levels
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import (
-    code_dtype,
-    count_tables,
-    count_tables_masks,
-    factorize,
-    factorize_counted,
-    level_masks,
-)
+from skmi.estimators._codes import code_dtype, factorize, factorize_counted
+from skmi.estimators._count_tables import count_tables, count_tables_masks, level_masks
+from skmi.estimators._preprocess import column_blocks, constant_columns
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CountTerms, pair_terms
 
@@ -85,15 +80,15 @@ def test_count_tables_long_columns_sum_without_overflow():
 
 def test_count_tables_many_batches(monkeypatch):
     """Batches and chunks smaller than the rows: the same tables."""
-    import skmi.estimators._plugin as plugin
+    import skmi.estimators._count_tables as tables
 
     rng = np.random.default_rng(2)
     codes = rng.integers(0, 3, size=(40, 300)).astype(np.uint8)
     w = rng.integers(0, 4, size=300)
     rows = np.arange(40)[::-1]
     expected = direct_tables(codes, rows, 3, w, 4)
-    monkeypatch.setattr(plugin, "_TABLE_BUDGET", 700)
-    monkeypatch.setattr(plugin, "_MASK_CHUNK", 20)
+    monkeypatch.setattr(tables, "_TABLE_BUDGET", 700)
+    monkeypatch.setattr(tables, "_MASK_CHUNK", 20)
     assert np.array_equal(count_tables(codes, rows, 3, w, 4), expected)
     if hasattr(np, "bitwise_count"):
         got = count_tables_masks(level_masks(codes, 3), rows, w, 4)
@@ -166,28 +161,43 @@ def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
         )
 
 
+class UncountedKSG(KSG):
+    """KSG that does not let the selection layer count its discrete tables."""
+
+    def _table_counting(self):
+        return None
+
+
+def runner_spy(monkeypatch):
+    """Record the term runner of every forward search."""
+    import skmi.selection._forward as forward
+
+    runners = []
+    pick = forward.term_runner
+
+    def spy(*args, **kwargs):
+        runners.append(pick(*args, **kwargs))
+        return runners[-1]
+
+    monkeypatch.setattr(forward, "term_runner", spy)
+    return runners
+
+
 @pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmim", "cmi", "cife"])
 def test_adjusted_counting_selects_as_the_estimator(monkeypatch, criterion):
     """KSG() adjusts discrete pairs for chance: the vectorised counting path
     gives the selections and gains of the estimator path."""
-    import skmi.selection._forward as forward
+    from skmi.selection._terms import CountTermsRunner, EstimatorTerms
 
     X, y = discrete_problem(5, n=600, p=12, max_levels=8)
     X[:, 11] = np.arange(600) % 150  # a near-identifier, adjusted to ~0
     kw = dict(criterion=criterion, discrete_features=True)
-    runners = []
-    build = forward._CountTermsRunner.__init__
-
-    def spy(self, *args, **kwargs):
-        runners.append(kwargs.get("chance"))
-        build(self, *args, **kwargs)
-
-    with monkeypatch.context() as m:
-        m.setattr(forward._CountTermsRunner, "__init__", spy)
-        got = ConditionalMutualInfoSelector(6, **kw).fit(X, y)
-    assert runners == [True]  # the adjusted counting path ran
-    monkeypatch.setattr(forward, "_counts_apply", lambda *args: False)
-    want = ConditionalMutualInfoSelector(6, **kw).fit(X, y)
+    runners = runner_spy(monkeypatch)
+    got = ConditionalMutualInfoSelector(6, estimator=KSG(), **kw).fit(X, y)
+    want = ConditionalMutualInfoSelector(6, estimator=UncountedKSG(), **kw).fit(X, y)
+    # the adjusted counting path ran, then the estimator's own path
+    assert [type(r) for r in runners] == [CountTermsRunner, EstimatorTerms]
+    assert runners[0].counts.chance
     assert got.selection_order_.tolist() == want.selection_order_.tolist()
     np.testing.assert_allclose(
         got.conditional_gains_, want.conditional_gains_, atol=1e-12

@@ -23,6 +23,7 @@ from numpy.testing import assert_array_equal
 
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import KSG, PlugIn
+from skmi.estimators._codes import factorize
 from skmi.estimators._ksg import (
     kl_entropy,
     ksg_cmi,
@@ -31,11 +32,7 @@ from skmi.estimators._ksg import (
     ross_mi,
     ross_mi_1d,
 )
-from skmi.estimators._plugin import (
-    conditional_mutual_info_counts,
-    factorize,
-    mutual_info_counts,
-)
+from skmi.estimators._plugin import conditional_mutual_info_counts, mutual_info_counts
 from skmi.estimators._variables import Variable
 
 SETTINGS = settings(max_examples=30, deadline=None)

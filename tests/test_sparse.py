@@ -15,7 +15,8 @@ from sklearn.utils.estimator_checks import (
 import skmi.estimators._sparse as sparse_kernels
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, mutual_info_classif
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import factorize, mutual_info_counts
+from skmi.estimators._codes import factorize
+from skmi.estimators._plugin import mutual_info_counts
 from skmi.estimators._sparse import SparseColumns, sparse_mutual_info
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CRITERIA

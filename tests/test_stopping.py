@@ -7,14 +7,13 @@ from sklearn.datasets import load_wine
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
 from skmi.selection import _steptest as st
-from skmi.selection._steptest import (
-    NeighbourDependence,
-    StepTester,
+from skmi.selection._permutation import (
     decisive_exceedances,
     local_permutations,
     neighbours,
     sequential_pvalue,
 )
+from skmi.selection._steptest import NeighbourDependence, StepTester
 
 
 # --------------------------------------------------------------------------
@@ -396,3 +395,53 @@ def test_pick_breaks_ties_and_unestimable_steps_by_relevance():
     k, score = _pick(candidates, [np.nan] * 4, rel)
     assert k == 1 and np.isnan(score)
     assert _pick(candidates, [np.nan, 0.0, np.nan, -0.1], rel)[0] == 1
+
+
+# --------------------------------------------------------------------------
+# one tie rule for every Monte Carlo test
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("stop_after", [None, 2])
+def test_one_tie_rule_for_columnwise_and_maximum_tests(stop_after):
+    # the statistic of a permutation takes three values, one of them the
+    # observed value up to rounding: both tests count it as reached
+    from skmi.selection._permutation import monte_carlo_pvalues, reaches
+
+    observed = 0.3
+    tie = observed * (1 + 1e-14)
+    assert tie != observed and reaches(np.array([tie - 2e-14]), observed)[0]
+
+    def statistic(order):
+        return np.array([[0.1, observed - 2e-15, 0.5][order[0] % 3]])
+
+    n, B = 7, 40
+    p_columns = monte_carlo_pvalues(
+        lambda index: statistic,
+        [observed],
+        n,
+        B,
+        np.random.RandomState(3),
+        1,
+        stop_after,
+    )[0]
+    seeds = iter(np.random.RandomState(3).randint(np.iinfo(np.int32).max, size=B))
+
+    def draw(b):
+        return np.vstack(
+            [np.random.RandomState(next(seeds)).permutation(n) for _ in range(b)]
+        )
+
+    h = B + 1 if stop_after is None else stop_after
+    test = sequential_pvalue(
+        observed, lambda perms: np.vstack([statistic(p) for p in perms]), draw, B, h
+    )
+    assert test.pvalue == p_columns
+    # by hand: a permutation reaches the observed value iff order[0] % 3 > 0
+    hits = []
+    for seed in np.random.RandomState(3).randint(np.iinfo(np.int32).max, size=B):
+        hits.append(np.random.RandomState(seed).permutation(n)[0] % 3 > 0)
+    hits = np.cumsum(hits)
+    if stop_after is None or hits[-1] < stop_after:
+        assert p_columns == (1 + hits[-1]) / (1 + B)
+    else:
+        assert p_columns == stop_after / (np.searchsorted(hits, stop_after) + 1)
+        assert test.stopped_early and test.n_reached == stop_after

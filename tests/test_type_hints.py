@@ -105,8 +105,8 @@ def test_public_api_is_collected():
     assert "skmi.tree_information_gain" in paths
     assert "skmi.information_curve" in paths
     assert "skmi.estimators._base.BaseMIEstimator.mutual_info" in paths
-    assert "skmi._selectors.MutualInfoSelector.fit" in paths
-    assert "skmi._selectors.MutualInfoSelector.__init__" in paths
+    assert "skmi._mutual_info_selector.MutualInfoSelector.fit" in paths
+    assert "skmi._mutual_info_selector.MutualInfoSelector.__init__" in paths
     assert any(p.endswith(".from_estimator") for p in paths)
     assert any(p.endswith(".plot") for p in paths)
     assert any(p.endswith("_prepared") for p in paths)

@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from .._prepare import as_variable_array, column_blocks, make_discrete_mask
+from ._preprocess import as_variable_array, column_blocks, make_discrete_mask
 from ._sparse import SparseColumns
 from ._threads import n_threads, thread_map
 from ._variables import Variable
@@ -25,7 +25,7 @@ def _discrete_columns(X, columns):
     """Discrete variables of the ``columns`` of dense ``X``.
 
     The columns are read a block at a time into one buffer (see
-    :func:`~skmi._prepare.column_blocks`), which each thread reuses.
+    :func:`~skmi.estimators._preprocess.column_blocks`), which each thread reuses.
     """
     out = []
     for _, part in column_blocks(X, columns, block=_CODE_BLOCK):
@@ -76,6 +76,56 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
     #: smallest number of samples the estimator accepts
     def _min_samples(self):
         return 1
+
+    # -- what the selection layer asks (it never checks a class) ------------
+    def _too_few_samples(self, n_samples):
+        """The error message for ``n_samples`` samples, or None when enough.
+
+        Parameters
+        ----------
+        n_samples : int
+
+        Returns
+        -------
+        str or None
+        """
+        if n_samples >= self._min_samples():
+            return None
+        return (
+            f"{type(self).__name__} requires at least {self._min_samples()} "
+            f"samples; got n_samples={n_samples}."
+        )
+
+    def _table_counting(self):
+        """Whether the estimates of discrete variables are plug-in counts.
+
+        Returns
+        -------
+        {"raw", "chance"} or None
+            "raw": the estimate of discrete variables is the plug-in
+            information of their count table; "chance": the same less its
+            expectation under independence given the margins; None: neither
+            (e.g. a bias correction), so counting cannot stand in for the
+            estimator.
+        """
+        return None
+
+    def _step_structure(self, target, z):
+        """Structures of ``target`` and ``z`` shared by every candidate of a step.
+
+        Parameters
+        ----------
+        target, z : Variable
+            The prepared target and conditioning set of a step.
+
+        Returns
+        -------
+        object or None
+            An object whose ``conditional_mutual_info(x)`` gives the
+            estimator's ``I(X; Y | Z)`` (or None where it does not apply),
+            or None when the estimator has no such structures.
+        """
+        return None
 
     # -- preparation -------------------------------------------------------
     def prepare(

@@ -6,25 +6,24 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._prepare import (
+from .._validation import Interval, StrOptions
+from ._base import BaseMIEstimator
+from ._codes import bin_quantile, bin_uniform
+from ._conditioning import step_conditioning
+from ._ksg import knn_conditional_mutual_info, knn_entropy
+from ._plugin import (
+    adjusted_mutual_info_counts,
+    conditional_mutual_info_counts,
+    entropy_counts,
+    mutual_info_counts,
+)
+from ._preprocess import (
     JITTER,
     add_jitter,
     column,
     column_scales,
     constant_columns,
     scale_columns,
-)
-from .._validation import Interval, StrOptions
-from ._base import BaseMIEstimator
-from ._conditioning import step_conditioning
-from ._ksg import knn_conditional_mutual_info, knn_entropy
-from ._plugin import (
-    adjusted_mutual_info_counts,
-    bin_quantile,
-    bin_uniform,
-    conditional_mutual_info_counts,
-    entropy_counts,
-    mutual_info_counts,
 )
 from ._variables import Variable
 
@@ -140,6 +139,25 @@ class KSG(BaseMIEstimator):
     def _min_samples(self):
         return self.n_neighbors + 1
 
+    def _too_few_samples(self, n_samples):
+        if n_samples >= self._min_samples():
+            return None
+        k = self.n_neighbors
+        return (
+            f"n_neighbors={k} requires at least n_neighbors + 1 = {k + 1} "
+            f"samples; got n_samples={n_samples}. Lower the estimator's "
+            "n_neighbors or give more samples."
+        )
+
+    def _table_counting(self):
+        # all-discrete variables are counted, adjusted for chance or not
+        return "chance" if self.adjust == "chance" else "raw"
+
+    def _step_structure(self, target, z):
+        if self.ties != "jitter":
+            return None
+        return step_conditioning(target, z, self.n_neighbors)
+
     def _prepare_continuous(self, X, columns, rng, scale, center):
         # one copy of the continuous columns, filled column by column
         block = np.empty((X.shape[0], columns.size), order="F")
@@ -210,13 +228,6 @@ class KSG(BaseMIEstimator):
             mixed=self.ties == "mixed",
             chance=self.adjust == "chance",
         )
-
-    def _step_conditioning(self, z: Variable, y: Variable):
-        """Structures of one conditioning set ``z`` and target ``y`` shared by
-        many ``I(X; y | z)`` queries, or None (see :mod:`._conditioning`)."""
-        if self.ties != "jitter":
-            return None
-        return step_conditioning(y, z, self.n_neighbors)
 
 
 class PlugIn(BaseMIEstimator):
@@ -339,6 +350,11 @@ class PlugIn(BaseMIEstimator):
         self.strategy = strategy
         self.correction = correction
         self.adjust = adjust
+
+    def _table_counting(self):
+        if self.correction is not None:
+            return None
+        return "chance" if self.adjust == "chance" else "raw"
 
     def _validate_params(self):
         super()._validate_params()

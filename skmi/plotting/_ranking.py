@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from sklearn.pipeline import Pipeline
 
-    from .._forward_selector import ConditionalMutualInfoSelector
-    from .._selectors import MutualInfoSelector
+    from .._conditional_selector import ConditionalMutualInfoSelector
+    from .._mutual_info_selector import MutualInfoSelector
 
 __all__ = ["MutualInfoRankingDisplay"]
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from sklearn.pipeline import Pipeline
 
-    from .._forward_selector import ConditionalMutualInfoSelector
+    from .._conditional_selector import ConditionalMutualInfoSelector
 
 __all__ = ["SelectionPathDisplay"]
 

@@ -1,13 +1,23 @@
-"""Greedy forward selection with cached pairwise terms and a stopping rule.
+"""Greedy forward selection: the loop.
 
 :func:`forward_select` adds one feature at a time, the candidate of highest
-criterion score (see :mod:`skmi.selection._criteria`). After a feature is
-selected, the remaining candidates are evaluated against it only, and their
-running sums or minima are updated; CMIM updates lazily (its scores only
-decrease, so a candidate whose partial minimum is already below the best
-complete score is not updated). Candidate evaluations run in parallel in
-contiguous chunks; every random number (the permutations of the stopping
-test) is drawn in the calling process, so results never depend on ``n_jobs``.
+criterion score (see :mod:`skmi.selection._criteria`). Each concern is its
+own piece, which the loop calls:
+
+* the pairwise terms: a term runner (:mod:`skmi.selection._terms`);
+* scoring a step's candidates: :class:`_Search` below. After a feature is
+  selected, the remaining candidates are evaluated against it only, and their
+  running sums or minima are updated; CMIM updates lazily (its scores only
+  decrease, so a candidate whose partial minimum is already below the best
+  complete score is not updated);
+* whether to stop: :mod:`skmi.selection._stopping` (tol, the step test,
+  scores that cannot be estimated);
+* synergistic blocks: :mod:`skmi.selection._blocks`;
+* a stored path to resume: :mod:`skmi.selection._cache`.
+
+Candidate evaluations run in parallel in contiguous chunks; every random
+number (the permutations of the stopping test) is drawn in the calling
+process, so results never depend on ``n_jobs``.
 """
 
 import time
@@ -15,19 +25,41 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.utils.parallel import Parallel, delayed
 
-from ..estimators._classes import KSG, PlugIn
-from ..estimators._plugin import code_dtype, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
-from ..estimators._variables import Variable
-from ._criteria import Accumulator, CountTerms, pair_terms, terms_needed
-from ._interactions import BlockOffers, resolve_interactions, screen_blocks
-from ._relevance import _counts_sparse, chunks, relevance, subset
-from ._sparse_terms import SparseCountRunner
-from ._steptest import StepTester, decisive_exceedances
+from ._blocks import Blocks
+from ._criteria import Accumulator, terms_needed
+from ._stopping import GO, Decision, StoppingRule
+from ._terms import term_runner
 
-__all__ = ["ForwardResult", "forward_select"]
+__all__ = ["ForwardParams", "ForwardResult", "forward_select"]
+
+
+@dataclass(frozen=True)
+class ForwardParams:
+    """The parameters of a forward search (validated by the caller).
+
+    ``n_features_to_select`` is a number of features or "auto" for the
+    stopping rule (:mod:`skmi.selection._stopping`): ``tol`` when it is not
+    None, else the step test at level ``alpha`` with up to
+    ``n_permutations`` permutations per step. ``beta`` is the MIFS
+    redundancy weight. ``interactions`` is the size of the sets screened for
+    synergy (1: none, 2: pairs, 3: pairs and triples, "auto": see
+    :func:`~skmi.selection._interactions.resolve_interactions`).
+    ``feature_names`` name the features in the progress messages printed
+    when ``verbose`` is positive.
+    """
+
+    criterion: str = "jmi"
+    n_features_to_select: int | str = "auto"
+    tol: float | None = None
+    alpha: float = 0.05
+    n_permutations: int = 19
+    beta: float = 1.0
+    interactions: int | str = 1
+    n_jobs: int | None = None
+    verbose: int = 0
+    feature_names: tuple | None = None
 
 
 @dataclass
@@ -42,111 +74,6 @@ class ForwardResult:
     #: permutations each selected feature's test needed, or None without tests
     n_permutations: object = None
     blocks: list = field(default_factory=list)  #: synergistic blocks entered
-
-
-# --------------------------------------------------------------------------
-# two ways of computing the pairwise terms
-# --------------------------------------------------------------------------
-def _concat(parts, needs):
-    return {
-        name: np.concatenate([p[name] for p in parts]) if parts else np.zeros(0)
-        for name in needs
-    }
-
-
-class _EstimatorTerms:
-    """Pairwise terms through the estimator's ``*_prepared`` methods."""
-
-    def __init__(self, estimator, columns, target, n_jobs):
-        self.estimator = estimator
-        self.columns = columns
-        self.target = target
-        self.n_jobs = n_jobs
-
-    def relevance(self):
-        return relevance(self.estimator, self.columns, self.target, n_jobs=self.n_jobs)
-
-    def conditioning(self, selected):
-        """The conditioning variable of ``selected`` and its per-step structures.
-
-        With the k-NN estimator on a continuous target and a continuous
-        conditioning set, the structures of the Frenzel-Pompe estimator that
-        depend only on the target and the set are kept for every candidate
-        of the step (built on first use).
-        """
-        cols = [self.columns[j] for j in selected]
-        z = (cols[0] if len(cols) == 1 else Variable.join(*cols)).precompute()
-        step = None
-        if isinstance(self.estimator, KSG):
-            step = self.estimator._step_conditioning(z, self.target)
-        return z, step
-
-    def _run(self, variables, conditioning, needs):
-        if not len(variables):
-            return _concat([], needs)
-        z, step = conditioning if conditioning is not None else (None, None)
-        if effective_n_jobs(self.n_jobs) == 1:
-            return pair_terms(self.estimator, variables, z, self.target, needs, step)
-        parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(pair_terms)(
-                self.estimator,
-                subset(variables, part),
-                z,
-                self.target,
-                needs,
-                step,
-            )
-            for part in chunks(range(len(variables)), self.n_jobs)
-        )
-        return _concat(parts, needs)
-
-    def terms(self, candidates, z, needs):
-        # sparse columns stay sparse until each candidate is scored
-        return self._run(subset(self.columns, candidates), z, needs)
-
-
-class _CountTermsRunner:
-    """Pairwise terms of discrete variables by vectorised counting."""
-
-    def __init__(self, columns, target, n_jobs, chance=False):
-        n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
-        # one byte per value for up to 256 levels
-        dtype = code_dtype(int(n_levels.max()))
-        codes = [c.codes.astype(dtype, copy=False) for c in columns]
-        self.counts = CountTerms(codes, n_levels, target, n_jobs, chance=chance)
-        self.n = target.n_samples
-        self.n_jobs = n_jobs
-
-    def relevance(self):
-        return self.counts.relevance(slice(None))
-
-    def conditioning(self, selected):
-        c = self.counts
-        if len(selected) == 1:
-            j = selected[0]
-            return c.columns[j], int(c.n_levels[j])
-        parts = [c.columns[j] for j in selected]
-        codes, size = joint_codes(parts, c.n_levels[selected])
-        return factorize(codes)
-
-    def terms(self, candidates, z, needs):
-        candidates = np.asarray(candidates, dtype=np.intp)
-        z_codes, kz = z
-        if candidates.size == 0:
-            return _concat([], needs)
-        # (the counting runs in threads: see CountTerms)
-        return self.counts.terms(candidates, z_codes, kz, needs)
-
-
-def _counts_apply(estimator, columns, target):
-    """Whether vectorised counting gives the estimator's own values."""
-    if isinstance(columns, SparseColumns):
-        return False  # (sparse discrete columns have their own runner)
-    if not (target.is_discrete and all(c.is_discrete for c in columns)):
-        return False
-    if isinstance(estimator, PlugIn):
-        return estimator.correction is None
-    return isinstance(estimator, KSG)
 
 
 # --------------------------------------------------------------------------
@@ -229,21 +156,21 @@ def _pick(candidates, scores, rel):
 
 
 class _Search:
-    def __init__(self, runner, columns, criterion, beta, rel, n_jobs):
+    """Scores of the candidates given the selected features."""
+
+    def __init__(self, runner, criterion, beta, rel, n_jobs):
         self.runner = runner
-        self.columns = columns
         self.criterion = criterion
         self.needs = terms_needed(criterion)
-        self.beta = beta
         self.rel = rel
         self.acc = Accumulator(criterion, rel, beta)
         self.selected = []
+        # whether the scores include the last selected feature (a stored
+        # path ends before its candidates were evaluated against it)
+        self.current = False
         # CMIM: number of selected features folded into each partial minimum
-        self.n_folded = np.zeros(len(columns), dtype=np.int64)
-        self.batch = max(16, 4 * effective_n_jobs(n_jobs))
-        if isinstance(runner, _CountTermsRunner) and not runner.counts.chance:
-            # (counting is cheap per candidate; expectations for chance are not)
-            self.batch = max(256, self.batch)
+        self.n_folded = np.zeros(rel.size, dtype=np.int64)
+        self.batch = max(runner.min_batch, 4 * effective_n_jobs(n_jobs))
 
     def best(self, candidates):
         """The candidate of highest score and its score (ties: see :func:`_pick`)."""
@@ -285,6 +212,13 @@ class _Search:
     def select(self, k):
         self.selected.append(int(k))
         self.acc.step(self.rel[k])
+        self.current = False
+
+    def refresh(self, candidates):
+        """Evaluate the candidates against the last selected feature, once."""
+        if self.selected and not self.current:
+            self.update(candidates)
+            self.current = True
 
     def update(self, candidates):
         """Evaluate the remaining candidates against the newly selected feature."""
@@ -295,32 +229,92 @@ class _Search:
         self.acc.add(self.runner.terms(candidates, z, self.needs), candidates)
 
 
-def _not_significant(step, alpha):
-    return (
-        f"p-value {step.pvalue:.3g} > alpha={alpha:g} "
-        f"({step.n_permutations} permutations)"
-    )
+class _Path:
+    """The candidates left, the deferred ones and what each step recorded."""
+
+    def __init__(self, columns, raw, constant, tested):
+        n = len(columns)
+        self.available = np.ones(n, dtype=bool)
+        # constant columns and duplicates of selected ones: chosen last
+        self.deferred = np.zeros(n, dtype=bool)
+        if constant is not None:
+            self.deferred |= constant
+        self.duplicates = _Duplicates(columns, raw)
+        self.tested = tested
+        self.gains, self.pvalues, self.n_used = [], [], []
+
+    def pool(self):
+        """The candidates of a step: the available ones not deferred, if any."""
+        pool = np.flatnonzero(self.available & ~self.deferred)
+        return pool if pool.size else np.flatnonzero(self.available)
+
+    def remaining(self):
+        return np.flatnonzero(self.available)
+
+    def take(self, k, score, decision):
+        """Record the selection of ``k``; its p-value (None when untested)."""
+        self.available[k] = False
+        self.gains.append(score)
+        if self.tested:
+            self.pvalues.append(decision.pvalue)
+            self.n_used.append(decision.n_permutations)
+        remaining = self.remaining()
+        self.deferred[remaining] |= self.duplicates.of(k, remaining)
+        return decision.pvalue if self.tested else None
+
+    def result(self, search, stop_reason, blocks):
+        tested = self.tested
+        return ForwardResult(
+            selection_order=np.asarray(search.selected, dtype=np.intp),
+            gains=np.asarray(self.gains, dtype=np.float64),
+            pvalues=np.asarray(self.pvalues, dtype=np.float64) if tested else None,
+            relevance=search.rel,
+            stop_reason=stop_reason,
+            n_permutations=np.asarray(self.n_used, dtype=np.int64) if tested else None,
+            blocks=blocks.entered,
+        )
+
+
+class _Progress:
+    """The progress messages of ``verbose > 0``."""
+
+    def __init__(self, params):
+        self.params = params
+        self.start = self.step_start = time.perf_counter()
+
+    def begin_step(self):
+        self.step_start = time.perf_counter()
+
+    def selected(self, search, k, score, p, in_block):
+        if self.params.verbose <= 0:
+            return
+        names, criterion = self.params.feature_names, self.params.criterion
+        name = names[k] if names is not None else f"x{k}"
+        extra = "" if p is None else f", p-value {p:.3g}"
+        extra += " (synergistic block)" if in_block else ""
+        units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
+        now = time.perf_counter()
+        print(
+            f"[forward {criterion}] step {len(search.selected)}: {name} "
+            f"(index {k}), score {score:.4g}{units}{extra}, "
+            f"{now - self.step_start:.2f} s (total {now - self.start:.2f} s)"
+        )
+
+    def stopped(self, reason):
+        if self.params.verbose > 0:
+            print(f"[forward {self.params.criterion}] stopped: {reason}")
 
 
 def forward_select(
     estimator,
     columns,
     target,
+    params=None,
     *,
-    criterion="jmi",
-    n_features_to_select="auto",
-    tol=None,
-    alpha=0.05,
-    n_permutations=19,
-    beta=1.0,
     raw=None,
     constant=None,
     categorical=None,
     rng=None,
-    n_jobs=None,
-    verbose=0,
-    feature_names=None,
-    interactions=1,
     path_state=None,
 ):
     """Greedy forward selection of prepared columns.
@@ -329,50 +323,24 @@ def forward_select(
     ----------
     estimator : BaseMIEstimator
         Information estimator whose kernels compute every term.
-    columns : list of Variable
+    columns : list of Variable or SparseColumns
         Prepared features.
     target : Variable
         Prepared target.
-    criterion : str
-        One of :data:`skmi.selection._criteria.CRITERIA`.
-    n_features_to_select : int or "auto"
-        Number of features to select, or "auto" for the stopping rule: stop
-        when the best candidate's score is below ``tol`` (when ``tol`` is not
-        None), or else when the step test of
-        :class:`~skmi.selection._steptest.StepTester` does not reject at
-        level ``alpha``. The first step is tested too, so "auto" may select
-        no feature.
-    tol : float or None
-    alpha : float
-    n_permutations : int
-        Largest number of permutations per step test; the drawing stops as
-        soon as the decision at level ``alpha`` is known.
-    beta : float
-        MIFS redundancy weight.
+    params : ForwardParams or None, default=None
+        The parameters of the search (None: the defaults).
     raw : ndarray of shape (n_samples, n_columns) or None
         Raw values of the columns, used to recognise exact duplicates of
         continuous columns.
     constant : ndarray of shape (n_columns,), bool, or None
-        Columns that hold a single value: their relevance is set to 0 and,
-        like exact duplicates of selected columns, they are chosen only when
-        no other candidate is left.
+        Columns that hold a single value: like exact duplicates of selected
+        columns, they are chosen only when no other candidate is left.
     categorical : ndarray of shape (n_columns,), bool, or None
         Which columns are categorical for the step test (None: every column
         prepared as discrete codes, including binned continuous ones).
     rng : numpy.random.RandomState
         Source of the step tests' subsample and permutations (drawn in this
         process).
-    n_jobs : int or None
-    verbose : int
-    feature_names : sequence of str or None
-        Names used in the progress messages.
-    interactions : int or "auto"
-        1: no screen; 2: screen pairs for synergy; 3: pairs and triples;
-        "auto": pairs when there are few features (see
-        :mod:`skmi.selection._interactions`). Significant synergistic sets
-        are offered at each step and enter as blocks of consecutive
-        selections, which the step test does not test again (the screen
-        tested them).
     path_state : PathState or None
         A path to resume and to store the path in (see
         :mod:`skmi.selection._cache`); integer ``n_features_to_select`` only.
@@ -381,153 +349,48 @@ def forward_select(
     -------
     ForwardResult
     """
-    start = time.perf_counter()
-    n_columns = len(columns)
-    if criterion == "disr" and not (
-        target.is_discrete and all(c.is_discrete for c in columns)
-    ):
-        raise ValueError(
-            "criterion='disr' divides by the joint entropy H(X_k, X_j, Y), which "
-            "is a Shannon entropy only for discrete variables; here some prepared "
-            "variables are continuous (their differential entropy may be zero or "
-            "negative). Use estimator=PlugIn() to discretise them, mark the "
-            "columns and target as discrete, or choose another criterion."
-        )
-    target.precompute()
-    if _counts_sparse(estimator, columns, target, None):
-        runner = SparseCountRunner(estimator, columns, target, n_jobs)
-    elif _counts_apply(estimator, columns, target):
-        chance = getattr(estimator, "adjust", None) == "chance"
-        runner = _CountTermsRunner(columns, target, n_jobs, chance=chance)
+    params = ForwardParams() if params is None else params
+    progress = _Progress(params)
+    runner = term_runner(estimator, columns, target, params.n_jobs)
+    resumed = path_state is not None and path_state.saved
+    rel = path_state.relevance if resumed else np.asarray(runner.relevance(), float)
+    search = _Search(runner, params.criterion, params.beta, rel, params.n_jobs)
+    stopping = StoppingRule.of(params, columns, target, categorical, rng)
+    path = _Path(columns, raw, constant, stopping.tested)
+    if resumed:
+        offers = path_state.restore(search, path.available, path.deferred, path.gains)
+        blocks = Blocks(offers)
     else:
-        if not isinstance(columns, SparseColumns):  # (built on demand there)
-            for c in columns:
-                c.precompute()
-        runner = _EstimatorTerms(estimator, columns, target, n_jobs)
-    if path_state is not None and path_state.saved:
-        rel = path_state.relevance
-    else:
-        rel = np.asarray(runner.relevance(), dtype=np.float64)
-    deferred = np.zeros(n_columns, dtype=bool)
-    if constant is not None:
-        deferred |= constant
-    search = _Search(runner, columns, criterion, beta, rel, n_jobs)
-    duplicates = _Duplicates(columns, raw)
-    auto = isinstance(n_features_to_select, str)
-    tested = auto and tol is None
-    tester = None
-    if tested:
-        if categorical is None:
-            categorical = np.array([c.is_discrete for c in columns], dtype=bool)
-        tester = StepTester(
-            columns,
-            target,
-            categorical,
-            rng,
-            n_permutations,
-            decisive_exceedances(alpha, n_permutations),
-            workers=effective_n_jobs(n_jobs),
+        blocks = Blocks.screen(
+            estimator, columns, target, rel, params, rng, path.deferred
         )
-    n_max = n_columns if auto else min(int(n_features_to_select), n_columns)
-    available = np.ones(n_columns, dtype=bool)
-    gains, pvalues, n_used = [], [], []
-    stop_reason = "all features selected" if auto else "n_features_to_select reached"
-    if path_state is not None and path_state.saved:
-        offers = path_state.restore(search, available, deferred, gains)
-    else:
-        offers = BlockOffers(
-            screen_blocks(
-                estimator,
-                columns,
-                target,
-                rel,
-                size=resolve_interactions(interactions, n_columns),
-                alpha=alpha,
-                n_permutations=n_permutations,
-                rng=rng,
-                exclude=deferred,
-                n_jobs=n_jobs,
-            )
+    stop_reason = stopping.completed
+    while len(search.selected) < stopping.n_max(len(columns)):
+        progress.begin_step()
+        pool = path.pool()
+        # the step test first: when even the largest statistic is not
+        # significant, no candidate is, and the step's scores are not needed
+        decision = (
+            GO if blocks.queued else stopping.before_scoring(search.selected, pool)
         )
-    # whether the scores include the last selected feature (a stored path
-    # ends before its candidates were evaluated against it)
-    current = False
-    while len(search.selected) < n_max:
-        step_start = time.perf_counter()
-        pool = np.flatnonzero(available & ~deferred)
-        if pool.size == 0:
-            pool = np.flatnonzero(available)
-        step = None
-        if tested and not offers.queued:
-            # the largest statistic first: when even it is not significant,
-            # no candidate is, and the step's scores are not needed
-            step = tester.test(search.selected, pool)
-            if step.pvalue > alpha:
-                if offers.offer(search.selected):  # a block before stopping
-                    continue
-                stop_reason = _not_significant(step, alpha)
-                break
-        if search.selected and not current:
-            search.update(np.flatnonzero(available))
-            current = True
-        if not offers.queued:
-            k, score = search.best(pool)
-            offers.offer(search.selected, k, score)
-        in_block = offers.queued
-        if in_block:  # a member of a synergistic block, tested by the screen
-            k, block = offers.pop()
-            score = search.best(np.array([k]))[1]
-        else:
-            stop = None
-            if auto and not np.isfinite(score):
-                stop = "no candidate's score is estimable"
-            elif auto and tol is not None and score < tol:
-                stop = f"best score {score:.4g} < tol={tol:g}"
-            elif tested:
-                step = step.pvalue_at(tester.observed_of(k))
-                if step.pvalue > alpha:
-                    stop = _not_significant(step, alpha)
-            if stop is not None:
-                if offers.offer(search.selected):  # a block before stopping
-                    continue
-                stop_reason = stop
-                break
-        p = None
-        if tested:
-            p, used = (
-                (block.pvalue, block.n_permutations)
-                if in_block
-                else (step.pvalue, step.n_permutations)
-            )
-            pvalues.append(p)
-            n_used.append(used)
+        if not decision.stop:
+            search.refresh(path.remaining())
+            k, score, block = blocks.choose(search, pool)
+            if block is None:
+                decision = stopping.decide(k, score)
+            else:  # a member of a synergistic block, tested by the screen
+                decision = Decision.of_block(block)
+        if decision.stop:
+            if blocks.before_stop(search.selected):  # a block enters instead
+                continue
+            stop_reason = decision.reason
+            break
         search.select(k)
-        current = False
-        available[k] = False
-        gains.append(score)
-        remaining = np.flatnonzero(available)
-        deferred[remaining] |= duplicates.of(k, remaining)
-        if verbose > 0:
-            name = feature_names[k] if feature_names is not None else f"x{k}"
-            extra = "" if p is None else f", p-value {p:.3g}"
-            extra += " (synergistic block)" if in_block else ""
-            units = "" if criterion == "disr" and len(search.selected) > 1 else " nats"
-            print(
-                f"[forward {criterion}] step {len(search.selected)}: {name} "
-                f"(index {k}), score {score:.4g}{units}{extra}, "
-                f"{time.perf_counter() - step_start:.2f} s "
-                f"(total {time.perf_counter() - start:.2f} s)"
-            )
-    if verbose > 0:
-        print(f"[forward {criterion}] stopped: {stop_reason}")
+        p = path.take(k, score, decision)
+        progress.selected(search, k, score, p, block is not None)
+    progress.stopped(stop_reason)
     if path_state is not None:
-        path_state.save(search, available, deferred, gains, offers)
-    return ForwardResult(
-        selection_order=np.asarray(search.selected, dtype=np.intp),
-        gains=np.asarray(gains, dtype=np.float64),
-        pvalues=np.asarray(pvalues, dtype=np.float64) if tested else None,
-        relevance=rel,
-        stop_reason=stop_reason,
-        n_permutations=np.asarray(n_used, dtype=np.int64) if tested else None,
-        blocks=list(offers.entered),
-    )
+        path_state.save(
+            search, path.available, path.deferred, path.gains, blocks.offers
+        )
+    return path.result(search, stop_reason, blocks)

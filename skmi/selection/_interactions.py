@@ -25,7 +25,7 @@ the adjusted p-value of a set is the proportion of permutations whose
 *maximum over all sets* reaches the set's statistic (the single-step
 max-statistic method of Westfall and Young). The permutations are drawn by
 the sequential Monte Carlo test of the forward search's steps
-(:func:`~skmi.selection._steptest.sequential_pvalue`, Besag and Clifford),
+(:func:`~skmi.selection._permutation.sequential_pvalue`, Besag and Clifford),
 which stops as soon as the decision of the best set is known. The test lives
 in :func:`max_statistic_pvalues`; it only sees a function that maps
 permutations to the maxima of the null statistics.
@@ -55,10 +55,15 @@ import numpy as np
 from joblib import effective_n_jobs
 from threadpoolctl import ThreadpoolController
 
-from ..estimators._plugin import bin_quantile, factorize, joint_codes, xlogx_table
+from ..estimators._codes import bin_quantile, factorize, joint_codes
+from ..estimators._count_tables import xlogx_table
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
-from ._steptest import decisive_exceedances, sequential_pvalue
+from ._permutation import (
+    decisive_exceedances,
+    free_permutations,
+    sequential_pvalue,
+)
 
 __all__ = [
     "Block",
@@ -193,12 +198,12 @@ def max_statistic_pvalues(
 
     Each family of sets is tested at level ``alpha / n_families`` by the
     sequential Monte Carlo test of
-    :func:`~skmi.selection._steptest.sequential_pvalue` on the maximum of
+    :func:`~skmi.selection._permutation.sequential_pvalue` on the maximum of
     its null statistics: the permutations stop as soon as the decision of
     the family's best set at that level is known
-    (:func:`~skmi.selection._steptest.decisive_exceedances`), and every
+    (:func:`~skmi.selection._permutation.decisive_exceedances`), and every
     other set of the family gets its p-value on the same draws
-    (:meth:`~skmi.selection._steptest.StepTest.pvalue_at`).
+    (:meth:`~skmi.selection._permutation.StepTest.pvalue_at`).
 
     Parameters
     ----------
@@ -245,7 +250,7 @@ def max_statistic_pvalues(
     n_done = np.zeros(n_families, dtype=np.int64)
 
     def draw(b):
-        return np.vstack([rng.permutation(n_samples) for _ in range(b)])
+        return free_permutations(n_samples, b, rng)
 
     for f in range(n_families):
         sets = np.flatnonzero(families == f)
@@ -320,7 +325,7 @@ class _PairTables:
     and ``b``. With ``R = L`` the diagonal blocks give ``H(X_a)`` and
     ``H(X_a, Y)``. The values are the plug-in entropies of the joint codes
     (``sum c log c`` of the counts, as
-    :func:`~skmi.estimators._plugin.joint_entropies`), computed with matrix
+    :func:`~skmi.estimators._count_tables.joint_entropies`), computed with matrix
     products instead of one ``bincount`` per pair, in single precision below
     2**24 samples (about 1e-6 nats).
     """

@@ -42,26 +42,15 @@ def level_totals(columns, j):
 
 def _counts_sparse(estimator, columns, target, conditioning):
     """Whether plug-in counts of the stored entries give the estimator's values."""
-    from ..estimators import KSG, PlugIn
-
     if not isinstance(columns, SparseColumns) or conditioning is not None:
         return False
-    if not columns.all_discrete:
+    if not (columns.all_discrete and target.is_discrete):
         return False
-    if not target.is_discrete:
-        return False
-    if isinstance(estimator, PlugIn):
-        return estimator.correction is None
-    return isinstance(estimator, KSG)
-
-
-def adjusts_for_chance(estimator):
-    """Whether the estimator's discrete counts are adjusted for chance."""
-    return getattr(estimator, "adjust", None) == "chance"
+    return estimator._table_counting() is not None
 
 
 def _sparse_relevance(estimator, columns, target, n_jobs):
-    chance = adjusts_for_chance(estimator)
+    chance = estimator._table_counting() == "chance"
     parts = [
         slice(int(part[0]), int(part[-1]) + 1)
         for part in chunks(range(len(columns)), n_jobs)

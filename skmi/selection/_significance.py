@@ -20,24 +20,19 @@ References
 from functools import partial
 
 import numpy as np
-from joblib import effective_n_jobs
-from sklearn.utils.parallel import Parallel, delayed
 
-from ._relevance import chunks, level_totals, relevance, subset
+from ..estimators._sparse import SparseColumns
+from ._permutation import monte_carlo_pvalues
+from ._relevance import level_totals, relevance, subset
 
 __all__ = [
     "adjust_pvalues",
     "g_test_pvalues",
+    "margin_groups",
     "permutation_pvalues",
     "sparse_tables",
     "williams_q",
 ]
-
-#: relative tolerance within which a permuted statistic ties the observed one
-_TIES = 1e-12
-
-#: Permutation seeds are drawn in ``[0, _MAX_SEED)``.
-_MAX_SEED = np.iinfo(np.int32).max
 
 #: Cochran's rule: the chi-square approximation of a table is trusted when
 #: at most ``_MAX_SHARE_SMALL`` of its expected counts are below
@@ -52,87 +47,60 @@ FALLBACK_PERMUTATIONS = 999
 #: permutations reach its statistic (Besag and Clifford)
 STOP_AFTER = 10
 
-#: permutations evaluated between two stopping decisions
-_BLOCK = 64
-
 
 # --------------------------------------------------------------------------
 # permutation p-values
 # --------------------------------------------------------------------------
-def _hits(statistic, observed, n_samples, seeds):
-    """``statistic(order_b) >= observed`` for each seed, one row per seed."""
-    rows = np.zeros((len(seeds), observed.shape[0]), dtype=bool)
-    # a permuted table equal to the observed one up to the order of its cells
-    # gives the same statistic but for rounding: such ties count as reached
-    reached = observed - _TIES * (1.0 + np.abs(observed))
-    for i, seed in enumerate(seeds):
-        order = np.random.RandomState(seed).permutation(n_samples)
-        rows[i] = statistic(order) >= reached
-    return rows
-
-
-def _block_hits(statistic, observed, n_samples, seeds, n_jobs):
-    if effective_n_jobs(n_jobs) == 1:
-        return _hits(statistic, observed, n_samples, seeds)
-    return np.vstack(
-        Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_hits)(statistic, observed, n_samples, part)
-            for part in chunks(seeds, n_jobs)
-        )
-    )
-
-
-def _monte_carlo_pvalues(
-    statistic_of, observed, n_samples, n_permutations, rng, n_jobs, stop_after=None
-):
-    """Monte Carlo p-values of the columns' statistics under permutations.
-
-    ``statistic_of(index)`` is the function ``order -> statistics of the
-    columns index`` under the permutation ``order`` of the samples. With
-    ``stop_after=None`` the p-value is ``(1 + #{b : T_b >= T}) / (1 + B)``
-    over the ``B = n_permutations`` permutations. With ``stop_after=h`` a
-    column stops once ``h`` permutations reached its statistic, at the
-    ``l``-th permutation, with the p-value ``h / l`` (Besag and Clifford,
-    1991); columns that never do get ``(1 + g) / (1 + B)``, ``g < h`` their
-    count. Both are valid: ``P(p <= a) <= a`` under exchangeability.
-
-    One seed per permutation is drawn from ``rng`` before any parallel work,
-    and the stopping points are exact whatever the blocks, so the p-values
-    do not depend on ``n_jobs``.
-    """
-    observed = np.asarray(observed, dtype=float)
-    seeds = rng.randint(_MAX_SEED, size=n_permutations)
-    m = observed.shape[0]
-    pvalues = np.empty(m)
-    counts = np.zeros(m, dtype=np.int64)
-    active = np.arange(m)
-    for start in range(0, n_permutations, _BLOCK):
-        if active.size == 0:
-            break
-        hits = _block_hits(
-            statistic_of(active),
-            observed[active],
-            n_samples,
-            seeds[start : start + _BLOCK],
-            n_jobs,
-        )
-        running = counts[active] + np.cumsum(hits, axis=0)
-        counts[active] = running[-1]
-        if stop_after is not None:
-            done = running[-1] >= stop_after
-            stops = start + 1 + np.argmax(running[:, done] >= stop_after, axis=0)
-            pvalues[active[done]] = stop_after / stops
-            active = active[~done]
-    pvalues[active] = (1.0 + counts[active]) / (1.0 + n_permutations)
-    return pvalues
-
-
 def _permuted_relevance(estimator, columns, target, order):
     return relevance(estimator, columns, target.take(order))
 
 
-def _relevance_of(estimator, columns, target, index):
-    return partial(_permuted_relevance, estimator, subset(columns, index), target)
+def margin_groups(estimator, columns, target):
+    """The column whose permuted estimates stand for each column's.
+
+    A plug-in estimate of discrete ``X`` and ``Y`` (with any correction or
+    adjustment) is a function of their contingency table that does not
+    change when the levels are relabelled, and a permutation of ``Y`` draws
+    that table from the distribution fixed by the two margins alone. Columns
+    whose level counts are equal up to order therefore share one permutation
+    distribution: one of them (the first) is permuted for all. Any other
+    column or estimator stands for itself.
+
+    Returns
+    -------
+    ndarray of shape (n_columns,), int
+        Index of the representative of each column.
+    """
+    from ..estimators import PlugIn
+
+    n_columns = len(columns)
+    own = np.arange(n_columns)
+    if not (isinstance(estimator, PlugIn) and target.is_discrete):
+        return own
+    if isinstance(columns, SparseColumns):
+        discrete = ~np.asarray(columns.continuous, dtype=bool)
+    else:
+        discrete = np.array([c.is_discrete for c in columns], dtype=bool)
+    first = {}
+    for j in np.flatnonzero(discrete):
+        key = np.sort(level_totals(columns, j)).tobytes()
+        own[j] = first.setdefault(key, j)
+    return own
+
+
+class _SharedRelevance:
+    """``order -> I(X_k; Y_order)`` of the columns ``index``, each computed
+    on its representative (see :func:`margin_groups`)."""
+
+    def __init__(self, estimator, columns, target, representative, index):
+        unique, self.inverse = np.unique(representative[index], return_inverse=True)
+        self.estimator = estimator
+        self.columns = subset(columns, unique)
+        self.target = target
+
+    def __call__(self, order):
+        values = _permuted_relevance(self.estimator, self.columns, self.target, order)
+        return np.asarray(values)[self.inverse]
 
 
 def permutation_pvalues(
@@ -152,6 +120,9 @@ def permutation_pvalues(
     any dependence on ``Y`` while keeping both marginals. The p-value of
     column ``k`` is ``(1 + #{b : I_b >= I_obs}) / (1 + n_permutations)``,
     which is exact (never below the nominal level under independence).
+    Discrete columns with equal margins share their permuted estimates with
+    a plug-in estimator (:func:`margin_groups`): each permutation estimates
+    one column per group of margins, and the p-values stay exact.
 
     Parameters
     ----------
@@ -182,8 +153,9 @@ def permutation_pvalues(
     -------
     pvalues : ndarray of shape (n_columns,)
     """
-    statistic_of = partial(_relevance_of, estimator, columns, target)
-    return _monte_carlo_pvalues(
+    representative = margin_groups(estimator, columns, target)
+    statistic_of = partial(_SharedRelevance, estimator, columns, target, representative)
+    return monte_carlo_pvalues(
         statistic_of,
         observed,
         target.n_samples,

@@ -12,9 +12,10 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ..estimators._plugin import factorize, joint_codes, xlogx_table
+from ..estimators._codes import factorize, joint_codes
+from ..estimators._count_tables import xlogx_table
 from ..estimators._sparse import sparse_candidate_table, table_terms
-from ._relevance import adjusts_for_chance, chunks, relevance
+from ._relevance import chunks, relevance
 
 __all__ = ["SparseCountRunner"]
 
@@ -50,16 +51,22 @@ class SparseCountRunner:
         A discrete target.
     n_jobs : int or None
         Number of jobs (threads) over chunks of candidates.
+    chance : bool, default=False
+        Whether the information terms are adjusted for chance (the
+        estimator's counts are).
     """
 
-    def __init__(self, estimator, columns, target, n_jobs):
+    #: fewest candidates the lazy CMIM update completes at a time
+    min_batch = 16
+
+    def __init__(self, estimator, columns, target, n_jobs, chance=False):
         self.estimator = estimator
         self.columns = columns
         self.target = target
         self.n_jobs = n_jobs
         self.n = target.n_samples
         self.xlogx = xlogx_table(self.n)
-        self.chance = adjusts_for_chance(estimator)
+        self.chance = chance
         #: expectations under independence by margins, shared by candidates
         self.expected = {}
 

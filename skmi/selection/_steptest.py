@@ -1,26 +1,17 @@
 """Testing a step of a forward search: is any conditional information left?
 
 A step of a greedy search picks the best of many candidates, so the chosen
-candidate's statistic must be judged against the null distribution of the
-*maximum* statistic over all candidates (a max-statistic permutation test, as
-in Westfall and Young). This module provides the three pieces of such a test,
-each usable on its own:
-
-* :func:`sequential_pvalue`: the Monte Carlo p-value of an observed statistic
-  against the maximum over candidates of the statistics of permuted data,
-  drawn sequentially and stopped after ``n_exceed`` exceedances (Besag and
-  Clifford, 1991);
-* permutations of the target that respect a conditioning set ``Z``: exact
-  within-stratum permutations for discrete ``Z``
-  (:func:`stratum_permutations`), nearest-neighbour local permutations for
-  continuous or mixed ``Z`` (:func:`local_permutations`, after Runge, 2018),
-  plain permutations for an empty ``Z``;
-* a statistic cheap enough to recompute for every candidate and every
-  permutation (:class:`NeighbourDependence`): the nearest-neighbour
-  conditional dependence coefficient of Azadkia and Chatterjee (2021),
-  averaged over ``k`` neighbours as proposed by Lin and Han (2023). Its
-  neighbour lists depend on the features only, so they are built once per
-  step; a permutation of the target only gathers ranks.
+candidate's statistic is judged against the null distribution of the
+*maximum* statistic over all candidates, by the sequential max-statistic
+permutation test of :mod:`skmi.selection._permutation` (its permutations
+respect the selected set: free for an empty set, within strata for a
+discrete one, local among neighbours otherwise). This module provides the
+statistic, cheap enough to recompute for every candidate and every
+permutation (:class:`NeighbourDependence`): the nearest-neighbour
+conditional dependence coefficient of Azadkia and Chatterjee (2021),
+averaged over ``k`` neighbours as proposed by Lin and Han (2023). Its
+neighbour lists depend on the features only, so they are built once per
+step; a permutation of the target only gathers ranks.
 
 :class:`StepTester` puts them together for a forward search: it holds a
 random subsample of the rows (in random order, so that a sorted data set
@@ -43,24 +34,28 @@ References
    correlation", Biometrika 110, 2023.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy.spatial import cKDTree
 from scipy.stats import rankdata
 
-from ..estimators._plugin import factorize, joint_codes
+from ..estimators._codes import factorize, joint_codes
 from ..estimators._sparse import SparseColumns
+from ._permutation import (
+    StepTest,
+    decisive_exceedances,
+    free_permutations,
+    local_permutations,
+    neighbours,
+    query_others,
+    sequential_pvalue,
+    stratum_permutations,
+)
 
 __all__ = [
     "NeighbourDependence",
-    "StepTest",
     "StepTester",
+    # the permutation test itself lives in ._permutation (re-exported here for
+    # the forward search, which sizes its test with it)
     "decisive_exceedances",
-    "local_permutations",
-    "neighbours",
-    "sequential_pvalue",
-    "stratum_permutations",
 ]
 
 #: neighbours of the dependence statistic
@@ -74,225 +69,10 @@ N_PERMUTATION_NEIGHBOURS = 3
 MAX_SAMPLES = 5000
 #: largest number of stored neighbour indices (rows x candidates x k)
 MAX_NEIGHBOUR_ENTRIES = 20_000_000
-#: permutations drawn and scored together
-BATCH = 10
 #: separation of the levels of a categorical coordinate (continuous
 #: coordinates lie in [0, 1], so in the max-norm two samples with different
 #: levels are farther apart than any two with the same levels)
 _LEVEL_GAP = 2.0
-
-
-@dataclass
-class StepTest:
-    """Outcome of a sequential Monte Carlo test."""
-
-    pvalue: float  #: Monte Carlo p-value
-    n_permutations: int  #: permutations needed for the decision
-    null: np.ndarray = None  #: maxima of the permuted statistics drawn, in order
-    max_permutations: int = 0  #: largest number of permutations
-    n_exceed: int = 1  #: exceedances that stop the drawing
-
-    def _at(self, observed):
-        hits = np.cumsum(_exceeds(self.null, observed))
-        if hits.size and hits[-1] >= self.n_exceed:
-            stop = int(np.searchsorted(hits, self.n_exceed)) + 1
-            return self.n_exceed / stop, stop
-        if self.null.size < self.max_permutations:
-            raise ValueError("the draws stopped before this statistic's decision")
-        exceed = int(hits[-1]) if hits.size else 0
-        return (1.0 + exceed) / (1.0 + self.max_permutations), self.null.size
-
-    def pvalue_at(self, observed):
-        """The test of a lower ``observed`` statistic on the same draws.
-
-        Valid for any statistic at most the one tested: its exceedances
-        include the tested one's, so the sequential test of it would have
-        stopped no later than these draws did.
-        """
-        pvalue, used = self._at(observed)
-        return StepTest(pvalue, used, self.null, self.max_permutations, self.n_exceed)
-
-
-def decisive_exceedances(alpha, n_permutations):
-    """Smallest number of exceedances at which a test of level ``alpha`` accepts.
-
-    With ``B = n_permutations`` permutations and ``e`` exceedances the full
-    Monte Carlo test rejects iff ``(1 + e) / (1 + B) <= alpha``; once ``e``
-    reaches the returned count, no further draw can change that decision.
-    """
-    return int(np.floor(alpha * (n_permutations + 1) - 1 + 1e-9)) + 1
-
-
-def sequential_pvalue(observed, score, draw, n_permutations, n_exceed, batch=BATCH):
-    """Sequential Monte Carlo p-value of a maximum statistic (Besag-Clifford).
-
-    Permutations are drawn ``batch`` at a time; each is scored for every
-    candidate and its maximum compared with ``observed``. Drawing stops at
-    the ``n_exceed``-th permutation whose maximum reaches ``observed`` (the
-    p-value is then ``n_exceed / L`` with ``L`` permutations drawn) or after
-    ``n_permutations`` permutations (the p-value is then
-    ``(1 + e) / (1 + n_permutations)`` with ``e`` exceedances). Both are
-    valid p-values: under the null hypothesis ``P(p <= u) <= u``.
-
-    Parameters
-    ----------
-    observed : float
-        The statistic of the tested candidate on the data.
-    score : callable
-        ``score(permutations)`` takes an int array of shape ``(b, n)`` and
-        returns the statistics of every candidate for each permutation, an
-        array of shape ``(b, n_candidates)``.
-    draw : callable
-        ``draw(b)`` returns ``b`` permutations, an int array ``(b, n)``; its
-        random numbers are drawn in the calling process.
-    n_permutations : int
-        Largest number of permutations.
-    n_exceed : int
-        Number of exceedances after which the drawing stops.
-    batch : int, default=BATCH
-        Permutations drawn and scored together (a constant, so results do not
-        depend on anything but the random state).
-
-    Returns
-    -------
-    StepTest
-        Its ``null`` holds the maxima drawn, in order, so that
-        :meth:`StepTest.pvalue_at` gives the p-value of any lower observed
-        statistic on the same draws.
-    """
-    maxima = []
-    used = 0
-    while used < n_permutations:
-        b = min(batch, n_permutations - used)
-        maxima.append(np.max(score(draw(b)), axis=1))
-        used += b
-        if np.sum(_exceeds(np.concatenate(maxima), observed)) >= n_exceed:
-            break
-    test = StepTest(1.0, 0, np.concatenate(maxima), n_permutations, n_exceed)
-    test.pvalue, test.n_permutations = test._at(observed)
-    return test
-
-
-def _exceeds(null, observed):
-    # statistics equal up to rounding count as exceedances (conservative)
-    return null >= observed - 1e-12 * (1.0 + abs(observed))
-
-
-# --------------------------------------------------------------------------
-# permutations that respect a conditioning set
-# --------------------------------------------------------------------------
-def neighbours(points, k, *, include_self=False, workers=1):
-    """Indices of ``k`` nearest neighbours of every row (max-norm).
-
-    Without ``include_self`` the row itself is left out (also when it is tied
-    with other rows at distance zero). In one dimension the neighbours are
-    the ``k`` samples nearest in rank, a window of the sorted column (the
-    nearest in value up to the asymmetry at the window's ends), found
-    without a tree.
-    """
-    n = points.shape[0]
-    if points.shape[1] == 1:
-        order = np.argsort(points[:, 0], kind="stable")
-        position = np.empty(n, dtype=np.intp)
-        position[order] = np.arange(n)
-        width = k if include_self else k + 1
-        low = np.clip(position - (width - 1) // 2, 0, n - width)
-        window = low[:, None] + np.arange(width)
-        if not include_self:
-            window = window[window != position[:, None]].reshape(n, k)
-        return order[window]
-    if include_self:
-        tree = cKDTree(points)
-        _, idx = tree.query(points, k=k, p=np.inf, workers=workers)
-        return np.asarray(idx, dtype=np.intp).reshape(n, k)
-    return _query(points, k, workers)[1]
-
-
-def _query(points, k, workers):
-    """Distances and indices of the ``k`` nearest other rows, nearest first."""
-    n = points.shape[0]
-    dist, idx = cKDTree(points).query(points, k=k + 1, p=np.inf, workers=workers)
-    dist = np.asarray(dist, dtype=np.float64).reshape(n, k + 1)
-    idx = np.asarray(idx, dtype=np.intp).reshape(n, k + 1)
-    keep = idx != np.arange(n)[:, None]
-    keep[keep.all(axis=1), k] = False
-    return dist[keep].reshape(n, k), idx[keep].reshape(n, k)
-
-
-def stratum_permutations(strata, n_draws, rng):
-    """Permutations of ``0..n-1`` that keep every sample in its stratum.
-
-    Exact: under exchangeability within the strata each permutation is
-    equally likely.
-    """
-    n = strata.shape[0]
-    base = np.argsort(strata, kind="stable")
-    out = np.empty((n_draws, n), dtype=np.intp)
-    for b in range(n_draws):
-        out[b, base] = np.lexsort((rng.random_sample(n), strata))
-    return out
-
-
-def local_permutations(nbrs, n_draws, rng, k=None):
-    """Local permutations: each sample takes the value of a neighbour in Z.
-
-    Runge's (2018) scheme, vectorised and made a true permutation: in
-    rounds, every sample without a value proposes one of its ``k`` nearest
-    neighbours that is still unused, at random; a neighbour claimed twice
-    goes to the sample of higher (random) priority. Samples whose ``k``
-    neighbours are all used (about one in ten) then take their nearest
-    unused neighbour further down ``nbrs``, and the last few (if any) are
-    matched at random to the last unused samples, so no value is ever drawn
-    twice. (Drawing a used neighbour
-    again, as the original scheme does, duplicates values among close
-    samples and biases a statistic that compares close samples.)
-
-    Parameters
-    ----------
-    nbrs : ndarray of shape (n, m)
-        Neighbours of each sample in Z, nearest first, the sample itself
-        included.
-    n_draws : int
-    rng : numpy.random.RandomState
-    k : int or None
-        Size of the neighbourhood drawn from at random (None: ``m``).
-
-    Returns
-    -------
-    ndarray of shape (n_draws, n)
-        Row ``b`` gives sample ``i`` the target of sample ``perm[b, i]``.
-    """
-    n, m = nbrs.shape
-    k = m if k is None else min(k, m)
-    out = np.empty((n_draws, n), dtype=np.intp)
-    for b in range(n_draws):
-        priority = rng.permutation(n)
-        taken = np.full(n, -1, dtype=np.intp)
-        used = np.zeros(n, dtype=bool)
-        free = np.arange(n)
-        for r in range(2 * k + m - k):
-            if free.size == 0:
-                break
-            width = k if r < 2 * k else m
-            open_ = ~used[nbrs[free, :width]]
-            has = open_.any(axis=1)
-            asking, open_ = free[has], open_[has]
-            if r < 2 * k:  # a random open neighbour among the k nearest
-                keys = np.where(open_, rng.random_sample(open_.shape), -1.0)
-            else:  # the nearest open neighbour
-                keys = np.where(open_, -np.arange(width, dtype=np.float64), -np.inf)
-            want = nbrs[asking, np.argmax(keys, axis=1)]
-            order = np.lexsort((priority[asking], want))
-            asking, want = asking[order], want[order]
-            first = np.ones(want.size, dtype=bool)
-            first[1:] = want[1:] != want[:-1]
-            taken[asking[first]] = want[first]
-            used[want[first]] = True
-            free = np.flatnonzero(taken < 0)
-        left = np.flatnonzero(taken < 0)
-        taken[left] = rng.permutation(np.flatnonzero(~used))
-        out[b] = taken
-    return out
 
 
 # --------------------------------------------------------------------------
@@ -368,7 +148,7 @@ class NeighbourDependence:
             return
         # the neighbours in (Z, X_k) are sought among the m nearest in Z
         m = min(n - 1, N_CANDIDATE_NEIGHBOURS * k)
-        dist, pool = _query(z, m, workers)
+        dist, pool = query_others(z, m, workers)
         self.z_nbrs = pool[:, :k]
         for c, x in enumerate(candidates):
             d = np.abs(x[pool] - x[:, None, :]).max(axis=2)
@@ -511,7 +291,7 @@ class StepTester:
         """``draw(b)`` giving ``b`` target permutations that respect ``selected``."""
         rng, m = self.rng, self.n_samples
         if not selected:
-            return lambda b: np.vstack([rng.permutation(m) for _ in range(b)])
+            return lambda b: free_permutations(m, b, rng)
         if self.categorical[selected].all():
             cols = [self.columns[j] for j in selected]
             strata, _ = factorize(

@@ -1,5 +1,6 @@
 """Greedy forward feature selection with conditional mutual information."""
 
+from dataclasses import replace
 from numbers import Integral, Real
 from typing import Literal
 
@@ -21,9 +22,22 @@ from ._validation import (
 from .estimators import BaseMIEstimator, PlugIn
 from .selection._cache import cache_key, cached_path, uses_cache
 from .selection._criteria import CRITERIA
-from .selection._forward import ForwardResult, forward_select
+from .selection._forward import ForwardParams, ForwardResult, forward_select
 
 __all__ = ["ConditionalMutualInfoSelector"]
+
+
+def _check_disr(columns, target):
+    """DISR's joint entropies are Shannon entropies of discrete variables only."""
+    if target.is_discrete and all(c.is_discrete for c in columns):
+        return
+    raise ValueError(
+        "criterion='disr' divides by the joint entropy H(X_k, X_j, Y), which "
+        "is a Shannon entropy only for discrete variables; here some prepared "
+        "variables are continuous (their differential entropy may be zero or "
+        "negative). Use estimator=PlugIn() to discretise them, mark the "
+        "columns and target as discrete, or choose another criterion."
+    )
 
 
 class ConditionalMutualInfoSelector(
@@ -410,29 +424,32 @@ class ConditionalMutualInfoSelector(
                 "ever be selected. Raise n_permutations to at least "
                 f"{int(np.ceil(1.0 / self.alpha)) - 1}."
             )
+        if self.criterion == "disr":
+            _check_disr(fi.columns, fi.target)
         names = getattr(self, "feature_names_in_", None)
+        params = ForwardParams(
+            criterion=self.criterion,
+            tol=self.tol,
+            alpha=self.alpha,
+            n_permutations=self.n_permutations,
+            beta=self.beta,
+            interactions=self.interactions,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            feature_names=None if names is None else tuple(str(v) for v in names),
+        )
         raw = None if hasattr(fi.X, "tocsc") else np.asarray(fi.X)
-        constant = fi.constant
 
         def search(n, path_state):
             return forward_select(
                 fi.estimator,
                 fi.columns,
                 fi.target,
-                criterion=self.criterion,
-                n_features_to_select=n,
-                tol=self.tol,
-                alpha=self.alpha,
-                n_permutations=self.n_permutations,
-                beta=self.beta,
+                replace(params, n_features_to_select=n),
                 raw=raw,
-                constant=constant,
+                constant=fi.constant,
                 categorical=fi.discrete_mask,
                 rng=fi.rng,
-                n_jobs=self.n_jobs,
-                verbose=self.verbose,
-                feature_names=None if names is None else [str(v) for v in names],
-                interactions=self.interactions,
                 path_state=path_state,
             )
 
