@@ -154,6 +154,8 @@ class KSG(BaseMIEstimator):
         return "chance" if self.adjust == "chance" else "raw"
 
     def _step_structure(self, target, z):
+        # Frenzel-Pompe structures for a continuous target, within-class
+        # ones for a discrete target (see :mod:`._conditioning`)
         if self.ties != "jitter":
             return None
         return step_conditioning(target, z, self.n_neighbors)
