@@ -64,6 +64,30 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
     each group of cells, as an array of shape (n_groups,).
 
+    The expectation of a cell depends on its ``(a, b, n)`` alone, and is
+    symmetric in ``a`` and ``b`` (the hypergeometric law is): it is
+    evaluated once per distinct ``(min(a, b), max(a, b), n)`` (the cells of
+    the candidates of a step share most of them: the target's totals in
+    each stratum are the same for all, and small totals recur).
+    """
+    a, b, n = np.minimum(a, b), np.maximum(a, b), n
+    top = int(np.max(n, initial=0)) + 1
+    if a.size > 1 and top < 1 << 20:  # (the key fits in 63 bits)
+        key = (a * top + b) * top + n
+        unique, inverse = np.unique(key, return_inverse=True)
+        a, b, n = unique // (top * top), (unique // top) % top, unique % top
+        values = _cell_expectations(a, b, n, log_fact)[inverse]
+    else:
+        values = _cell_expectations(a, b, n, log_fact)
+    values *= weight
+    if group is None:
+        return float(np.sum(values))
+    return np.bincount(group, weights=values, minlength=n_groups)
+
+
+def _cell_expectations(a, b, n, log_fact):
+    """``E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``, per cell.
+
     Each cell ``c`` of a contingency table with row total ``a_c``, column
     total ``b_c`` and grand total ``n_c`` contributes, under independence
     with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
@@ -76,16 +100,14 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     # d = 7 sqrt(min(a, b)) the probabilities are below 2 exp(-98) ~ 1e-42, and
     # their terms (each at most log n) are far below the rounding of the sum
     # at double precision, so the sum runs over that window of the support
-    mean = a * b / n
+    out = np.zeros(a.shape[0])
+    mean = a * b / np.maximum(n, 1)
     half = np.ceil(7.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
     lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
     hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
     sizes = np.maximum(hi - lo + 1, 0)
-    keep = sizes > 0
-    a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
-    totals = np.zeros(n_groups)
-    if group is not None:
-        group = group[keep]
+    kept = np.flatnonzero(sizes > 0)
+    a, b, n, lo, sizes = (v[kept] for v in (a, b, n, lo, sizes))
     # log of the part of P(m) that does not depend on m
     head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
     # each term is P(m) (m / n) (log m + shift), shift = log(n / (a b)); the
@@ -120,15 +142,9 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
         term *= m
         term *= prob
         # (the terms of each cell are contiguous)
-        per_cell = np.add.reduceat(term, starts) * (weight / n)[start:stop]
-        if group is None:
-            totals[0] += np.sum(per_cell)
-        else:
-            totals += np.bincount(
-                group[start:stop], weights=per_cell, minlength=n_groups
-            )
+        out[kept[start:stop]] = np.add.reduceat(term, starts) / n[start:stop]
         start = stop
-    return float(totals[0]) if group is None else totals
+    return out
 
 
 def _margin_groups(strata, codes, n_levels):
