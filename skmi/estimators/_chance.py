@@ -11,6 +11,8 @@ tables, one or many at a time (:func:`expected_mutual_info_tables`,
 that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
 """
 
+import threading
+
 import numpy as np
 
 from ._codes import joint_codes
@@ -71,18 +73,72 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     each stratum are the same for all, and small totals recur).
     """
     a, b, n = np.minimum(a, b), np.maximum(a, b), n
-    top = int(np.max(n, initial=0)) + 1
-    if a.size > 1 and top < 1 << 20:  # (the key fits in 63 bits)
-        key = (a * top + b) * top + n
+    if np.max(n, initial=0) < 1 << _KEY_BITS:
+        key = (a << 2 * _KEY_BITS) | (b << _KEY_BITS) | n
         unique, inverse = np.unique(key, return_inverse=True)
-        a, b, n = unique // (top * top), (unique // top) % top, unique % top
-        values = _cell_expectations(a, b, n, log_fact)[inverse]
+        values = _CELLS.expectations(unique, log_fact)[inverse]
     else:
         values = _cell_expectations(a, b, n, log_fact)
     values *= weight
     if group is None:
         return float(np.sum(values))
     return np.bincount(group, weights=values, minlength=n_groups)
+
+
+#: bits of each of ``min(a, b)``, ``max(a, b)`` and ``n`` in the key of a cell
+_KEY_BITS = 20
+
+
+class _CellMemo:
+    """The expectations of the cells evaluated so far, by key, kept between
+    calls (a forward search meets the same cells step after step: the
+    target's totals, and the small totals of joint levels, recur).
+
+    A value depends on its key alone, so the results never depend on what
+    was computed before, nor on the threads that share the memo: a reader
+    takes the sorted keys and their values as one tuple, and a writer
+    replaces the tuple under a lock.
+    """
+
+    #: largest number of cells kept (beyond it, the memo starts afresh)
+    LIMIT = 1 << 18
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._table = (np.empty(0, np.int64), np.empty(0))
+
+    def expectations(self, keys, log_fact):
+        """The expectations of the cells of the sorted, distinct ``keys``."""
+        known, values = self._table
+        at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
+        found = known[at] == keys if known.size else np.zeros(keys.size, bool)
+        out = values[at] if known.size else np.zeros(keys.size)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            new = keys[missing]
+            mask = (1 << _KEY_BITS) - 1
+            fresh = _cell_expectations(
+                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, log_fact
+            )
+            out[missing] = fresh
+            self._add(new, fresh)
+        return out
+
+    def _add(self, keys, values):
+        with self._lock:
+            known, old = self._table
+            if known.size + keys.size > self.LIMIT:
+                self._table = (keys, values)
+                return
+            at = np.searchsorted(known, keys)
+            if known.size:
+                # (another thread may have added some of them meanwhile)
+                new = known[np.minimum(at, known.size - 1)] != keys
+                at, keys, values = at[new], keys[new], values[new]
+            self._table = (np.insert(known, at, keys), np.insert(old, at, values))
+
+
+_CELLS = _CellMemo()
 
 
 def _cell_expectations(a, b, n, log_fact):
