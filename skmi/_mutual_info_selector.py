@@ -15,7 +15,7 @@ from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
-from .estimators import BaseMIEstimator, PlugIn
+from .estimators import BaseMIEstimator
 from .selection._cache import cache_key, cached_pvalues, cached_scores, uses_cache
 from .selection._relevance import relevance
 from .selection._significance import (
@@ -62,11 +62,17 @@ class _PValueInputs:
                 n_jobs=n_jobs,
             )
             return pvalues, None
+        # G = 2 N I of the raw counts, whether or not the scores are adjusted
+        # for chance (the same prepared columns)
+        counting = self.estimator._g_test_estimator()
+        observed = self.raw
+        if counting is not self.estimator:
+            observed = relevance(counting, self.columns, self.target, n_jobs=n_jobs)
         return g_test_pvalues(
-            self.estimator,
+            counting,
             self.columns,
             self.target,
-            self.raw,
+            observed,
             rng=self.rng,
             n_permutations=self.n_fallback,
             n_jobs=n_jobs,
@@ -151,9 +157,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         Williams' correction, and permutations where the feature's table
         with the target is too sparse for it (see Notes); only for a
         :class:`~skmi.estimators.PlugIn` estimator without bias
-        correction. "auto" means "permutation" when `n_permutations` > 0,
-        else "g-test" when the estimator is an uncorrected ``PlugIn``, else
-        no p-values.
+        correction, whose raw counts it reads also when the scores are
+        adjusted for chance (the default). "auto" means "permutation" when
+        `n_permutations` > 0, else "g-test" when the estimator is an
+        uncorrected ``PlugIn``, else no p-values.
     n_jobs : int, default=None
         Number of jobs to run in parallel (over the features, and over the
         permutations). ``None`` means 1 unless in a
@@ -352,11 +359,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
-        uncorrected_plugin = (
-            isinstance(estimator, PlugIn)
-            and estimator.correction is None
-            and estimator.adjust is None
-        )
+        counts = estimator is not None and estimator._g_test_estimator() is not None
         if self.test == "permutation":
             if self.n_permutations == 0:
                 raise ValueError(
@@ -365,17 +368,17 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 )
             return "permutation"
         if self.test == "g-test":
-            if not uncorrected_plugin:
+            if not counts:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None, "
-                    "adjust=None): the G statistic 2 N I is chi-square "
-                    "distributed only for uncorrected plug-in estimates; got "
+                    "test='g-test' requires estimator=PlugIn(correction=None): "
+                    "the G statistic 2 N I is chi-square distributed only for "
+                    "uncorrected plug-in estimates; got "
                     f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:
             return "permutation"
-        return "g-test" if uncorrected_plugin else None
+        return "g-test" if counts else None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

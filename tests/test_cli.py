@@ -651,9 +651,11 @@ def test_id_like_columns_are_flagged(messy_csv, capsys):
     assert notes == [
         "skmi: warning: ID-like column 'customer_id': discrete with 240 distinct "
         "values in 240 rows, it looks like an identifier or free text. The "
-        "plug-in information of such columns is mostly chance: use an estimator "
-        "with adjust='chance' (the default KSG() adjusts) or drop them."
+        "counted information of such columns is adjusted for chance (an "
+        "identifier scores zero); consider dropping them."
     ]
+    # adjusted for chance, the identifier is not ranked first
+    assert report["features"][0]["feature"] != "customer_id"
     # nothing else says it (the selector's own warning is replaced)
     assert "look like identifiers" not in err and "number of values" not in err
     assert main([*argv, "--k", "all"]) == 0

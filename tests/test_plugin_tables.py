@@ -111,7 +111,7 @@ PATHS = {
 
 
 ESTIMATORS = {
-    "plugin": (PlugIn(), False),
+    "plugin": (PlugIn(adjust=None), False),
     "plugin-chance": (PlugIn(adjust="chance"), True),
     "ksg-chance": (KSG(), True),  # (KSG adjusts discrete pairs by default)
 }
@@ -148,7 +148,9 @@ def test_every_counting_path_gives_the_estimator_values(
 @pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmi", "cife", "disr"])
 def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
     X, y = discrete_problem(3, n=400, p=10)
-    kw = dict(criterion=criterion, estimator=PlugIn(), discrete_features=True)
+    kw = dict(
+        criterion=criterion, estimator=PlugIn(adjust=None), discrete_features=True
+    )
     reference = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
     for path in ("tables", "sorting"):
         with monkeypatch.context() as m:
@@ -219,7 +221,7 @@ def test_one_byte_codes_never_overflow():
     )
     needs = ("red", "joint", "cmi")
     got = counts.terms([1, 2], columns[0].codes, columns[0].n_levels, needs)
-    want = pair_terms(PlugIn(), columns[1:], columns[0], target, needs)
+    want = pair_terms(PlugIn(adjust=None), columns[1:], columns[0], target, needs)
     for name in needs:
         np.testing.assert_allclose(got[name], want[name], atol=1e-12, err_msg=name)
     joint = Variable.join(columns[0], columns[1])
@@ -314,7 +316,7 @@ def test_column_helpers_on_blocks():
 
 def test_integer_input_selects_as_float_input():
     X, y = discrete_problem(4, n=300, p=7)
-    kw = dict(criterion="jmi", estimator=PlugIn(), discrete_features=True)
+    kw = dict(criterion="jmi", estimator=PlugIn(adjust=None), discrete_features=True)
     a = ConditionalMutualInfoSelector(4, **kw).fit(X, y)
     b = ConditionalMutualInfoSelector(4, **kw).fit(X.astype(np.float64), y)
     assert a.selection_order_.tolist() == b.selection_order_.tolist()
@@ -331,7 +333,7 @@ def test_prepare_in_threads_equals_serial():
     X[:, 12] = rng.randint(-130, -120, 400)
     mask = np.ones(70, dtype=bool)
     mask[[5, 6]] = False  # continuous, prepared by the estimator
-    for est in (PlugIn(), PlugIn(n_bins=4)):
+    for est in (PlugIn(adjust=None), PlugIn(n_bins=4, adjust=None)):
         serial = est.prepare(X, mask, 0)
         threads = est.prepare(X, mask, 0, n_jobs=2)
         for a, b in zip(serial, threads, strict=True):

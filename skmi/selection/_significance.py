@@ -58,9 +58,10 @@ def _permuted_relevance(estimator, columns, target, order):
 def margin_groups(estimator, columns, target):
     """The column whose permuted estimates stand for each column's.
 
-    A plug-in estimate of discrete ``X`` and ``Y`` (with any correction or
-    adjustment) is a function of their contingency table that does not
-    change when the levels are relabelled, and a permutation of ``Y`` draws
+    An estimate of discrete ``X`` and ``Y`` that the estimator counts
+    (``_table_counting``: raw, or adjusted for chance) is a function of
+    their contingency table that does not change when the levels are
+    relabelled, and a permutation of ``Y`` draws
     that table from the distribution fixed by the two margins alone. Columns
     whose level counts are equal up to order therefore share one permutation
     distribution: one of them (the first) is permuted for all. Any other
@@ -71,11 +72,10 @@ def margin_groups(estimator, columns, target):
     ndarray of shape (n_columns,), int
         Index of the representative of each column.
     """
-    from ..estimators import PlugIn
-
     n_columns = len(columns)
     own = np.arange(n_columns)
-    if not (isinstance(estimator, PlugIn) and target.is_discrete):
+    # an estimate that is a function of the count table alone
+    if estimator._table_counting() is None or not target.is_discrete:
         return own
     if isinstance(columns, SparseColumns):
         discrete = ~np.asarray(columns.continuous, dtype=bool)
