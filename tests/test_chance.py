@@ -127,6 +127,7 @@ def test_blocks_of_terms_give_the_same_expectation(monkeypatch):
     monkeypatch.setattr(_chance, "_EXPECTATION_BUDGET", 7)
     # the expectation reads its budget from the module patched
     assert expected_mutual_info_counts.__globals__ is vars(_chance)
+    monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())  # recompute
     assert expected_mutual_info_counts(cx, kx, cy, ky) == pytest.approx(
         whole, rel=1e-12
     )
@@ -212,3 +213,41 @@ def test_large_margins_match_the_full_hypergeometric_sum(n, pa, pb):
             reference += np.sum(p * m / n * np.log(n * m / (a * b)))
     got = expected_mutual_info_counts(x, 2, y, 2)
     assert got == pytest.approx(reference, rel=1e-9)
+
+
+def test_cells_kept_between_calls_give_the_same_values(monkeypatch):
+    """The memo of cell expectations changes no value, whatever was computed
+    before and whichever threads share it; a full memo starts afresh."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    cases = [
+        tuple(codes(v) for v in (rng.integers(0, kx, n), rng.integers(0, 4, n)))
+        for n, kx in ((300, 5), (300, 9), (1000, 30), (301, 5))
+    ]
+
+    def expectations():
+        return [
+            expected_mutual_info_counts(cx, kx, cy, ky) for (cx, kx), (cy, ky) in cases
+        ]
+
+    monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
+    cold = [expectations()[i] for i in range(len(cases))]
+    kept = _chance._CELLS._table[0].size
+    assert kept > 0
+    assert expectations() == cold  # from the memo, bit for bit
+    assert _chance._CELLS._table[0].size == kept  # nothing new to keep
+    fresh = []
+    for case in range(len(cases)):  # each alone, from an empty memo
+        monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
+        (cx, kx), (cy, ky) = cases[case]
+        fresh.append(expected_mutual_info_counts(cx, kx, cy, ky))
+    assert fresh == cold
+    monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
+    with ThreadPoolExecutor(4) as pool:
+        shared = list(pool.map(lambda _: expectations(), range(8)))
+    assert all(values == cold for values in shared)
+    monkeypatch.setattr(_chance._CellMemo, "LIMIT", 10)
+    monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
+    assert expectations() == cold
+    assert 0 < _chance._CELLS._table[0].size < kept  # (the last call's cells)

@@ -11,6 +11,8 @@ tables, one or many at a time (:func:`expected_mutual_info_tables`,
 that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
 """
 
+import threading
+
 import numpy as np
 
 from ._codes import joint_codes
@@ -64,6 +66,84 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
     each group of cells, as an array of shape (n_groups,).
 
+    The expectation of a cell depends on its ``(a, b, n)`` alone, and is
+    symmetric in ``a`` and ``b`` (the hypergeometric law is): it is
+    evaluated once per distinct ``(min(a, b), max(a, b), n)`` (the cells of
+    the candidates of a step share most of them: the target's totals in
+    each stratum are the same for all, and small totals recur).
+    """
+    a, b, n = np.minimum(a, b), np.maximum(a, b), n
+    if np.max(n, initial=0) < 1 << _KEY_BITS:
+        key = (a << 2 * _KEY_BITS) | (b << _KEY_BITS) | n
+        unique, inverse = np.unique(key, return_inverse=True)
+        values = _CELLS.expectations(unique, log_fact)[inverse]
+    else:
+        values = _cell_expectations(a, b, n, log_fact)
+    values *= weight
+    if group is None:
+        return float(np.sum(values))
+    return np.bincount(group, weights=values, minlength=n_groups)
+
+
+#: bits of each of ``min(a, b)``, ``max(a, b)`` and ``n`` in the key of a cell
+_KEY_BITS = 20
+
+
+class _CellMemo:
+    """The expectations of the cells evaluated so far, by key, kept between
+    calls (a forward search meets the same cells step after step: the
+    target's totals, and the small totals of joint levels, recur).
+
+    A value depends on its key alone, so the results never depend on what
+    was computed before, nor on the threads that share the memo: a reader
+    takes the sorted keys and their values as one tuple, and a writer
+    replaces the tuple under a lock.
+    """
+
+    #: largest number of cells kept (beyond it, the memo starts afresh)
+    LIMIT = 1 << 18
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._table = (np.empty(0, np.int64), np.empty(0))
+
+    def expectations(self, keys, log_fact):
+        """The expectations of the cells of the sorted, distinct ``keys``."""
+        known, values = self._table
+        at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
+        found = known[at] == keys if known.size else np.zeros(keys.size, bool)
+        out = values[at] if known.size else np.zeros(keys.size)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            new = keys[missing]
+            mask = (1 << _KEY_BITS) - 1
+            fresh = _cell_expectations(
+                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, log_fact
+            )
+            out[missing] = fresh
+            self._add(new, fresh)
+        return out
+
+    def _add(self, keys, values):
+        with self._lock:
+            known, old = self._table
+            if known.size + keys.size > self.LIMIT:
+                self._table = (keys, values)
+                return
+            at = np.searchsorted(known, keys)
+            if known.size:
+                # (another thread may have added some of them meanwhile)
+                new = known[np.minimum(at, known.size - 1)] != keys
+                at, keys, values = at[new], keys[new], values[new]
+            self._table = (np.insert(known, at, keys), np.insert(old, at, values))
+
+
+_CELLS = _CellMemo()
+
+
+def _cell_expectations(a, b, n, log_fact):
+    """``E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``, per cell.
+
     Each cell ``c`` of a contingency table with row total ``a_c``, column
     total ``b_c`` and grand total ``n_c`` contributes, under independence
     with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
@@ -76,16 +156,14 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     # d = 7 sqrt(min(a, b)) the probabilities are below 2 exp(-98) ~ 1e-42, and
     # their terms (each at most log n) are far below the rounding of the sum
     # at double precision, so the sum runs over that window of the support
-    mean = a * b / n
+    out = np.zeros(a.shape[0])
+    mean = a * b / np.maximum(n, 1)
     half = np.ceil(7.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
     lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
     hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
     sizes = np.maximum(hi - lo + 1, 0)
-    keep = sizes > 0
-    a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
-    totals = np.zeros(n_groups)
-    if group is not None:
-        group = group[keep]
+    kept = np.flatnonzero(sizes > 0)
+    a, b, n, lo, sizes = (v[kept] for v in (a, b, n, lo, sizes))
     # log of the part of P(m) that does not depend on m
     head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
     # each term is P(m) (m / n) (log m + shift), shift = log(n / (a b)); the
@@ -120,15 +198,9 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
         term *= m
         term *= prob
         # (the terms of each cell are contiguous)
-        per_cell = np.add.reduceat(term, starts) * (weight / n)[start:stop]
-        if group is None:
-            totals[0] += np.sum(per_cell)
-        else:
-            totals += np.bincount(
-                group[start:stop], weights=per_cell, minlength=n_groups
-            )
+        out[kept[start:stop]] = np.add.reduceat(term, starts) / n[start:stop]
         start = stop
-    return float(totals[0]) if group is None else totals
+    return out
 
 
 def _margin_groups(strata, codes, n_levels):

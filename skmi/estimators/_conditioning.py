@@ -18,10 +18,10 @@ final means):
 
 Both work the same way:
 
-* ``Z`` of one or two dimensions (fewer than :data:`_LIST_MIN_DIMS` for a
-  continuous ``Y``): the ball counters of the spaces that do not involve
-  ``X`` are built once; each candidate builds its joint k-th distances and
-  its ``(x, z)`` counter.
+* ``Z`` of one or two dimensions (below :data:`_LIST_MIN_DIMS` and
+  :data:`_CLASS_LIST_MIN_DIMS`, where the lists measured slower): the ball
+  counters of the spaces that do not involve ``X`` are built once; each
+  candidate builds its joint k-th distances and its ``(x, z)`` counter.
 * more dimensions: every point the estimator looks at for sample ``i`` (its
   ``k`` nearest neighbours in the joint space and the points counted in the
   balls of radius ``eps_i``) lies in the ``z``-ball of radius ``eps_i``,

@@ -326,7 +326,11 @@ class ClassConditioning:
             self.build_counters()
 
     def build_counters(self):
-        """Build the structures that count samples of ``Z`` within a radius."""
+        """Build the structures that count samples of ``Z`` within a radius
+        (none when no sample is kept: the estimate is then zero)."""
+        if self.kept.size == 0:
+            self._all, self._within = None, []
+            return
         self._all = BallCounter(self.z)
         self._within = [BallCounter(self.z[pos]) for pos in self.levels]
 
@@ -568,7 +572,9 @@ def knn_conditional_mutual_info(x, y, z, k, mixed=False, chance=False):
     float
         Estimate in nats (unclipped).
     """
-    if z is not None and z.is_empty:
+    if z is not None and (z.is_empty or z.is_constant):
+        # (conditioning on a constant, such as the zeros of a sparse column
+        # within its zero part, changes nothing)
         z = None
     if x.is_empty or y.is_empty or x.n_samples < 2:
         return 0.0
