@@ -312,13 +312,18 @@ class InformationBottleneck(
 
     n_init : int, default=4
         Discrete methods: number of runs from different random starts; the
-        run with the lowest objective is kept. One more run starts from a hard
-        partition: the values of `X` merged greedily down to `n_components`
-        clusters (deterministic method, when `X` has at most 256 values seen
-        in ``fit``), or the solution of the deterministic
-        method (iterative method, whose own updates can stall far from the
-        hard optima at large `beta`), so the iterative objective is never
-        worse than the best hard partition found.
+        run with the lowest objective is kept. More runs start from hard
+        partitions: the best partition met while merging the values of `X`
+        greedily, from one cluster per value down to one cluster (when `X`
+        has at most 256 values seen in ``fit``), for a binary `y` the best
+        partition of all (found exactly among runs of values ordered by
+        ``p(y=1|x)``, up to 1024 values), and for the iterative method also
+        ``T = X`` (when `n_components` allows it) and one deterministic
+        solution, since the soft updates can stall far from the hard optima at
+        large `beta`. So the iterative objective is never worse than keeping
+        every value nor than the best hard partition found. The
+        deterministic clusters are then polished by moves of one value, two
+        values and whole clusters while they lower the objective.
 
     annealing : bool, default=True
         Discrete methods: each run first visits a sequence of betas, from 1 up
