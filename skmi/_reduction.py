@@ -375,12 +375,18 @@ class InformationBottleneck(
         The beta used (`beta`, or its value for "auto").
 
     information_xt_ : float
-        ``I(X; T)`` in nats at `beta_`: the closed form under the Gaussian
-        model for the Gaussian method, plug-in on the empirical joint
-        distribution for the discrete methods.
+        ``I(X; T)`` in nats at `beta_`: for the Gaussian method the closed
+        form under the Gaussian model of `X` and `y` (Gaussian-model
+        information), for the discrete methods the plug-in Shannon
+        information of the empirical joint distribution.
 
     information_ty_ : float
-        ``I(T; Y)`` in nats, computed in the same way.
+        ``I(T; Y)`` in nats, computed in the same way. For a categorical `y`
+        the Gaussian method's value treats the class indicators as Gaussian:
+        it is not the Shannon information of the class variable and can
+        exceed its entropy ``H(Y)`` (about 2.7 nats on the ten digits of
+        :func:`~sklearn.datasets.load_digits`, where ``H(Y) = ln 10 = 2.30``).
+        The discrete methods' value never exceeds ``H(Y)``.
 
     information_xy_ : float
         Discrete methods only: the plug-in ``I(X; Y)`` in nats of the
@@ -413,8 +419,11 @@ class InformationBottleneck(
     ``i`` is active for ``beta > 1 / (1 - lambda_i)`` with scale
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / lambda_i)``. `transform`
     returns ``(X - mean_) @ components_.T``, the bottleneck variable without
-    its unit-variance noise. For a categorical `y` the information values are
-    those of the Gaussian model, not of the class variable. The columns of `X`
+    its unit-variance noise. The information values are those of the Gaussian
+    model (exact for jointly Gaussian data); for a categorical `y` they are
+    not the Shannon information of the class variable and are not bounded by
+    its entropy, so :class:`~skmi.plotting.InformationPlaneDisplay` labels
+    them "Gaussian-model". The columns of `X`
     (and of a continuous `y`) are standardised internally, so the result does
     not depend on their units: multiplying column ``j`` by ``c`` leaves the
     information values and the output of `transform` unchanged and divides
@@ -747,8 +756,9 @@ def information_curve(
     -----
     Both coordinates of the optimal curve are non-decreasing in beta, and the
     slope ``dI(T;Y) / dI(X;T)`` is ``1 / beta``. The Gaussian curve is
-    exact under the Gaussian model of the sample covariances; it approaches
-    ``I(X;Y) = -1/2 sum ln(lambda_i)`` over the kept components.
+    exact under the Gaussian model of the sample covariances (Gaussian-model
+    information: for a categorical `y` not bounded by ``H(Y)``); it
+    approaches ``I(X;Y) = -1/2 sum ln(lambda_i)`` over the kept components.
 
     Examples
     --------
