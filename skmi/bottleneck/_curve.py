@@ -14,6 +14,12 @@ def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
     For the Gaussian bottleneck the grid is geometric from 1 to ten times the
     largest finite critical beta, with the critical betas added; without
     eigenvalues it is geometric from 1 to 1000.
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import default_betas
+    >>> default_betas(np.array([0.19, 0.64, 1.0]), n_betas=5).round(2)
+    array([ 1.  ,  1.23,  2.3 ,  2.78,  5.27, 12.1 , 27.78])
     """
     top = 1000.0
     extra = np.empty(0)
@@ -36,6 +42,13 @@ def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import gaussian_curve
+    >>> xt, ty = gaussian_curve(np.array([0.19, 0.64, 1.0]), [1.5, 3.0, 10.0])
+    >>> ty.round(4)
+    array([0.2811, 0.648 , 0.9481])
     """
     return gaussian_ib_information(eigenvalues, np.asarray(betas, dtype=float))
 
@@ -72,6 +85,16 @@ def discrete_curve(
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_curve
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> xt, ty = discrete_curve(
+    ...     pxy, 2, [0.5, 10.0], deterministic=True, rng=np.random.default_rng(0)
+    ... )
+    >>> ty.round(3)
+    array([0.  , 0.25])
     """
     betas = np.asarray(betas, dtype=float)
     order = np.argsort(betas, kind="stable")

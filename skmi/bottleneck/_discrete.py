@@ -77,6 +77,14 @@ class DiscreteIBResult:
         Iterations of the final run at the target ``beta``.
     history : list of float
         Objective after each iteration of the final run.
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> result = discrete_ib(pxy, 2, 10.0, rng=np.random.default_rng(0))
+    >>> result.marginal.round(2)
+    array([0.6, 0.4])
     """
 
     def __init__(self, encoder, pxy, beta, deterministic, n_iter, history):
@@ -111,6 +119,14 @@ def discrete_ib_objective(
     Returns
     -------
     information_xt, information_ty, objective : float
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib_objective
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> encoder = np.eye(2)[[0, 0, 1]]  # the first two values merged
+    >>> [round(v, 3) for v in discrete_ib_objective(encoder, pxy, 10.0)]
+    [0.647, 0.25, -1.857]
     """
     px = pxy.sum(axis=1)
     pxt = px[:, None] * encoder
@@ -326,6 +342,18 @@ def discrete_ib(
     Returns
     -------
     result : DiscreteIBResult
+        Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> result = discrete_ib(
+    ...     pxy, 2, 10.0, deterministic=True, rng=np.random.default_rng(0)
+    ... )
+    >>> result.encoder.argmax(axis=1)
+    array([0, 0, 1])
+    >>> round(result.information_ty, 3)
+    0.25
     """
     py_given_x = pxy / pxy.sum(axis=1, keepdims=True)
     n_x = pxy.shape[0]
