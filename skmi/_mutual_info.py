@@ -305,7 +305,8 @@ def mutual_info_classif(
     (``bench_small_classes.py`` in the repository's benchmarks): up to 0.4
     nats on tie-free columns and 0.75 nats on integer-valued ones, whose ties
     leave only the 1e-10 noise between neighbours; up to 0.25 and 0.4 nats at
-    ``n = 30`` and 0.15 nats (tie-free) at ``n = 100``. A target with a single class scores zero.
+    ``n = 30`` and 0.15 nats (tie-free) at ``n = 100``. A target with a
+    single class scores zero.
 
     References
     ----------
