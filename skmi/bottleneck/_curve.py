@@ -14,7 +14,8 @@ def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
     For the Gaussian bottleneck the grid is geometric from 1 to ten times the
     largest finite critical beta, with the critical betas added; without
     eigenvalues it is geometric from 1 to 1000.
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import default_betas
@@ -42,7 +43,8 @@ def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import gaussian_curve
@@ -85,7 +87,8 @@ def discrete_curve(
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import discrete_curve

@@ -77,7 +77,8 @@ class DiscreteIBResult:
         Iterations of the final run at the target ``beta``.
     history : list of float
         Objective after each iteration of the final run.
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import discrete_ib
@@ -119,7 +120,8 @@ def discrete_ib_objective(
     Returns
     -------
     information_xt, information_ty, objective : float
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import discrete_ib_objective
@@ -342,7 +344,8 @@ def discrete_ib(
     Returns
     -------
     result : DiscreteIBResult
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import discrete_ib

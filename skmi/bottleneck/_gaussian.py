@@ -57,7 +57,8 @@ def conditional_covariance(
         ``S_x``, the covariance of ``X``.
     cov_x_given_y : ndarray of shape (d, d)
         ``S_{x|y} = S_x - S_xy S_y^+ S_yx``.
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import conditional_covariance
@@ -111,7 +112,8 @@ def gaussian_ib(
     vectors : ndarray of shape (d, d)
         Column ``i`` is ``v_i``, normalised by ``v_i^T S_x v_i = 1`` and with
         its entry of largest magnitude positive.
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import gaussian_ib
@@ -143,7 +145,8 @@ def critical_betas(eigenvalues) -> np.ndarray:
     """Critical values ``beta_i = 1 / (1 - lambda_i)`` (``inf`` for ``lambda = 1``).
 
     Component ``i`` is active, i.e. carries information, for ``beta > beta_i``.
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import critical_betas
@@ -171,7 +174,8 @@ def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
     Returns
     -------
     alpha : ndarray of shape (k,)
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import gaussian_ib_scales
@@ -202,7 +206,8 @@ def gaussian_ib_information(
     Returns
     -------
     information_xt, information_ty : float or ndarray of shape (m,)
-        Examples
+
+    Examples
     --------
     >>> import numpy as np
     >>> from skmi.bottleneck import gaussian_ib_information
