@@ -1,6 +1,7 @@
 """The information curve: (I(X;T), I(T;Y)) of the optimal bottleneck over beta."""
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._discrete import discrete_ib
 from ._gaussian import critical_betas, gaussian_ib_information
@@ -8,12 +9,26 @@ from ._gaussian import critical_betas, gaussian_ib_information
 __all__ = ["default_betas", "discrete_curve", "gaussian_curve"]
 
 
-def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
+def default_betas(
+    eigenvalues: ArrayLike | None = None, n_betas: int = 50
+) -> np.ndarray:
     """A grid of betas that covers the interesting part of a curve.
 
     For the Gaussian bottleneck the grid is geometric from 1 to ten times the
     largest finite critical beta, with the critical betas added; without
     eigenvalues it is geometric from 1 to 1000.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (k,), default=None
+        ``lambda_i`` of :func:`gaussian_ib`, or None for a discrete curve.
+    n_betas : int, default=50
+        Number of geometrically spaced values.
+
+    Returns
+    -------
+    betas : ndarray
+        Sorted unique betas.
 
     Examples
     --------
@@ -32,17 +47,22 @@ def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
     return np.unique(np.concatenate([grid, extra]))
 
 
-def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
+def gaussian_curve(
+    eigenvalues: ArrayLike, betas: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form information curve of the Gaussian bottleneck.
 
     Parameters
     ----------
     eigenvalues : ndarray of shape (k,)
+        ``lambda_i`` of :func:`gaussian_ib`.
     betas : ndarray of shape (m,)
+        Values of beta.
 
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        ``I(X; T)`` and ``I(T; Y)`` in nats under the Gaussian model.
 
     Examples
     --------
@@ -58,7 +78,7 @@ def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
 def discrete_curve(
     pxy: np.ndarray,
     n_clusters: int,
-    betas,
+    betas: ArrayLike,
     *,
     deterministic: bool,
     rng: np.random.Generator,
@@ -77,16 +97,22 @@ def discrete_curve(
     Parameters
     ----------
     pxy : ndarray of shape (n_x, n_y)
+        Joint probabilities of ``X`` and ``Y``.
     n_clusters : int
+        Maximum number of clusters.
     betas : ndarray of shape (m,)
+        Values of beta.
     deterministic : bool
+        The deterministic bottleneck instead of the iterative one.
     rng : numpy.random.Generator
+        Source of the random starts.
     **options
         ``n_init``, ``max_iter`` and ``tol`` of :func:`discrete_ib`.
 
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        Plug-in ``I(X; T)`` and ``I(T; Y)`` in nats at each beta.
 
     Examples
     --------

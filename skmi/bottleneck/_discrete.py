@@ -57,6 +57,21 @@ _HARD_ANNEAL = 10
 class DiscreteIBResult:
     """Solution of a discrete bottleneck problem.
 
+    Parameters
+    ----------
+    encoder : ndarray of shape (n_x, k)
+        ``q(t|x)``.
+    pxy : ndarray of shape (n_x, n_y)
+        Joint probabilities of ``X`` and ``Y``.
+    beta : float
+        Trade-off parameter.
+    deterministic : bool
+        Whether the objective is the deterministic one.
+    n_iter : int
+        Iterations of the final run.
+    history : list of float
+        Objective after each iteration of the final run.
+
     Attributes
     ----------
     encoder : ndarray of shape (n_x, k)
@@ -88,7 +103,15 @@ class DiscreteIBResult:
     array([0.6, 0.4])
     """
 
-    def __init__(self, encoder, pxy, beta, deterministic, n_iter, history):
+    def __init__(
+        self,
+        encoder: np.ndarray,
+        pxy: np.ndarray,
+        beta: float,
+        deterministic: bool,
+        n_iter: int,
+        history: list[float],
+    ) -> None:
         self.encoder = encoder
         self.marginal = pxy.sum(axis=1) @ encoder
         xt, ty, self.objective = discrete_ib_objective(
@@ -114,12 +137,14 @@ def discrete_ib_objective(
     pxy : ndarray of shape (n_x, n_y)
         Joint probabilities, summing to one.
     beta : float
+        Trade-off parameter.
     deterministic : bool
         Use ``H(T)`` instead of ``I(X;T)`` in the objective.
 
     Returns
     -------
     information_xt, information_ty, objective : float
+        Plug-in ``I(X;T)`` and ``I(T;Y)`` in nats, and the objective.
 
     Examples
     --------
@@ -322,7 +347,7 @@ def discrete_ib(
     n_init : int, default=1
         Number of runs from different random starts; the run with the lowest
         objective is returned. Besides these runs, some start from hard
-        partitions (see `hard_start` and :func:`_hard_starts`): the best
+        partitions (see `hard_start`): the best
         partition on the agglomerative path from ``T = X`` (up to 256
         values), and for the iterative method also ``T = X`` itself and the
         solution of one deterministic run. So the iterative objective is
@@ -330,12 +355,14 @@ def discrete_ib(
         the best hard partition found.
     n_anneal : int, default=0
         Number of intermediate betas visited by each run before ``beta``
-        (see :func:`_schedule`); 0 means no annealing.
+        (upwards from 1 for the iterative method, downwards from
+        ``4 beta`` for the deterministic one); 0 means no annealing.
     max_iter : int, default=300
         Maximum number of iterations at each beta.
     tol : float, default=1e-8
         Stop when no entry of the encoder changes by more than ``tol``.
     rng : numpy.random.Generator
+        Source of the random starts and perturbations.
     init : ndarray of shape (n_x, n_clusters), default=None
         Starting encoder of the first run (e.g. a solution at a nearby beta).
     hard_start : bool, default=True
@@ -344,6 +371,7 @@ def discrete_ib(
     Returns
     -------
     result : DiscreteIBResult
+        The run with the lowest objective.
 
     Examples
     --------

@@ -15,6 +15,7 @@ References
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import linalg
 
 __all__ = [
@@ -49,7 +50,9 @@ def conditional_covariance(
     Parameters
     ----------
     X : ndarray of shape (n, d)
+        Samples of ``X``.
     Y : ndarray of shape (n, q)
+        Samples of ``Y`` (e.g. one-hot class indicators).
 
     Returns
     -------
@@ -88,7 +91,7 @@ def _symmetric(a):
 def gaussian_ib(
     cov_x: np.ndarray, cov_x_given_y: np.ndarray, shrinkage: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues and directions of the Gaussian information bottleneck.
+    """Solve the Gaussian information bottleneck: eigenvalues and directions.
 
     Solves ``S_{x|y} v = lambda S_x v`` with ``v^T S_x v = 1``. Shrinkage
     replaces both matrices by ``(1 - s) S + s mu I``, ``mu = trace(S_x) / d``,
@@ -100,8 +103,11 @@ def gaussian_ib(
     Parameters
     ----------
     cov_x : ndarray of shape (d, d)
+        Covariance ``S_x`` of ``X``.
     cov_x_given_y : ndarray of shape (d, d)
+        Conditional covariance ``S_{x|y}`` (:func:`conditional_covariance`).
     shrinkage : float in [0, 1], default=0.0
+        Weight of the isotropic target of both matrices.
 
     Returns
     -------
@@ -141,10 +147,20 @@ def gaussian_ib(
     return np.clip(eigenvalues, 0.0, 1.0), vectors
 
 
-def critical_betas(eigenvalues) -> np.ndarray:
+def critical_betas(eigenvalues: ArrayLike) -> np.ndarray:
     """Critical values ``beta_i = 1 / (1 - lambda_i)`` (``inf`` for ``lambda = 1``).
 
     Component ``i`` is active, i.e. carries information, for ``beta > beta_i``.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (k,)
+        ``lambda_i`` of :func:`gaussian_ib`, in ``[0, 1]``.
+
+    Returns
+    -------
+    betas : ndarray of shape (k,)
+        The critical betas.
 
     Examples
     --------
@@ -158,8 +174,10 @@ def critical_betas(eigenvalues) -> np.ndarray:
         return np.where(eigenvalues < 1.0, 1.0 / (1.0 - eigenvalues), np.inf)
 
 
-def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
-    """Scales ``alpha_i(beta)`` of the projection rows ``alpha_i v_i``.
+def gaussian_ib_scales(
+    eigenvalues: ArrayLike, beta: float, norms: ArrayLike | None = None
+) -> np.ndarray:
+    """Compute the scales ``alpha_i(beta)`` of the projection rows ``alpha_i v_i``.
 
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / (lambda_i r_i))`` for
     ``beta > beta_i`` and 0 otherwise, with ``r_i = v_i^T S_x v_i``.
@@ -167,13 +185,16 @@ def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
     Parameters
     ----------
     eigenvalues : ndarray of shape (k,)
+        ``lambda_i`` of :func:`gaussian_ib`.
     beta : float
+        Trade-off parameter.
     norms : ndarray of shape (k,), default=None
         ``r_i``; ``None`` means the normalisation ``r_i = 1``.
 
     Returns
     -------
     alpha : ndarray of shape (k,)
+        The scales, zero for inactive components.
 
     Examples
     --------
@@ -190,7 +211,7 @@ def gaussian_ib_scales(eigenvalues, beta: float, norms=None) -> np.ndarray:
 
 
 def gaussian_ib_information(
-    eigenvalues, beta
+    eigenvalues: ArrayLike, beta: float | ArrayLike
 ) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Closed-form ``I(T; X)`` and ``I(T; Y)`` of the optimal projection, in nats.
 
@@ -201,11 +222,14 @@ def gaussian_ib_information(
     Parameters
     ----------
     eigenvalues : ndarray of shape (k,)
+        ``lambda_i`` of :func:`gaussian_ib`.
     beta : float or ndarray of shape (m,)
+        Trade-off parameter(s).
 
     Returns
     -------
     information_xt, information_ty : float or ndarray of shape (m,)
+        ``I(T; X)`` and ``I(T; Y)`` in nats under the Gaussian model.
 
     Examples
     --------
