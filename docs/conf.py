@@ -49,6 +49,9 @@ numpydoc_show_class_members = True
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
+# "On this page" lists methods as ``fit()``, not ``InformationBottleneck.fit()``:
+# the qualified names, clipped by the sidebar's width, all looked alike.
+toc_object_entries_show_parents = "hide"
 
 # -- sphinx-gallery ----------------------------------------------------------
 sphinx_gallery_conf = {

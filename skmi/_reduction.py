@@ -289,13 +289,18 @@ class InformationBottleneck(
 
     n_init : int, default=4
         Discrete methods: number of runs from different random starts; the
-        run with the lowest objective is kept. One more run starts from a hard
-        partition: the values of `X` merged greedily down to `n_components`
-        clusters (deterministic method, when `X` has at most 256 values seen
-        in ``fit``), or the solution of the deterministic
-        method (iterative method, whose own updates can stall far from the
-        hard optima at large `beta`), so the iterative objective is never
-        worse than the best hard partition found.
+        run with the lowest objective is kept. More runs start from hard
+        partitions: the best partition met while merging the values of `X`
+        greedily, from one cluster per value down to one cluster (when `X`
+        has at most 256 values seen in ``fit``), for a binary `y` the best
+        partition of all (found exactly among runs of values ordered by
+        ``p(y=1|x)``, up to 1024 values), and for the iterative method also
+        ``T = X`` (when `n_components` allows it) and one deterministic
+        solution, since the soft updates can stall far from the hard optima at
+        large `beta`. So the iterative objective is never worse than keeping
+        every value nor than the best hard partition found. The
+        deterministic clusters are then polished by moves of one value, two
+        values and whole clusters while they lower the objective.
 
     annealing : bool, default=True
         Discrete methods: each run first visits a sequence of betas, from 1 up
@@ -347,12 +352,18 @@ class InformationBottleneck(
         The beta used (`beta`, or its value for "auto").
 
     information_xt_ : float
-        ``I(X; T)`` in nats at `beta_`: the closed form under the Gaussian
-        model for the Gaussian method, plug-in on the empirical joint
-        distribution for the discrete methods.
+        ``I(X; T)`` in nats at `beta_`: for the Gaussian method the closed
+        form under the Gaussian model of `X` and `y` (Gaussian-model
+        information), for the discrete methods the plug-in Shannon
+        information of the empirical joint distribution.
 
     information_ty_ : float
-        ``I(T; Y)`` in nats, computed in the same way.
+        ``I(T; Y)`` in nats, computed in the same way. For a categorical `y`
+        the Gaussian method's value treats the class indicators as Gaussian:
+        it is not the Shannon information of the class variable and can
+        exceed its entropy ``H(Y)`` (about 2.7 nats on the ten digits of
+        :func:`~sklearn.datasets.load_digits`, where ``H(Y) = ln 10 = 2.30``).
+        The discrete methods' value never exceeds ``H(Y)``.
 
     information_xy_ : float
         Discrete methods only: the plug-in ``I(X; Y)`` in nats of the
@@ -392,8 +403,11 @@ class InformationBottleneck(
     ``i`` is active for ``beta > 1 / (1 - lambda_i)`` with scale
     ``alpha_i = sqrt((beta (1 - lambda_i) - 1) / lambda_i)``. `transform`
     returns ``(X - mean_) @ components_.T``, the bottleneck variable without
-    its unit-variance noise. For a categorical `y` the information values are
-    those of the Gaussian model, not of the class variable. The columns of `X`
+    its unit-variance noise. The information values are those of the Gaussian
+    model (exact for jointly Gaussian data); for a categorical `y` they are
+    not the Shannon information of the class variable and are not bounded by
+    its entropy, so :class:`~skmi.plotting.InformationPlaneDisplay` labels
+    them "Gaussian-model". The columns of `X`
     (and of a continuous `y`) are standardised internally, so the result does
     not depend on their units: multiplying column ``j`` by ``c`` leaves the
     information values and the output of `transform` unchanged and divides
@@ -733,8 +747,9 @@ def information_curve(
     -----
     Both coordinates of the optimal curve are non-decreasing in beta, and the
     slope ``dI(T;Y) / dI(X;T)`` is ``1 / beta``. The Gaussian curve is
-    exact under the Gaussian model of the sample covariances; it approaches
-    ``I(X;Y) = -1/2 sum ln(lambda_i)`` over the kept components.
+    exact under the Gaussian model of the sample covariances (Gaussian-model
+    information: for a categorical `y` not bounded by ``H(Y)``); it
+    approaches ``I(X;Y) = -1/2 sum ln(lambda_i)`` over the kept components.
 
     Examples
     --------

@@ -1,9 +1,10 @@
 """Docstrings of the public API: numpydoc validation and shared wording.
 
-Every public class and function (``skmi.__all__``, ``skmi.estimators.__all__``
-and ``skmi.plotting.__all__``) and every public method defined in skmi is
-validated with :func:`numpydoc.validate.validate`. The error codes enforced and
-the ones ignored are listed below with the reason.
+Every public class and function (``skmi.__all__``, ``skmi.estimators.__all__``,
+``skmi.bottleneck.__all__`` and ``skmi.plotting.__all__``) and every public
+method defined in skmi is validated with :func:`numpydoc.validate.validate`.
+The error codes enforced and the ones ignored are listed below with the
+reason.
 """
 
 import ast
@@ -20,7 +21,7 @@ docscrape = pytest.importorskip("numpydoc.docscrape")
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-MODULES = ("skmi", "skmi.estimators", "skmi.plotting")
+MODULES = ("skmi", "skmi.estimators", "skmi.plotting", "skmi.bottleneck")
 
 # Codes enforced for every object (see numpydoc.validate.ERROR_MSGS).
 ENFORCED = {

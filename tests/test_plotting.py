@@ -17,7 +17,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
-from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.datasets import (  # noqa: E402
+    load_digits,
+    load_wine,
+    make_classification,
+)
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.feature_selection import SelectKBest, f_classif  # noqa: E402
@@ -367,11 +371,14 @@ def test_information_plane_gaussian_matches_oracles(canonical_gaussian):
     np.testing.assert_allclose(display.asymptote_.get_ydata(), [INFORMATION_XY] * 2)
 
     ax = display.ax_
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("I(X;T) (nats)", "I(T;Y) (nats)")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (
+        "Gaussian-model I(X;T) (nats)",
+        "Gaussian-model I(T;Y) (nats)",
+    )
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == [
         "information curve",
-        "I(X;Y) = 1.05",
+        "Gaussian-model I(X;Y) = 1.05",
         "critical betas",
         "fitted (β = 3)",
     ]
@@ -420,6 +427,38 @@ def test_information_plane_discrete_needs_data():
     # 0.3680642072 nats (ORACLES.md)
     np.testing.assert_allclose(display.asymptote_.get_ydata(), ib.information_xy_)
     assert ib.information_xy_ == pytest.approx(0.3680642072, abs=0.01)
+
+
+@pytest.mark.parametrize("load", [load_wine, load_digits])
+def test_information_plane_shannon_values_never_exceed_the_target_entropy(load):
+    """What is drawn as (plug-in Shannon) information stays below H(Y); the
+    Gaussian model's values, which exceed it for a categorical target, are
+    labelled "Gaussian-model" and drawn without a Shannon limit."""
+    X, y = load(return_X_y=True)
+    p = np.bincount(y) / y.size
+    entropy_y = -np.sum(p * np.log(p))
+    gaussian = InformationBottleneck().fit(X, y)
+    assert gaussian.information_ty_ > entropy_y  # why the label matters
+    display = InformationPlaneDisplay.from_estimator(gaussian, n_betas=10)
+    assert display.ax_.get_ylabel().startswith("Gaussian-model")
+    assert display.asymptote_.get_label().startswith("Gaussian-model")
+    gaussian.information_xy_ = entropy_y  # a Shannon value is never drawn
+    again = InformationPlaneDisplay.from_estimator(gaussian, n_betas=10)
+    assert again.asymptote_.get_ydata()[0] == display.asymptote_.get_ydata()[0]
+    plt.close("all")
+
+    X = X[:, :2]  # few binned values
+    discrete = InformationBottleneck(
+        method="deterministic", beta=1000.0, n_init=1, random_state=0
+    ).fit(X, y)
+    display = InformationPlaneDisplay.from_estimator(
+        discrete, X, y, betas=[2.0, 1000.0]
+    )
+    assert display.ax_.get_ylabel() == "I(T;Y) (nats)"
+    drawn = np.r_[display.line_.get_ydata(), display.asymptote_.get_ydata()]
+    assert np.all(drawn <= entropy_y + 1e-12)
+    assert discrete.information_ty_ <= entropy_y
+    plt.close("all")
 
 
 def test_information_plane_draws_fitted_limit_and_critical_betas_when_present():

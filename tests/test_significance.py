@@ -171,6 +171,30 @@ def test_williams_g_test_is_calibrated_where_cochran_allows_it(
     assert 0.02 <= np.mean(shares) <= 0.08
 
 
+def test_g_test_size_in_the_tail_where_cochran_allows_it():
+    """Under independence, over 6,000 columns (3 seeds x 2,000): the share
+    of Williams-corrected p-values below 0.01 and 0.001 stays within 1.5
+    times the level (binomial slack at 99.9 %). 2 x 20 tables of 7.5
+    expected counts per cell, where the uncorrected G is 1.5 times the
+    level (benchmarks/bench_g_test_tails.py)."""
+    pvalues = []
+    for seed in range(3):
+        rng = np.random.RandomState(seed)
+        X = rng.standard_normal((300, 2000))
+        y = rng.randint(0, 20, 300)
+        est = PlugIn(n_bins=2, adjust=None)
+        columns, target, raw = _prepared(X, y, est)
+        p, permuted = g_test_pvalues(
+            est, columns, target, raw, rng=np.random.RandomState(0)
+        )
+        assert not permuted.any()  # the chi-square path only
+        pvalues.append(p)
+    p = np.concatenate(pvalues)
+    for level in (0.01, 0.001):
+        assert np.sum(p < level) <= binom.ppf(0.999, p.size, 1.5 * level)
+        assert np.sum(p < level) >= binom.ppf(0.001, p.size, 0.5 * level)
+
+
 @pytest.mark.slow
 def test_fallback_permutation_pvalues_are_uniform(monkeypatch):
     # only the fallback: 10 bins against 20 classes with 300 rows (1.5 per

@@ -1,7 +1,8 @@
 """Type hints of the public API.
 
-Every public class and function (``skmi.__all__``, ``skmi.estimators.__all__``
-and ``skmi.plotting.__all__``) and every public method defined in skmi has an
+Every public class and function (``skmi.__all__``, ``skmi.estimators.__all__``,
+``skmi.bottleneck.__all__`` and ``skmi.plotting.__all__``) and every public
+method defined in skmi has an
 annotation on each parameter (``self``, ``cls``, ``*args`` and ``**kwargs``
 aside) and on its return; ``__init__`` may leave its return unannotated or
 annotate it ``None``.
@@ -12,6 +13,7 @@ import inspect
 import pytest
 
 import skmi
+import skmi.bottleneck
 import skmi.estimators
 import skmi.plotting
 
@@ -22,7 +24,7 @@ def _public_objects():
     """``{path: object}`` of the classes and functions named in the ``__all__``."""
     return {
         f"{module.__name__}.{name}": getattr(module, name)
-        for module in (skmi, skmi.estimators, skmi.plotting)
+        for module in (skmi, skmi.estimators, skmi.plotting, skmi.bottleneck)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
         or inspect.isfunction(getattr(module, name))

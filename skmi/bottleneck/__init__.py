@@ -1,8 +1,11 @@
 """Information bottleneck solvers: Gaussian closed form, iterative and deterministic.
 
-The functions here take covariance matrices or joint probability tables and
-return raw nats; validation and the scikit-learn interface live in
-:mod:`skmi._reduction`.
+The solvers behind :class:`skmi.InformationBottleneck` and
+:func:`skmi.information_curve`, for users who hold covariance matrices or a
+joint probability table rather than samples. They take clean arrays (and a
+:class:`numpy.random.Generator` where runs are random), do no validation,
+and return nats; the scikit-learn interface, with its checks, is
+:class:`skmi.InformationBottleneck`.
 """
 
 from ._curve import default_betas, discrete_curve, gaussian_curve

@@ -1,6 +1,7 @@
 """The information curve: (I(X;T), I(T;Y)) of the optimal bottleneck over beta."""
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._discrete import discrete_ib
 from ._gaussian import critical_betas, gaussian_ib_information
@@ -8,12 +9,33 @@ from ._gaussian import critical_betas, gaussian_ib_information
 __all__ = ["default_betas", "discrete_curve", "gaussian_curve"]
 
 
-def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
+def default_betas(
+    eigenvalues: ArrayLike | None = None, n_betas: int = 50
+) -> np.ndarray:
     """A grid of betas that covers the interesting part of a curve.
 
     For the Gaussian bottleneck the grid is geometric from 1 to ten times the
     largest finite critical beta, with the critical betas added; without
     eigenvalues it is geometric from 1 to 1000.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (k,), default=None
+        ``lambda_i`` of :func:`gaussian_ib`, or None for a discrete curve.
+    n_betas : int, default=50
+        Number of geometrically spaced values.
+
+    Returns
+    -------
+    betas : ndarray
+        Sorted unique betas.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import default_betas
+    >>> default_betas(np.array([0.19, 0.64, 1.0]), n_betas=5).round(2)
+    array([ 1.  ,  1.23,  2.3 ,  2.78,  5.27, 12.1 , 27.78])
     """
     top = 1000.0
     extra = np.empty(0)
@@ -25,17 +47,30 @@ def default_betas(eigenvalues=None, n_betas: int = 50) -> np.ndarray:
     return np.unique(np.concatenate([grid, extra]))
 
 
-def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
+def gaussian_curve(
+    eigenvalues: ArrayLike, betas: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form information curve of the Gaussian bottleneck.
 
     Parameters
     ----------
     eigenvalues : ndarray of shape (k,)
+        ``lambda_i`` of :func:`gaussian_ib`.
     betas : ndarray of shape (m,)
+        Values of beta.
 
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        ``I(X; T)`` and ``I(T; Y)`` in nats under the Gaussian model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import gaussian_curve
+    >>> xt, ty = gaussian_curve(np.array([0.19, 0.64, 1.0]), [1.5, 3.0, 10.0])
+    >>> ty.round(4)
+    array([0.2811, 0.648 , 0.9481])
     """
     return gaussian_ib_information(eigenvalues, np.asarray(betas, dtype=float))
 
@@ -43,7 +78,7 @@ def gaussian_curve(eigenvalues, betas) -> tuple[np.ndarray, np.ndarray]:
 def discrete_curve(
     pxy: np.ndarray,
     n_clusters: int,
-    betas,
+    betas: ArrayLike,
     *,
     deterministic: bool,
     rng: np.random.Generator,
@@ -62,16 +97,33 @@ def discrete_curve(
     Parameters
     ----------
     pxy : ndarray of shape (n_x, n_y)
+        Joint probabilities of ``X`` and ``Y``.
     n_clusters : int
+        Maximum number of clusters.
     betas : ndarray of shape (m,)
+        Values of beta.
     deterministic : bool
+        The deterministic bottleneck instead of the iterative one.
     rng : numpy.random.Generator
+        Source of the random starts.
     **options
         ``n_init``, ``max_iter`` and ``tol`` of :func:`discrete_ib`.
 
     Returns
     -------
     information_xt, information_ty : ndarray of shape (m,)
+        Plug-in ``I(X; T)`` and ``I(T; Y)`` in nats at each beta.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_curve
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> xt, ty = discrete_curve(
+    ...     pxy, 2, [0.5, 10.0], deterministic=True, rng=np.random.default_rng(0)
+    ... )
+    >>> ty.round(3)
+    array([0.  , 0.25])
     """
     betas = np.asarray(betas, dtype=float)
     order = np.argsort(betas, kind="stable")

@@ -7,12 +7,13 @@ clusters ``T`` that keep information about a discrete ``Y``:
   minimises ``I(X; T) - beta I(T; Y)`` over encoders ``q(t|x)``;
 * the deterministic bottleneck of Strouse and Schwab (2017) minimises
   ``H(T) - beta I(T; Y)`` over hard assignments ``t(x)``; its converged
-  clusters are refined by sequential single-value moves (Slonim et al. 2002).
+  clusters are refined by sequential moves of values and clusters
+  (:mod:`._hard`, after Slonim et al. 2002).
 
-Besides random starts, the deterministic bottleneck starts from the identity
-``T = X`` merged down to ``k`` clusters, and the iterative one from the
-deterministic solution (at large ``beta`` its soft updates stall far from
-the hard optima otherwise).
+Besides random starts, both start from the best partition on the
+agglomerative path from the identity ``T = X``, and the iterative one also
+from ``T = X`` itself and from a deterministic solution (at large ``beta``
+its soft updates stall far from the hard optima otherwise).
 
 Each iteration updates the encoder given the marginal ``q(t)`` and decoder
 ``q(y|t)``, then recomputes both from the encoder. Both steps minimise the
@@ -32,9 +33,15 @@ References
 """
 
 import numpy as np
-from scipy.special import entr
 
 from ..estimators._plugin import entropy_probabilities, mutual_info_joint_probabilities
+from ._hard import (
+    MAX_CONSECUTIVE,
+    MAX_PAIRWISE,
+    agglomerate,
+    best_consecutive,
+    refine_hard,
+)
 
 __all__ = ["DiscreteIBResult", "discrete_ib", "discrete_ib_objective"]
 
@@ -45,14 +52,25 @@ _ANNEAL_TOL = 1e-5
 _PERTURBATION = 0.02
 #: Annealing steps of the deterministic runs that start the soft bottleneck.
 _HARD_ANNEAL = 10
-#: Most values merged by the agglomerative start (its pair costs are a matrix).
-_MAX_AGGLOMERATE = 256
-#: Largest number of entries of one block of pair costs.
-_DISTANCE_BLOCK = 1 << 20
 
 
 class DiscreteIBResult:
     """Solution of a discrete bottleneck problem.
+
+    Parameters
+    ----------
+    encoder : ndarray of shape (n_x, k)
+        ``q(t|x)``.
+    pxy : ndarray of shape (n_x, n_y)
+        Joint probabilities of ``X`` and ``Y``.
+    beta : float
+        Trade-off parameter.
+    deterministic : bool
+        Whether the objective is the deterministic one.
+    n_iter : int
+        Iterations of the final run.
+    history : list of float
+        Objective after each iteration of the final run.
 
     Attributes
     ----------
@@ -74,9 +92,26 @@ class DiscreteIBResult:
         Iterations of the final run at the target ``beta``.
     history : list of float
         Objective after each iteration of the final run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> result = discrete_ib(pxy, 2, 10.0, rng=np.random.default_rng(0))
+    >>> result.marginal.round(2)
+    array([0.6, 0.4])
     """
 
-    def __init__(self, encoder, pxy, beta, deterministic, n_iter, history):
+    def __init__(
+        self,
+        encoder: np.ndarray,
+        pxy: np.ndarray,
+        beta: float,
+        deterministic: bool,
+        n_iter: int,
+        history: list[float],
+    ) -> None:
         self.encoder = encoder
         self.marginal = pxy.sum(axis=1) @ encoder
         xt, ty, self.objective = discrete_ib_objective(
@@ -102,12 +137,23 @@ def discrete_ib_objective(
     pxy : ndarray of shape (n_x, n_y)
         Joint probabilities, summing to one.
     beta : float
+        Trade-off parameter.
     deterministic : bool
         Use ``H(T)`` instead of ``I(X;T)`` in the objective.
 
     Returns
     -------
     information_xt, information_ty, objective : float
+        Plug-in ``I(X;T)`` and ``I(T;Y)`` in nats, and the objective.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib_objective
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> encoder = np.eye(2)[[0, 0, 1]]  # the first two values merged
+    >>> [round(v, 3) for v in discrete_ib_objective(encoder, pxy, 10.0)]
+    [0.647, 0.25, -1.857]
     """
     px = pxy.sum(axis=1)
     pxt = px[:, None] * encoder
@@ -135,24 +181,39 @@ def _log(a):
 
 
 def _decoder(encoder, pxy):
-    """``q(t)`` and ``log q(y|t)`` from an encoder."""
+    """``q(t)`` and ``log q(y|t)`` from an encoder.
+
+    An empty cluster (``q(t) = 0``) has no decoder; its rows are zero and
+    :func:`_update` gives it no weight.
+    """
     pty = encoder.T @ pxy
     qt = pty.sum(axis=1)
-    return qt, _log(pty) - _log(qt)[:, None]
+    used = qt > 0
+    qy_t = np.zeros_like(pty)
+    qy_t[used] = pty[used] / qt[used, None]
+    return qt, _log(qy_t)
 
 
 def _update(encoder, pxy, py_given_x, beta, deterministic):
-    """One encoder update given the marginal and decoder of ``encoder``."""
+    """One encoder update given the marginal and decoder of ``encoder``.
+
+    ``q(t|x)`` is proportional to ``q(t) exp(-beta KL(p(y|x) || q(y|t)))``,
+    so a cluster with ``q(t) = 0`` stays empty: its weight is exactly zero
+    (a clipped decoder of an empty cluster would look better than every
+    real one and draw every value into it).
+    """
     qt, log_qy_t = _decoder(encoder, pxy)
+    with np.errstate(divide="ignore"):
+        log_qt = np.log(qt)  # -inf for an empty cluster
     # -KL(p(y|x) || q(y|t)) up to a term constant in t
     fit = py_given_x @ log_qy_t.T
     if beta > 1.0:
         # logits / beta: beta times the decoder term overflows near the
         # largest float; the differences to the row maximum are then scaled
         # back, where overflow means a weight of zero
-        logits = _log(qt)[None, :] / beta + fit
+        logits = log_qt[None, :] / beta + fit
     else:
-        logits = _log(qt)[None, :] + beta * fit
+        logits = log_qt[None, :] + beta * fit
     if deterministic:
         new = np.zeros_like(encoder)
         new[np.arange(encoder.shape[0]), np.argmax(logits, axis=1)] = 1.0
@@ -184,79 +245,6 @@ def _iterate(encoder, pxy, py_given_x, beta, deterministic, max_iter, tol, track
         if change <= tol:
             break
     return encoder, n_iter, history
-
-
-def _cluster_terms(rows, beta):
-    """Per-cluster terms of ``H(T) - beta I(T;Y) + beta H(Y)``, over ``max(1, beta)``.
-
-    With ``rows[t] = p(t, y)`` the objective of a hard clustering is
-    ``(1 - beta) H(T) + beta H(T, Y) - beta H(Y)``, a sum over clusters of
-    ``(1 - beta) eta(q(t)) + beta sum_y eta(p(t, y))``, ``eta(p) = -p ln p``.
-    Only differences of these terms decide a move; the reported
-    information always comes from the plug-in kernels. The division by
-    ``max(1, beta)`` keeps them finite at every beta.
-    """
-    rows = np.maximum(np.asarray(rows, dtype=np.float64), 0.0)
-    scale = max(beta, 1.0)
-    weight_t, weight_ty = (1.0 - beta) / scale, beta / scale
-    return weight_t * entr(rows.sum(axis=-1)) + weight_ty * entr(rows).sum(axis=-1)
-
-
-def _refine_hard(encoder, pxy, beta, max_sweeps, history):
-    """Move values and merge clusters while a change lowers the objective.
-
-    The simultaneous update of every value can stop in a poor local optimum;
-    the sequential moves of Slonim, Friedman and Tishby (2002) escape many of
-    them, and merging two whole clusters escapes those where no single value
-    can leave a pure cluster. Every accepted change strictly lowers the
-    objective.
-    """
-    labels = np.argmax(encoder, axis=1)
-    k = encoder.shape[1]
-    rows = np.zeros((k, pxy.shape[1]))
-    np.add.at(rows, labels, pxy)
-    terms = _cluster_terms(rows, beta)
-    for _ in range(max_sweeps):
-        moved = False
-        for x in range(pxy.shape[0]):
-            a = labels[x]
-            removed = _cluster_terms([rows[a] - pxy[x]], beta)[0]
-            added = _cluster_terms(rows + pxy[x], beta)
-            gain = added - terms + (removed - terms[a])
-            gain[a] = 0.0
-            t = int(np.argmin(gain))
-            if gain[t] < -1e-12:
-                rows[a] -= pxy[x]
-                rows[t] += pxy[x]
-                terms[a], terms[t] = removed, added[t]
-                labels[x] = t
-                moved = True
-        if not moved:
-            merged = _merge_two(rows, terms, labels, beta)
-            if not merged:
-                break
-        encoder = np.eye(k)[labels]
-        history.append(discrete_ib_objective(encoder, pxy, beta, True)[2])
-    return np.eye(k)[labels]
-
-
-def _merge_two(rows, terms, labels, beta):
-    """Merge the pair of clusters that lowers the objective most, in place."""
-    k = rows.shape[0]
-    best, pair = -1e-12, None
-    for a in range(k):
-        for b in range(a + 1, k):
-            gain = _cluster_terms([rows[a] + rows[b]], beta)[0] - terms[a] - terms[b]
-            if gain < best:
-                best, pair = gain, (a, b)
-    if pair is None:
-        return False
-    a, b = pair
-    rows[a] += rows[b]
-    rows[b] = 0.0
-    terms[a], terms[b] = terms[a] + terms[b] + best, 0.0
-    labels[labels == b] = a
-    return True
 
 
 def _random_encoder(rng, n_x, k, deterministic):
@@ -292,64 +280,42 @@ def _schedule(beta, n_steps, deterministic):
     return np.geomspace(1.0, beta, n_steps + 1)[:-1]
 
 
-def _agglomerate(pxy, n_clusters, beta, max_sweeps):
-    """The identity ``T = X`` merged down to ``n_clusters``, then refined.
+def _hard_starts(pxy, n_clusters, beta, deterministic, rng, **opts):
+    """Hard encoders from which :func:`discrete_ib` runs besides its random starts.
 
-    Starting from one cluster per value, the pair of clusters whose merge
-    raises ``H(T) - beta I(T;Y)`` least is merged until ``n_clusters``
-    remain (the agglomerative bottleneck of Slonim and Tishby, 1999); the
-    sequential moves of :func:`_refine_hard` then polish the partition. With
-    enough clusters this is the identity, refined.
+    The best partition of the agglomerative path (up to ``MAX_PAIRWISE``
+    values) for both methods, and for a binary ``Y`` the best partition of
+    all (:func:`best_consecutive`, up to ``MAX_CONSECUTIVE`` values). For
+    the iterative method also the identity ``T = X`` (when ``n_clusters``
+    allows it) and one annealed run of the deterministic method: at large
+    ``beta`` the soft updates stall far from the hard optima, and for a hard
+    encoder ``I(X;T) = H(T)``, so from any of these starts the soft
+    objective ends at most at theirs. That run has its own random stream,
+    which leaves the random runs as they are without it.
     """
     n_x = pxy.shape[0]
-    labels = np.arange(n_x)
-    if n_x > n_clusters:
-        labels = _merge_down(pxy, n_clusters, beta)
-    encoder = np.eye(n_x if n_x <= n_clusters else n_clusters, n_clusters)[labels]
-    return _refine_hard(encoder, pxy, beta, max_sweeps, [])
-
-
-def _merge_down(pxy, n_clusters, beta):
-    """Labels ``0..n_clusters-1`` of the greedy merges of :func:`_agglomerate`.
-
-    The merge costs of all pairs are kept in a matrix (hence the cap
-    ``_MAX_AGGLOMERATE`` on the number of values), with each row's minimum,
-    so a step costs O(n_x) besides the rows whose minimum it changed.
-    """
-    n_x = pxy.shape[0]
-    rows = pxy.copy()
-    terms = _cluster_terms(rows, beta)
-    alive = np.ones(n_x, dtype=bool)
-    cost = np.empty((n_x, n_x))
-    step = max(1, _DISTANCE_BLOCK // (n_x * rows.shape[1]))
-    for start in range(0, n_x, step):
-        block = slice(start, start + step)
-        merged = _cluster_terms(rows[block, None, :] + rows[None, :, :], beta)
-        cost[block] = merged - terms[block, None] - terms[None, :]
-    np.fill_diagonal(cost, np.inf)
-    best = cost.argmin(axis=1)
-    lowest = cost[np.arange(n_x), best]
-    labels = np.arange(n_x)
-    for _ in range(n_x - n_clusters):
-        a = int(np.argmin(lowest))
-        b = int(best[a])
-        rows[a] += rows[b]
-        terms[a] = _cluster_terms(rows[a], beta)
-        alive[b] = False
-        labels[labels == b] = a
-        row = _cluster_terms(rows[a] + rows, beta) - terms[a] - terms
-        row[~alive] = np.inf
-        row[a] = np.inf
-        cost[a], cost[:, a] = row, row
-        cost[b], cost[:, b] = np.inf, np.inf
-        lowest[b] = np.inf
-        # rows whose best partner was merged: recompute; others may prefer a
-        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
-        best[stale] = cost[stale].argmin(axis=1)
-        lowest[stale] = cost[stale, best[stale]]
-        better = alive & (row < lowest)
-        best[better], lowest[better] = a, row[better]
-    return np.unique(labels, return_inverse=True)[1].reshape(-1)
+    starts = []
+    if not deterministic and n_x <= n_clusters:
+        starts.append(np.eye(n_x, n_clusters))
+    if n_x <= max(MAX_PAIRWISE, n_clusters):
+        starts.append(agglomerate(pxy, n_clusters, beta, opts["max_iter"]))
+    if pxy.shape[1] == 2 and n_x <= MAX_CONSECUTIVE:
+        starts.append(np.eye(n_clusters)[best_consecutive(pxy, n_clusters, beta)])
+    if not deterministic:
+        hard = discrete_ib(
+            pxy,
+            n_clusters,
+            beta,
+            deterministic=True,
+            n_init=1,
+            n_anneal=max(opts["n_anneal"], _HARD_ANNEAL),
+            max_iter=opts["max_iter"],
+            tol=opts["tol"],
+            rng=rng.spawn(1)[0],
+            hard_start=False,
+        )
+        starts.append(hard.encoder)
+    return starts
 
 
 def discrete_ib(
@@ -380,32 +346,50 @@ def discrete_ib(
         Hard clusters minimising ``H(T) - beta I(T;Y)``.
     n_init : int, default=1
         Number of runs from different random starts; the run with the lowest
-        objective is returned. Besides these runs, one run starts from a hard
-        partition (see `hard_start`): the identity ``T = X`` merged down to
-        ``n_clusters`` (agglomerative bottleneck, up to 256 values) for the
-        deterministic method, the deterministic solution at ``beta`` for the
-        iterative one. So the iterative objective is never above the best
-        hard partition found.
+        objective is returned. Besides these runs, some start from hard
+        partitions (see `hard_start`): the best
+        partition on the agglomerative path from ``T = X`` (up to 256
+        values), and for the iterative method also ``T = X`` itself and the
+        solution of one deterministic run. So the iterative objective is
+        never above the identity (when ``n_clusters`` allows it) nor above
+        the best hard partition found.
     n_anneal : int, default=0
         Number of intermediate betas visited by each run before ``beta``
-        (see :func:`_schedule`); 0 means no annealing.
+        (upwards from 1 for the iterative method, downwards from
+        ``4 beta`` for the deterministic one); 0 means no annealing.
     max_iter : int, default=300
         Maximum number of iterations at each beta.
     tol : float, default=1e-8
         Stop when no entry of the encoder changes by more than ``tol``.
     rng : numpy.random.Generator
+        Source of the random starts and perturbations.
     init : ndarray of shape (n_x, n_clusters), default=None
         Starting encoder of the first run (e.g. a solution at a nearby beta).
     hard_start : bool, default=True
-        Also run from the hard partition described under `n_init`.
+        Also run from the hard partitions described under `n_init`.
 
     Returns
     -------
     result : DiscreteIBResult
+        The run with the lowest objective.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.bottleneck import discrete_ib
+    >>> pxy = np.array([[0.3, 0.05], [0.25, 0.05], [0.05, 0.3]])
+    >>> result = discrete_ib(
+    ...     pxy, 2, 10.0, deterministic=True, rng=np.random.default_rng(0)
+    ... )
+    >>> result.encoder.argmax(axis=1)
+    array([0, 0, 1])
+    >>> round(result.information_ty, 3)
+    0.25
     """
     py_given_x = pxy / pxy.sum(axis=1, keepdims=True)
     n_x = pxy.shape[0]
     best = None
+    opts = {"n_anneal": n_anneal, "max_iter": max_iter, "tol": tol}
 
     def finish(encoder, beta):
         nonlocal best
@@ -413,33 +397,18 @@ def discrete_ib(
             encoder, pxy, py_given_x, beta, deterministic, max_iter, tol
         )
         if deterministic:
-            encoder = _refine_hard(encoder, pxy, beta, max_iter, history)
+
+            def record(encoder):
+                history.append(discrete_ib_objective(encoder, pxy, beta, True)[2])
+
+            encoder = refine_hard(encoder, pxy, beta, max_iter, record)
         result = DiscreteIBResult(encoder, pxy, beta, deterministic, n_iter, history)
         if best is None or result.scaled_objective < best.scaled_objective - 1e-12:
             best = result
 
-    if hard_start and deterministic:
-        if n_x <= max(_MAX_AGGLOMERATE, n_clusters):
-            finish(_agglomerate(pxy, n_clusters, beta, max_iter), beta)
-    elif hard_start:
-        # At large beta the soft updates stall in poor local optima far from
-        # the hard solutions. For a hard encoder I(X;T) = H(T): the best hard
-        # partition (the deterministic bottleneck, which includes the merged
-        # identity) is a start from which the soft updates only improve. Its
-        # own stream leaves the random runs as they are without it, so the
-        # result is never worse than theirs.
-        hard = discrete_ib(
-            pxy,
-            n_clusters,
-            beta,
-            deterministic=True,
-            n_init=1,
-            n_anneal=max(n_anneal, _HARD_ANNEAL),
-            max_iter=max_iter,
-            tol=tol,
-            rng=rng.spawn(1)[0],
-        )
-        finish(hard.encoder, beta)
+    if hard_start:
+        for encoder in _hard_starts(pxy, n_clusters, beta, deterministic, rng, **opts):
+            finish(encoder, beta)
     for run in range(n_init):
         if run == 0 and init is not None:
             encoder = init

@@ -43,6 +43,14 @@ class InformationPlaneDisplay:
     becomes active and the curve bends, as markers; and the limit
     ``I(X; Y)`` that ``I(T; Y)`` approaches as a horizontal line.
 
+    The Gaussian bottleneck's values are those of the Gaussian model of the
+    data (`gaussian_model`): for a categorical target they treat the class
+    indicators as Gaussian and are not the Shannon information of the class
+    variable (they may exceed its entropy ``H(Y)``), so its axes and limit
+    are labelled "Gaussian-model" and no Shannon quantity is drawn with
+    them. The discrete methods' values are plug-in Shannon information of
+    the (discretised) data, at most ``H(Y)``.
+
     Use :meth:`from_estimator` to create a display from a fitted
     :class:`~skmi.InformationBottleneck`, or from a fitted
     :class:`~sklearn.pipeline.Pipeline` with one; the constructor only stores
@@ -68,6 +76,11 @@ class InformationPlaneDisplay:
         `betas`).
     information_xy : float, default=None
         ``I(X; Y)`` in nats, drawn as a horizontal line when finite.
+
+    gaussian_model : bool, default=False
+        Whether the values are the Gaussian model's information (the
+        Gaussian bottleneck): the axes and the limit are then labelled
+        "Gaussian-model".
 
     Attributes
     ----------
@@ -118,6 +131,7 @@ class InformationPlaneDisplay:
         critical_betas: ArrayLike | None = None,
         critical_points: ArrayLike | None = None,
         information_xy: float | None = None,
+        gaussian_model: bool = False,
     ) -> None:
         self.information_xt = information_xt
         self.information_ty = information_ty
@@ -127,6 +141,7 @@ class InformationPlaneDisplay:
         self.critical_betas = critical_betas
         self.critical_points = critical_points
         self.information_xy = information_xy
+        self.gaussian_model = gaussian_model
 
     def _critical(self, xt, ty):
         """Finite critical betas and their points on the curve."""
@@ -205,7 +220,7 @@ class InformationPlaneDisplay:
             )
         crit, points = self._critical(xt, ty)
         ax = new_or_given_axes(ax, name)
-
+        model = "Gaussian-model " if self.gaussian_model else ""
         line_kw = merged_kw({"color": "C0", "label": "information curve"}, line_kw)
         (self.line_,) = ax.plot(xt, ty, **line_kw)
 
@@ -217,7 +232,7 @@ class InformationPlaneDisplay:
                     "color": "0.4",
                     "linestyle": "--",
                     "linewidth": 1,
-                    "label": f"I(X;Y) = {value:.3g}",
+                    "label": f"{model}I(X;Y) = {value:.3g}",
                 },
                 asymptote_kw,
             )
@@ -271,8 +286,8 @@ class InformationPlaneDisplay:
             fx, fy = (float(v) for v in self.fitted_point)
             (self.point_,) = ax.plot([fx], [fy], **point_kw)
 
-        ax.set_xlabel("I(X;T) (nats)")
-        ax.set_ylabel("I(T;Y) (nats)")
+        ax.set_xlabel(f"{model}I(X;T) (nats)")
+        ax.set_ylabel(f"{model}I(T;Y) (nats)")
         if legend:
             ax.legend(loc="lower right")
         self.ax_ = ax
@@ -336,11 +351,12 @@ class InformationPlaneDisplay:
         ``I(T; Y)`` as beta grows: the mutual information of `X` and `y`
         under the Gaussian model when the kept components are all those with
         ``lambda_i < 1`` (the default `n_components`), and the part carried
-        by the kept components otherwise. The discrete methods have no
-        closed-form critical betas or limit, so neither is drawn unless the
-        estimator has the fitted attributes ``critical_betas_`` (placed on the
-        curve by interpolation in beta) or ``information_xy_``, which are
-        drawn for any method.
+        by the kept components otherwise. These are the Gaussian model's
+        values, labelled so (see the class description). The discrete
+        methods have no closed-form critical betas or limit, so neither is
+        drawn unless the estimator has the fitted attributes
+        ``critical_betas_`` (placed on the curve by interpolation in beta) or
+        ``information_xy_`` (drawn for the discrete methods only).
         """
         name = f"{cls.__name__}.from_estimator"
         check_matplotlib_support(name)
@@ -355,7 +371,8 @@ class InformationPlaneDisplay:
             X = pipeline[:index].transform(X)  # what the bottleneck was fitted on
         fitted_point = (estimator.information_xt_, estimator.information_ty_)
         fitted_beta = getattr(estimator, "beta_", None)
-        if getattr(estimator, "method", None) == "gaussian":
+        gaussian = getattr(estimator, "method", None) == "gaussian"
+        if gaussian:
             eigenvalues = np.asarray(estimator.eigenvalues_, dtype=float)
             if betas is None:
                 betas = _gaussian_betas(eigenvalues, float(estimator.beta_), n_betas)
@@ -378,8 +395,10 @@ class InformationPlaneDisplay:
             # Placed on the curve by interpolation, when the estimator has them.
             critical_betas = getattr(estimator, "critical_betas_", None)
             points = information_xy = None
-        # A fitted I(X;Y), when the estimator provides one, takes precedence.
-        information_xy = getattr(estimator, "information_xy_", information_xy)
+        if not gaussian:
+            # a fitted (Shannon) I(X;Y), when the estimator provides one; never
+            # drawn with the Gaussian model's values
+            information_xy = getattr(estimator, "information_xy_", information_xy)
         display = cls(
             information_xt=xt,
             information_ty=ty,
@@ -389,5 +408,6 @@ class InformationPlaneDisplay:
             critical_betas=critical_betas,
             critical_points=points,
             information_xy=information_xy,
+            gaussian_model=gaussian,
         )
         return display.plot(ax=ax, **kwargs)
