@@ -71,7 +71,7 @@ def _table(owner, X, y, est, discrete_features, discrete_target):
         return make_discrete_mask(discrete_features, n_features)
 
     table = BlockTable(
-        X, y, mask, discrete_target, est._n_bins, est.strategy, read_frame
+        X, y, mask, discrete_target, est._n_bins, est.strategy == "quantile", read_frame
     )
     if owner is not None:
         owner.n_features_in_ = n_features
