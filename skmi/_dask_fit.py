@@ -324,12 +324,26 @@ def sample_rows(
     return dask.compute(take(X), take(y) if hasattr(y, "dask") else np.asarray(y)[rows])
 
 
+def _whole_rows(key, shape):
+    """``(start, stop)`` when ``key`` selects whole rows of a C-ordered 2-D array."""
+    if not isinstance(key, tuple) or len(key) != 2 or len(shape) != 2:
+        return None
+    rows, cols = key
+    if not (isinstance(rows, slice) and isinstance(cols, slice)):
+        return None
+    if rows.step not in (None, 1) or cols.indices(shape[1]) != (0, shape[1], 1):
+        return None
+    start, stop, _ = rows.indices(shape[0])
+    return start, max(start, stop)
+
+
 class _OnDisk:
     """A memmap as ``dask.array.from_array`` reads it: block by block.
 
     ``from_array`` copies whatever has a ``copy`` method into memory (dask
-    issue 11850), a numpy memmap included; this view has none, and is
-    tokenized by its file rather than its contents.
+    issue 11850), a numpy memmap included; this view has none, is tokenized
+    by its file rather than its contents, and reads blocks of whole rows of
+    a C-ordered memmap from the file into memory of its own.
     """
 
     def __init__(self, mm):
@@ -337,7 +351,18 @@ class _OnDisk:
         self.shape, self.dtype, self.ndim = mm.shape, mm.dtype, mm.ndim
 
     def __getitem__(self, key):
-        return self.mm[key]
+        rows = _whole_rows(key, self.shape)
+        if rows is None or self.mm.filename is None:
+            return np.array(self.mm[key])
+        # read into memory of our own: mapped pages of the file would count
+        # in the resident set of the process until the kernel reclaims them
+        start, stop = rows
+        row_bytes = self.shape[1] * self.dtype.itemsize
+        count = (stop - start) * self.shape[1]
+        with open(self.mm.filename, "rb") as f:
+            f.seek(self.mm.offset + start * row_bytes)
+            block = np.fromfile(f, dtype=self.dtype, count=count)
+        return block.reshape(stop - start, self.shape[1])
 
     def __dask_tokenize__(self):
         return (str(self.mm.filename), self.mm.offset, self.shape, str(self.dtype))
