@@ -442,3 +442,9 @@ def test_in_memory_fits_do_not_import_dask():
         check=True,
         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]),
     )
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(ImportError, match=r'pip install "skmi\[dask\]"'):
+        _dask_table.dask_modules()

@@ -58,7 +58,7 @@ def dask_modules():
     try:
         import dask
         import dask.array as da
-    except ImportError as exc:  # pragma: no cover - dask is a test dependency
+    except ImportError as exc:
         raise ImportError(
             'Dask input needs dask: install the extra with pip install "skmi[dask]".'
         ) from exc
