@@ -8,6 +8,7 @@ counted block by block on the active Dask scheduler (see
 and raise an error that says what to do instead.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -122,6 +123,18 @@ def fit_mutual_info_dask(selector, X, y, test):
     own_seed = getattr(est, "random_state", None)
     rng = check_random_state(selector.random_state if own_seed is None else own_seed)
     n_features = table.n_levels.size
+    rules = (selector.percentile, selector.threshold, selector.alpha)
+    if (
+        all(r is None for r in rules)
+        and selector.k != "all"
+        and selector.k > n_features
+    ):
+        warnings.warn(
+            f"k={selector.k} is greater than n_features={n_features}. All the "
+            "features will be returned.",
+            UserWarning,
+            stacklevel=4,
+        )
     n_fallback = selector._fallback_permutations(n_features)
     raw, pvalues, permuted = dask_relevance(
         table,
