@@ -36,7 +36,7 @@ import numpy as np
 
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import joint_entropies
+from skmi.estimators._count_tables import joint_entropies
 from skmi.selection._interactions import _codes, _PairTables, screen_blocks
 
 

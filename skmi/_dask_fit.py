@@ -139,7 +139,7 @@ def fit_mutual_info_dask(selector, X, y, test):
     raw, pvalues, permuted = dask_relevance(
         table,
         correction=est.correction,
-        adjust=est.adjust,
+        adjust="chance" if est._chance() else None,
         test=test,
         n_permutations=selector.n_permutations if test == "permutation" else n_fallback,
         rng=rng,
@@ -152,7 +152,8 @@ def fit_mutual_info_dask(selector, X, y, test):
     selector.scores_ = np.maximum(raw, 0.0)
     selector._constant = fi.constant
     selector._nothing_to_select = fi.target_constant
-    selector.pvalues_ = pvalues
+    selector._pvalues = pvalues
+    selector._pvalue_inputs = None
     selector.discrete_features_ = table.discrete
     selector.discrete_target_ = table.target_discrete
     selector.estimator_ = est
@@ -186,11 +187,10 @@ def fit_conditional_dask(selector, X, y):
     if estimator is None and selector.criterion == "disr":
         estimator = PlugIn()
     est = _plug_in(estimator)
-    if est.correction is not None:
+    if est._table_counting() is None:
         raise ValueError(
             f"PlugIn(correction={est.correction!r}): forward selection on Dask "
-            "input counts uncorrected plug-in terms; use PlugIn(correction=None) "
-            'or PlugIn(adjust="chance").'
+            "input counts uncorrected plug-in terms; use PlugIn(correction=None)."
         )
     if selector.interactions not in ("auto", 1):
         raise ValueError(
@@ -214,7 +214,8 @@ def fit_conditional_dask(selector, X, y):
             "constant target",
         )
     else:
-        runner = DaskCountRunner(table, selector.n_jobs, chance=est.adjust == "chance")
+        chance = est._table_counting() == "chance"
+        runner = DaskCountRunner(table, selector.n_jobs, chance=chance)
         result = dask_forward_select(
             runner,
             criterion=selector.criterion,

@@ -1,10 +1,12 @@
 """Feature selection by the mutual information of each feature with the target."""
 
+import copy
 import warnings
 from math import ceil
 from numbers import Integral, Real
 from typing import Literal
 
+import joblib
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
@@ -13,8 +15,8 @@ from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
-from .estimators import BaseMIEstimator, PlugIn
-from .selection._cache import cache_key, cached_scores, uses_cache
+from .estimators import BaseMIEstimator
+from .selection._cache import cache_key, cached_pvalues, cached_scores, uses_cache
 from .selection._dask_table import is_dask_collection
 from .selection._relevance import relevance
 from .selection._significance import (
@@ -25,6 +27,57 @@ from .selection._significance import (
 )
 
 __all__ = ["MutualInfoSelector"]
+
+
+class _PValueInputs:
+    """What the p-values of a fit need, kept until they are computed.
+
+    The random numbers are a copy of the fit's generator at the point where
+    the scores were computed, so p-values computed on first read equal those
+    computed in fit.
+    """
+
+    digest = None  #: hash of the cache key when ``memory`` is set
+
+    def __init__(self, fi, raw, test, n_permutations, n_fallback):
+        self.estimator = fi.estimator
+        self.columns = fi.columns
+        self.target = fi.target
+        self.raw = raw
+        self.rng = copy.deepcopy(fi.rng)
+        self.test = test
+        self.n_permutations = n_permutations
+        self.n_fallback = n_fallback
+
+    def compute(self, n_jobs):
+        """``(pvalues, permuted)``: the p-values and which came from permutations."""
+        # constant features (or a constant target) get the p-value 1
+        if self.test == "permutation":
+            pvalues = permutation_pvalues(
+                self.estimator,
+                self.columns,
+                self.target,
+                self.raw,
+                n_permutations=self.n_permutations,
+                rng=self.rng,
+                n_jobs=n_jobs,
+            )
+            return pvalues, None
+        # G = 2 N I of the raw counts, whether or not the scores are adjusted
+        # for chance (the same prepared columns)
+        counting = self.estimator._g_test_estimator()
+        observed = self.raw
+        if counting is not self.estimator:
+            observed = relevance(counting, self.columns, self.target, n_jobs=n_jobs)
+        return g_test_pvalues(
+            counting,
+            self.columns,
+            self.target,
+            observed,
+            rng=self.rng,
+            n_permutations=self.n_fallback,
+            n_jobs=n_jobs,
+        )
 
 
 class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
@@ -105,9 +158,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         Williams' correction, and permutations where the feature's table
         with the target is too sparse for it (see Notes); only for a
         :class:`~skmi.estimators.PlugIn` estimator without bias
-        correction. "auto" means "permutation" when `n_permutations` > 0,
-        else "g-test" when the estimator is an uncorrected ``PlugIn``, else
-        no p-values.
+        correction, whose raw counts it reads also when the scores are
+        adjusted for chance (the default). "auto" means "permutation" when
+        `n_permutations` > 0, else "g-test" when the estimator is an
+        uncorrected ``PlugIn``, else no p-values.
     n_jobs : int, default=None
         Number of jobs to run in parallel (over the features, and over the
         permutations). ``None`` means 1 unless in a
@@ -136,7 +190,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         does every feature when the target is constant.
     pvalues_ : ndarray of shape (n_features,) or None
         p-values of the independence of each feature and the target, or None
-        when no test was computed (see `test`).
+        when no test applies (see `test`). They are computed in fit when
+        `alpha` is given or `test` is named, and otherwise on the first read
+        of `pvalues_` (then kept): selecting by `k`, `percentile` or
+        `threshold` runs no test.
     discrete_features_ : ndarray of shape (n_features,), bool
         Which features were treated as discrete.
     discrete_target_ : bool
@@ -172,8 +229,13 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
     constant features (named in a warning) come after all the others. A
     target with a single value selects no feature, with a warning.
 
-    **p-values.** Tests use the unclipped estimates, which are more
-    informative than the clipped ones near zero. The permutation p-value is
+    **p-values.** No test runs unless its p-values are needed: with `alpha`
+    or a named `test`, fit computes them; with ``test="auto"`` and no
+    `alpha`, the first read of `pvalues_` does, from the prepared data and
+    the random numbers of the fit (the same values as in fit; the fitted
+    selector keeps its prepared columns until then). Tests use the
+    unclipped estimates, which are more informative than the clipped ones
+    near zero. The permutation p-value is
     ``(1 + #{b : I_b >= I}) / (1 + n_permutations)``, with ``I_b`` the
     estimate against the ``b``-th permutation of the target; it is valid at
     every sample size but never below ``1 / (1 + n_permutations)``. The
@@ -298,11 +360,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
-        uncorrected_plugin = (
-            isinstance(estimator, PlugIn)
-            and estimator.correction is None
-            and estimator.adjust is None
-        )
+        counts = estimator is not None and estimator._g_test_estimator() is not None
         if self.test == "permutation":
             if self.n_permutations == 0:
                 raise ValueError(
@@ -311,17 +369,17 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 )
             return "permutation"
         if self.test == "g-test":
-            if not uncorrected_plugin:
+            if not counts:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None, "
-                    "adjust=None): the G statistic 2 N I is chi-square "
-                    "distributed only for uncorrected plug-in estimates; got "
+                    "test='g-test' requires estimator=PlugIn(correction=None): "
+                    "the G statistic 2 N I is chi-square distributed only for "
+                    "uncorrected plug-in estimates; got "
                     f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:
             return "permutation"
-        return "g-test" if uncorrected_plugin else None
+        return "g-test" if counts else None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -387,55 +445,81 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 stacklevel=3,
             )
 
-        n_fallback = self._fallback_permutations(n_features)
-
-        def scores():
-            # constant features (or a constant target) score exactly 0 in the
-            # estimator, and their tests give the p-value 1
-            raw = relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
-            pvalues = permuted = None
-            if test == "permutation":
-                pvalues = permutation_pvalues(
-                    fi.estimator,
-                    fi.columns,
-                    fi.target,
-                    raw,
-                    n_permutations=self.n_permutations,
-                    rng=fi.rng,
-                    n_jobs=self.n_jobs,
+        raw = self._relevance(fi)
+        # the p-values are computed in fit when they decide the selection
+        # (alpha) or a test was named; otherwise on the first read of pvalues_
+        inputs = None
+        if test is not None:
+            inputs = _PValueInputs(
+                fi,
+                raw,
+                test,
+                self.n_permutations,
+                self._fallback_permutations(n_features),
+            )
+            if uses_cache(self.memory) is not None:
+                inputs.digest = joblib.hash(
+                    cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
                 )
-            elif test is not None:
-                pvalues, permuted = g_test_pvalues(
-                    fi.estimator,
-                    fi.columns,
-                    fi.target,
-                    raw,
-                    rng=fi.rng,
-                    n_permutations=n_fallback,
-                    n_jobs=self.n_jobs,
-                )
-            return raw, pvalues, permuted
-
-        memory = uses_cache(self.memory)
-        if memory is None:
-            raw, pvalues, permuted = scores()
-        else:
-            key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
-            raw, pvalues, permuted = cached_scores(memory, key, scores)
-        # the warnings are given on every fit, from the stored scores too
-        if permuted is not None and permuted.any():
-            self._warn_sparse_tables(permuted, n_fallback)
-            self._warn_unattainable(n_fallback, n_features)
-        if test == "permutation":
-            self._warn_unattainable(self.n_permutations, n_features)
         self.scores_ = np.maximum(raw, 0.0)
         self._constant = fi.constant
         self._nothing_to_select = fi.target_constant
-        self.pvalues_ = pvalues
+        self._pvalues = None
+        self._pvalue_inputs = inputs
+        if inputs is not None and (self.alpha is not None or self.test != "auto"):
+            self._compute_pvalues()
         self.discrete_features_ = fi.discrete_mask
         self.discrete_target_ = fi.target_discrete
         self.estimator_ = fi.estimator
         return self
+
+    def _relevance(self, fi):
+        """The raw scores, from the cache when ``memory`` is set."""
+
+        def scores():
+            # constant features (or a constant target) score exactly 0
+            return relevance(fi.estimator, fi.columns, fi.target, n_jobs=self.n_jobs)
+
+        memory = uses_cache(self.memory)
+        if memory is None:
+            return scores()
+        key = cache_key(self, fi.X, fi.y, ("k", "percentile", "threshold"))
+        # the scores do not depend on the test's parameters either
+        for name in ("alpha", "correction", "n_permutations", "test"):
+            key["params"].pop(name, None)
+        return cached_scores(memory, key, scores)
+
+    @property
+    def pvalues_(self):
+        """p-values of the independence of each feature and the target.
+
+        Computed on first read (or in fit, see the Notes) and kept; None
+        when no test applies.
+        """
+        check_is_fitted(self, "scores_")
+        if self._pvalue_inputs is not None:
+            self._compute_pvalues()
+        return self._pvalues
+
+    def _compute_pvalues(self):
+        inputs = self._pvalue_inputs
+        n_features = self.scores_.shape[0]
+
+        def run():
+            return inputs.compute(self.n_jobs)
+
+        memory = uses_cache(self.memory)
+        if memory is None or inputs.digest is None:
+            pvalues, permuted = run()
+        else:
+            pvalues, permuted = cached_pvalues(memory, inputs.digest, run)
+        if permuted is not None and permuted.any():
+            self._warn_sparse_tables(permuted, inputs.n_fallback)
+            self._warn_unattainable(inputs.n_fallback, n_features)
+        if inputs.test == "permutation":
+            self._warn_unattainable(inputs.n_permutations, n_features)
+        self._pvalues = pvalues
+        self._pvalue_inputs = None
 
     def _fallback_permutations(self, n_features):
         """Largest number of permutations of the G-test's fallback."""

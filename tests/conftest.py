@@ -15,3 +15,19 @@ def _bivariate_normal(rho, n, seed):
 def bivariate_normal():
     """``sample(rho, n, seed) -> (x, y)``: standard normals with correlation rho."""
     return _bivariate_normal
+
+
+@pytest.fixture
+def tests_run(monkeypatch):
+    """The p-value computations of MutualInfoSelector, by test."""
+    import skmi._mutual_info_selector as selectors
+
+    calls = []
+    original = selectors._PValueInputs.compute
+
+    def spy(self, *args, **kwargs):
+        calls.append(self.test)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(selectors._PValueInputs, "compute", spy)
+    return calls

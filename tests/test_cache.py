@@ -9,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 import skmi._conditional_selector as forward_selector
 import skmi._mutual_info_selector as selectors
+import skmi.selection._forward as forward
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import PlugIn
 
@@ -156,6 +157,36 @@ def test_other_training_data_is_a_cache_miss(tmp_path, searches):
     assert searches == [(3, False), (3, False), (3, False)]
 
 
+def test_a_grid_over_sizes_computes_each_step_once(tmp_path, monkeypatch):
+    """Relevance, screen and candidate terms: as much work as one search."""
+    calls = {"relevance": 0, "screen": 0, "terms": 0}
+
+    def spy(name, attribute, count):
+        original = getattr(forward, attribute)
+
+        def wrapped(*args, **kwargs):
+            calls[name] += count(args)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(forward, attribute, wrapped)
+
+    spy("relevance", "relevance", lambda args: 1)
+    spy("screen", "screen_blocks", lambda args: 1)
+    # the number of candidates whose terms are computed
+    spy("terms", "pair_terms", lambda args: len(args[1]))
+    X, y = data(p=12)
+    ConditionalMutualInfoSelector(5, random_state=0).fit(X, y)
+    one_search = dict(calls)
+    assert one_search["relevance"] == 1 and one_search["screen"] == 1
+    assert one_search["terms"] > 0
+    for key in calls:
+        calls[key] = 0
+    memory = Memory(tmp_path, verbose=0)
+    for n in range(1, 6):
+        ConditionalMutualInfoSelector(n, random_state=0, memory=memory).fit(X, y)
+    assert calls == one_search
+
+
 def test_grid_search_with_memory_gives_the_same_results(tmp_path):
     X, y = data(3, n=240, p=15)
     grid = {"conditionalmutualinfoselector__n_features_to_select": [1, 3, 5, 7]}
@@ -174,7 +205,7 @@ def test_grid_search_with_memory_gives_the_same_results(tmp_path):
     assert a.best_params_ == b.best_params_
 
 
-def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings):
+def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings, tests_run):
     calls = scorings
     X, y = data()
     memory = Memory(tmp_path, verbose=0)
@@ -186,8 +217,14 @@ def test_mutual_info_selector_reuses_scores_over_k(tmp_path, scorings):
         np.testing.assert_array_equal(cached.pvalues_, fresh.pvalues_)
         np.testing.assert_array_equal(cached.get_support(), fresh.get_support())
     assert len(calls) == 1 + 3  # one cached computation, three fresh ones
-    MutualInfoSelector(2, memory=memory, random_state=0, n_permutations=6).fit(X, y)
-    assert len(calls) == 5  # n_permutations shapes the p-values: a miss
+    assert len(tests_run) == 1 + 3  # the p-values likewise (read above)
+    again = MutualInfoSelector(2, memory=memory, random_state=0, n_permutations=6)
+    pvalues = again.fit(X, y).pvalues_
+    # n_permutations shapes the p-values (a miss), not the scores (a hit)
+    assert len(calls) == 4
+    assert len(tests_run) == 5
+    fresh = MutualInfoSelector(2, random_state=0, n_permutations=6).fit(X, y)
+    np.testing.assert_array_equal(pvalues, fresh.pvalues_)
 
 
 def test_memory_is_validated():
@@ -205,9 +242,12 @@ def test_g_test_fallback_warns_on_a_cached_fit(tmp_path, scorings):
     X = rng.standard_normal((200, 3))
     memory = Memory(tmp_path, verbose=0)
     params = dict(test="g-test", estimator=PlugIn(), n_permutations=50, random_state=0)
-    fits = []
+    fits, counts = [], []
     for k in [1, 2]:
         with pytest.warns(UserWarning, match="G-test is unreliable"):
             fits.append(MutualInfoSelector(k, memory=memory, **params).fit(X, y))
-    assert len(calls) == 1  # the second fit read the stored scores
+        counts.append(len(calls))
+    # the adjusted scores and the raw counts of the G-test, computed once:
+    # the second fit read the stored scores
+    assert counts == [2, 2]
     np.testing.assert_array_equal(fits[0].pvalues_, fits[1].pvalues_)

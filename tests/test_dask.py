@@ -132,6 +132,7 @@ def _dask(X, y, chunks):
 
 MARGINAL = {
     "g-test": dict(estimator=PlugIn()),
+    "raw": dict(estimator=PlugIn(adjust=None)),
     "chance": dict(estimator=PlugIn(adjust="chance")),
     "miller-madow": dict(estimator=PlugIn(correction="miller-madow")),
     "uniform-permutation": dict(

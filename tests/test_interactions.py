@@ -8,7 +8,8 @@ from sklearn.datasets import make_regression
 
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import factorize, joint_codes, mutual_info_counts
+from skmi.estimators._codes import factorize, joint_codes
+from skmi.estimators._plugin import mutual_info_counts
 from skmi.selection._interactions import (
     AUTO_MAX_FEATURES,
     Block,

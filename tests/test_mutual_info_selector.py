@@ -1,5 +1,6 @@
 """Tests of MutualInfoSelector: scores, selection rules, p-values, inputs, errors."""
 
+import pickle
 import re
 import warnings
 
@@ -264,9 +265,15 @@ def test_g_test_pvalues_equal_scipy_chi2_contingency_with_williams_correction():
     X[:, 1] = np.where(rng.uniform(size=300) < 0.2, X[:, 1], rng.randint(0, 3, 300))
     y = np.where(X[:, 0] >= 2, rng.randint(0, 3, 300), rng.randint(0, 2, 300))
     selector = MutualInfoSelector(
-        k="all", estimator=PlugIn(), discrete_features=True, random_state=0
+        k="all", estimator=PlugIn(adjust=None), discrete_features=True, random_state=0
     ).fit(X, y)
     assert selector.discrete_target_
+    # adjusted scores (the default) leave the G-test on the raw counts
+    adjusted = MutualInfoSelector(
+        k="all", estimator=PlugIn(), discrete_features=True, random_state=0
+    ).fit(X, y)
+    assert np.all(adjusted.scores_ < selector.scores_)
+    np.testing.assert_array_equal(adjusted.pvalues_, selector.pvalues_)
     for j in range(X.shape[1]):
         _, xj = np.unique(X[:, j], return_inverse=True)
         _, yc = np.unique(y, return_inverse=True)
@@ -297,6 +304,72 @@ def test_no_pvalues_without_a_test():
     assert MutualInfoSelector(k="all").fit(X, y).pvalues_ is None
     corrected = PlugIn(correction="miller-madow")
     assert MutualInfoSelector(k="all", estimator=corrected).fit(X, y).pvalues_ is None
+
+
+def _sparse_tables_data(seed=0):
+    """Discrete columns against 7 classes at n = 73: every table is too sparse
+    for the chi-square approximation, so the G-test falls back to permutations."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, 7, 73)
+    X = rng.randint(0, 3, (73, 12))
+    X[:, 0] = y % 3
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "rule", [dict(k=3), dict(percentile=20), dict(threshold=0.05), dict(k="all")]
+)
+def test_selecting_by_score_runs_no_test_and_warns_of_none(rule, tests_run):
+    X, y = _sparse_tables_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        selector = MutualInfoSelector(
+            **rule, estimator=PlugIn(), n_permutations=0, random_state=0
+        ).fit(X, y)
+        selector.transform(X)
+    assert tests_run == []
+    assert selector.get_support()[0]
+
+
+def test_pvalues_computed_on_first_read_equal_those_of_fit(tests_run):
+    X, y = _sparse_tables_data()
+    params = dict(k=3, estimator=PlugIn(), random_state=0)
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        eager = MutualInfoSelector(test="g-test", **params).fit(X, y)
+    assert tests_run == ["g-test"]
+    lazy = MutualInfoSelector(**params).fit(X, y)
+    assert tests_run == ["g-test"]
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        np.testing.assert_array_equal(lazy.pvalues_, eager.pvalues_)
+    assert tests_run == ["g-test", "g-test"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # computed once, warned once
+        np.testing.assert_array_equal(lazy.pvalues_, eager.pvalues_)
+    assert len(tests_run) == 2
+    assert eager.pvalues_[0] < 0.01
+    # the same with a permutation test and any estimator
+    params = dict(k=3, n_permutations=19, random_state=0)
+    eager = MutualInfoSelector(test="permutation", **params).fit(X, y)
+    lazy = MutualInfoSelector(**params).fit(X, y)
+    assert len(tests_run) == 3
+    np.testing.assert_array_equal(lazy.pvalues_, eager.pvalues_)
+    assert tests_run[3:] == ["permutation"]
+
+
+def test_lazy_pvalues_survive_pickle_and_clone(tests_run):
+    X, y = _sparse_tables_data()
+    selector = MutualInfoSelector(k=3, estimator=PlugIn(), random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(selector))
+    assert tests_run == []
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        first = restored.pvalues_
+    with pytest.warns(UserWarning, match="G-test is unreliable"):
+        np.testing.assert_array_equal(selector.pvalues_, first)
+    assert pickle.loads(pickle.dumps(selector)).pvalues_ is not None
+    np.testing.assert_array_equal(restored.transform(X), selector.transform(X))
+    unfitted = clone(selector)
+    assert not hasattr(unfitted, "pvalues_")
+    assert len(tests_run) == 2
 
 
 def test_explicit_permutation_test_with_plugin():
@@ -654,7 +727,7 @@ def test_clone_inverse_transform_and_feature_names():
         ({"estimator": KSG(n_neighbors=0)}, "'n_neighbors' parameter of KSG"),
         ({"estimator": PlugIn(n_bins=1)}, "'n_bins' parameter of PlugIn"),
         ({"test": "permutation"}, "requires n_permutations >= 1"),
-        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None,")),
+        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None)")),
         (
             {"test": "g-test", "estimator": PlugIn(correction="chao-shen")},
             "requires estimator=PlugIn",

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy.stats import binom, chi2, chi2_contingency
 
+import skmi.selection._significance as significance
 from skmi import MutualInfoSelector
-from skmi.estimators import PlugIn
+from skmi.estimators import KSG, PlugIn
 from skmi.selection._relevance import relevance
 from skmi.selection._significance import (
     adjust_pvalues,
@@ -64,7 +65,7 @@ def test_selector_g_test_is_williams_corrected():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         selector = MutualInfoSelector(
-            k="all", estimator=PlugIn(), discrete_features=True
+            k="all", estimator=PlugIn(adjust=None), discrete_features=True
         ).fit(x[:, None], y)
     assert selector.scores_[0] == pytest.approx(g / 60, rel=1e-12)
     assert selector.pvalues_[0] == pytest.approx(chi2.sf(g / q, dof), rel=1e-10)
@@ -129,7 +130,7 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     y = rng.randint(0, 100, 2000)
     selector = MutualInfoSelector(
         k="all",
-        estimator=PlugIn(),
+        estimator=PlugIn(adjust=None),
         test="g-test",
         n_permutations=199,
         random_state=seed,
@@ -144,7 +145,7 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     assert stopped.mean() > 0.8
     np.testing.assert_allclose(p[~stopped] * 200, np.round(p[~stopped] * 200))
     # the uncorrected chi-square p-values of the same data are invalid
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est)
     dof = [(c.n_levels - 1) * (target.n_levels - 1) for c in columns]
     assert _share_below(chi2.sf(2 * 2000 * raw, dof)) > 0.3
@@ -163,28 +164,85 @@ def test_williams_g_test_is_calibrated_where_cochran_allows_it(
         y = rng.randint(0, n_classes, n_samples)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no fallback here
-            selector = MutualInfoSelector(k="all", estimator=PlugIn(n_bins=n_bins)).fit(
-                X, y
-            )
+            selector = MutualInfoSelector(
+                k="all", estimator=PlugIn(n_bins=n_bins, adjust=None)
+            ).fit(X, y)
         shares.append(_share_below(selector.pvalues_))
     assert 0.02 <= np.mean(shares) <= 0.08
 
 
-def test_fallback_permutation_pvalues_are_uniform():
-    # only the fallback: 10 bins against 20 classes with 300 rows (1.5 per cell)
-    rng = np.random.RandomState(4)
-    X = rng.standard_normal((300, 300))
-    y = rng.randint(0, 20, 300)
-    est = PlugIn(n_bins=10)
-    columns, target, raw = _prepared(X, y, est)
+@pytest.mark.slow
+def test_fallback_permutation_pvalues_are_uniform(monkeypatch):
+    # only the fallback: 10 bins against 20 classes with 300 rows (1.5 per
+    # cell). Equal-frequency bins give every column the same margins, so each
+    # permutation is estimated on one column for all (they share their
+    # draws, and their p-values are dependent): the p-value of one column is
+    # uniform over independent data sets
+    sizes = []
+    original = significance._permuted_relevance
+
+    def spy(estimator, columns, target, order):
+        sizes.append(len(columns))
+        return original(estimator, columns, target, order)
+
+    monkeypatch.setattr(significance, "_permuted_relevance", spy)
+    est = PlugIn(n_bins=10, adjust=None)
+    first = []
+    for seed in range(200):
+        rng = np.random.RandomState(seed)
+        X = rng.standard_normal((300, 4))
+        y = rng.randint(0, 20, 300)
+        columns, target, raw = _prepared(X, y, est)
+        p, permuted = g_test_pvalues(
+            est, columns, target, raw, rng=rng, n_permutations=49
+        )
+        assert permuted.all()
+        first.append(p[0])
+    assert set(sizes) == {1}  # one column stood for the four
+    first = np.array(first)
+    for level in (0.05, 0.2, 0.5):
+        high = binom.ppf(0.9995, first.size, level)
+        low = binom.ppf(0.0005, first.size, level * 0.6)
+        assert low <= np.sum(first <= level) <= high
+
+
+def test_columns_with_equal_margins_share_their_permutations():
+    rng = np.random.RandomState(0)
+    n = 120
+    y = rng.randint(0, 8, n)
+    base = rng.randint(0, 12, n)
+    X = np.column_stack(
+        [
+            base,
+            (base * 7 + 3) % 12,  # a relabelling: the same table up to order
+            rng.permutation(base),  # the same margins, another table
+            y + 8 * rng.randint(0, 2, n),  # dependent, other margins
+            rng.randint(0, 12, n),  # (almost surely) other margins
+        ]
+    )
+    est = PlugIn(adjust=None)
+    columns, target, raw = _prepared(X, y, est, discrete=True)
+    groups = significance.margin_groups(est, columns, target)
+    np.testing.assert_array_equal(groups, [0, 0, 0, 3, 4])
     p, permuted = g_test_pvalues(
-        est, columns, target, raw, rng=np.random.RandomState(0), n_permutations=99
+        est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=300
     )
     assert permuted.all()
-    n = p.size
-    for level in (0.05, 0.2, 0.5):
-        low, high = binom.ppf([0.0005, 0.9995], n, level)
-        assert low <= np.sum(p <= level) <= high
+    assert p[0] == p[1]  # equal statistics, the same draws
+    assert p[3] == pytest.approx(1 / 301)
+    # each p-value: the sequential test of its statistic against the
+    # permuted statistics of its group's first column
+    seeds = np.random.RandomState(1).randint(np.iinfo(np.int32).max, size=300)
+    for j in range(5):
+        expected = _besag_clifford_brute_force(
+            est, columns[groups[j]], target, raw[j], seeds, 10
+        )
+        assert p[j] == pytest.approx(expected, rel=1e-12)
+    # continuous columns or another estimator: no sharing
+    ksg_columns, ksg_target, _ = _prepared(X.astype(float), y, KSG())
+    np.testing.assert_array_equal(
+        significance.margin_groups(KSG(), ksg_columns, ksg_target), np.arange(5)
+    )
 
 
 def _besag_clifford_brute_force(est, column, target, observed, seeds, h):
@@ -212,7 +270,7 @@ def test_fallback_only_for_the_sparse_columns_and_sequential(n_jobs):
             rng.randint(0, 60, n),
         ]
     )
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
         est,
@@ -241,7 +299,7 @@ def test_sequential_pvalues_are_valid_under_independence():
     rng = np.random.RandomState(5)
     X = rng.randint(0, 25, size=(150, 400))
     y = rng.randint(0, 6, 150)
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
         est, columns, target, raw, rng=np.random.RandomState(0), n_permutations=999
@@ -263,14 +321,18 @@ def test_selector_warning_names_the_sparse_features():
     ).astype("category")
     y = rng.randint(0, 4, n)
     match = r"1 of 2 features.*\['fine'\].*at most 999 perm"
+    selector = MutualInfoSelector(k="all", estimator=PlugIn(), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no test is run by fit
+        selector.fit(frame, y)
     with pytest.warns(UserWarning, match=match):
-        MutualInfoSelector(k="all", estimator=PlugIn(), random_state=0).fit(frame, y)
+        assert selector.pvalues_ is not None
 
 
 def test_constant_column_or_target_keeps_pvalue_one_without_permutations():
     rng = np.random.RandomState(0)
     X = np.column_stack([np.zeros(50), rng.randint(0, 30, 50)])
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, rng.randint(0, 5, 50), est, discrete=True)
     p, permuted = g_test_pvalues(
         est, columns, target, raw, rng=np.random.RandomState(0)
@@ -331,7 +393,7 @@ def test_exhaustive_small_permutation_test_is_exact():
     rng = np.random.RandomState(0)
     x = rng.randint(0, 3, 7)
     y = rng.randint(0, 2, 7)
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(x[:, None], y, est, discrete=True)
     values = []
     for perm in itertools.permutations(range(7)):

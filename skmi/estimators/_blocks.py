@@ -38,15 +38,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._plugin import (
-    _entropy_from_counts,
-    code_dtype,
-    count_tables,
-    count_tables_masks,
-    expected_mutual_info_margins,
-    factorize,
-    level_masks,
-)
+from ._chance import expected_mutual_info_margins
+from ._codes import code_dtype, factorize
+from ._count_tables import count_tables, count_tables_masks, level_masks
+from ._plugin import _entropy_from_counts
 from ._preprocess import column_block
 
 __all__ = [

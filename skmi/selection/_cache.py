@@ -22,7 +22,14 @@ import copy
 import numpy as np
 from sklearn.utils.validation import check_memory
 
-__all__ = ["PathState", "cache_key", "cached_path", "cached_scores", "uses_cache"]
+__all__ = [
+    "PathState",
+    "cache_key",
+    "cached_path",
+    "cached_pvalues",
+    "cached_scores",
+    "uses_cache",
+]
 
 
 class PathState:
@@ -145,7 +152,18 @@ def _stored_scores(key, run):
 
 
 def cached_scores(memory, key, compute):
-    """``compute()`` (the relevance scores and p-values of a marginal
-    selector), stored under ``key`` (the training data and the parameters
-    other than ``k``, ``percentile`` and ``threshold``)."""
+    """``compute()`` (the relevance scores of a marginal selector), stored
+    under ``key`` (the training data and the parameters that shape the
+    scores)."""
     return memory.cache(_stored_scores, ignore=["run"])(key, compute)
+
+
+def _stored_pvalues(digest, run):
+    return run()
+
+
+def cached_pvalues(memory, digest, compute):
+    """``compute()`` (the p-values of a marginal selector), stored under
+    ``digest`` (a hash of the training data and the parameters other than
+    ``k``, ``percentile`` and ``threshold``)."""
+    return memory.cache(_stored_pvalues, ignore=["run"])(digest, compute)

@@ -55,7 +55,8 @@ import numpy as np
 from joblib import effective_n_jobs
 from threadpoolctl import ThreadpoolController
 
-from ..estimators._plugin import bin_quantile, factorize, joint_codes, xlogx_table
+from ..estimators._codes import bin_quantile, factorize, joint_codes
+from ..estimators._count_tables import xlogx_table
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._permutation import (
@@ -324,7 +325,7 @@ class _PairTables:
     and ``b``. With ``R = L`` the diagonal blocks give ``H(X_a)`` and
     ``H(X_a, Y)``. The values are the plug-in entropies of the joint codes
     (``sum c log c`` of the counts, as
-    :func:`~skmi.estimators._plugin.joint_entropies`), computed with matrix
+    :func:`~skmi.estimators._count_tables.joint_entropies`), computed with matrix
     products instead of one ``bincount`` per pair, in single precision below
     2**24 samples (about 1e-6 nats).
     """

@@ -21,6 +21,7 @@ from functools import partial
 
 import numpy as np
 
+from ..estimators._sparse import SparseColumns
 from ._permutation import monte_carlo_pvalues
 from ._relevance import level_totals, relevance, subset
 
@@ -28,6 +29,7 @@ __all__ = [
     "adjust_pvalues",
     "g_test_of_totals",
     "g_test_pvalues",
+    "margin_groups",
     "permutation_pvalues",
     "sparse_tables",
     "williams_q",
@@ -54,8 +56,52 @@ def _permuted_relevance(estimator, columns, target, order):
     return relevance(estimator, columns, target.take(order))
 
 
-def _relevance_of(estimator, columns, target, index):
-    return partial(_permuted_relevance, estimator, subset(columns, index), target)
+def margin_groups(estimator, columns, target):
+    """The column whose permuted estimates stand for each column's.
+
+    An estimate of discrete ``X`` and ``Y`` that the estimator counts
+    (``_table_counting``: raw, or adjusted for chance) is a function of
+    their contingency table that does not change when the levels are
+    relabelled, and a permutation of ``Y`` draws
+    that table from the distribution fixed by the two margins alone. Columns
+    whose level counts are equal up to order therefore share one permutation
+    distribution: one of them (the first) is permuted for all. Any other
+    column or estimator stands for itself.
+
+    Returns
+    -------
+    ndarray of shape (n_columns,), int
+        Index of the representative of each column.
+    """
+    n_columns = len(columns)
+    own = np.arange(n_columns)
+    # an estimate that is a function of the count table alone
+    if estimator._table_counting() is None or not target.is_discrete:
+        return own
+    if isinstance(columns, SparseColumns):
+        discrete = ~np.asarray(columns.continuous, dtype=bool)
+    else:
+        discrete = np.array([c.is_discrete for c in columns], dtype=bool)
+    first = {}
+    for j in np.flatnonzero(discrete):
+        key = np.sort(level_totals(columns, j)).tobytes()
+        own[j] = first.setdefault(key, j)
+    return own
+
+
+class _SharedRelevance:
+    """``order -> I(X_k; Y_order)`` of the columns ``index``, each computed
+    on its representative (see :func:`margin_groups`)."""
+
+    def __init__(self, estimator, columns, target, representative, index):
+        unique, self.inverse = np.unique(representative[index], return_inverse=True)
+        self.estimator = estimator
+        self.columns = subset(columns, unique)
+        self.target = target
+
+    def __call__(self, order):
+        values = _permuted_relevance(self.estimator, self.columns, self.target, order)
+        return np.asarray(values)[self.inverse]
 
 
 def permutation_pvalues(
@@ -75,6 +121,9 @@ def permutation_pvalues(
     any dependence on ``Y`` while keeping both marginals. The p-value of
     column ``k`` is ``(1 + #{b : I_b >= I_obs}) / (1 + n_permutations)``,
     which is exact (never below the nominal level under independence).
+    Discrete columns with equal margins share their permuted estimates with
+    a plug-in estimator (:func:`margin_groups`): each permutation estimates
+    one column per group of margins, and the p-values stay exact.
 
     Parameters
     ----------
@@ -105,7 +154,8 @@ def permutation_pvalues(
     -------
     pvalues : ndarray of shape (n_columns,)
     """
-    statistic_of = partial(_relevance_of, estimator, columns, target)
+    representative = margin_groups(estimator, columns, target)
+    statistic_of = partial(_SharedRelevance, estimator, columns, target, representative)
     return monte_carlo_pvalues(
         statistic_of,
         observed,

@@ -37,7 +37,7 @@ References
 import numpy as np
 from scipy.stats import rankdata
 
-from ..estimators._plugin import factorize, joint_codes
+from ..estimators._codes import factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ._permutation import (
     StepTest,
