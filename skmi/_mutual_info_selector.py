@@ -503,7 +503,6 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _compute_pvalues(self):
         inputs = self._pvalue_inputs
-        n_features = self.scores_.shape[0]
 
         def run():
             return inputs.compute(self.n_jobs)
@@ -515,9 +514,9 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
             pvalues, permuted = cached_pvalues(memory, inputs.digest, run)
         if permuted is not None and permuted.any():
             self._warn_sparse_tables(permuted, inputs.n_fallback)
-            self._warn_unattainable(inputs.n_fallback, n_features)
+            self._warn_unattainable(inputs.n_fallback, pvalues, permuted)
         if inputs.test == "permutation":
-            self._warn_unattainable(inputs.n_permutations, n_features)
+            self._warn_unattainable(inputs.n_permutations, pvalues)
         self._pvalues = pvalues
         self._pvalue_inputs = None
 
@@ -545,19 +544,37 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
             stacklevel=4,
         )
 
-    def _warn_unattainable(self, n_permutations, n_features):
-        """Warn when no permutation p-value can pass the correction at alpha."""
+    def _warn_unattainable(self, n_permutations, pvalues, permuted=None):
+        """Warn when the permutations drawn are too few for the correction.
+
+        Bonferroni: the smallest permutation p-value, ``1 / (1 + B)``, times
+        the number of features exceeds ``alpha``. Benjamini-Hochberg: the
+        smallest p-value exceeds ``alpha`` (whatever the data), or nothing
+        passes while ``r`` features sit at that smallest p-value, whose
+        adjusted p-value ``m / (r (1 + B))`` more permutations would lower.
+        """
         if self.alpha is None:
             return
-        factor = n_features if self.correction == "bonferroni" else 1
-        smallest = factor / (1.0 + n_permutations)
+        m = pvalues.size
+        floor = 1.0 / (1.0 + n_permutations)
+        permuted = np.ones(m, dtype=bool) if permuted is None else permuted
+        at_floor = int(np.sum(permuted & (pvalues <= floor * (1 + 1e-9))))
+        if self.correction == "bonferroni":
+            factor = m
+        elif floor > self.alpha:
+            factor = 1
+        elif at_floor and not np.any(adjust_pvalues(pvalues, "fdr_bh") <= self.alpha):
+            factor = m / at_floor
+        else:
+            return
+        smallest = factor * floor
         if smallest > self.alpha:
-            needed = ceil(factor / self.alpha)
+            needed = ceil(factor / self.alpha - 1e-9)
             warnings.warn(
                 f"No feature tested by permutations can be selected at "
-                f"alpha={self.alpha!r}: with {n_permutations} permutations the "
-                f"smallest adjusted p-value is {smallest:.3g}. Use "
-                f"n_permutations >= {needed}.",
+                f"alpha={self.alpha!r} with correction={self.correction!r}: with "
+                f"{n_permutations} permutations the smallest adjusted p-value is "
+                f"{smallest:.3g}. Use n_permutations >= {needed}.",
                 UserWarning,
                 stacklevel=4,
             )

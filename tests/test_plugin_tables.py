@@ -89,6 +89,8 @@ def test_count_tables_many_batches(monkeypatch):
     expected = direct_tables(codes, rows, 3, w, 4)
     monkeypatch.setattr(tables, "_TABLE_BUDGET", 700)
     monkeypatch.setattr(tables, "_MASK_CHUNK", 20)
+    # the kernels read their budgets from the module patched
+    assert count_tables.__globals__ is count_tables_masks.__globals__ is vars(tables)
     assert np.array_equal(count_tables(codes, rows, 3, w, 4), expected)
     if hasattr(np, "bitwise_count"):
         got = count_tables_masks(level_masks(codes, 3), rows, w, 4)
@@ -110,6 +112,41 @@ PATHS = {
 }
 
 
+#: the kernel each counting path of CountTerms calls
+KERNELS = {
+    "masks": "count_tables_masks",
+    "tables": "count_tables",
+    "sorting": "joint_entropies",
+}
+
+
+def kernel_spy(monkeypatch):
+    """Count the calls CountTerms makes to each counting kernel, by path."""
+    import skmi.selection._criteria as criteria
+
+    calls = dict.fromkeys(KERNELS, 0)
+
+    def counting(path, kernel):
+        def counted(*args, **kwargs):
+            calls[path] += 1
+            return kernel(*args, **kwargs)
+
+        return counted
+
+    for path, name in KERNELS.items():
+        monkeypatch.setattr(criteria, name, counting(path, getattr(criteria, name)))
+    return calls
+
+
+def assert_ran(calls, path):
+    """The forced path ran, and no path its switches turned off."""
+    if path == "masks" and not hasattr(np, "bitwise_count"):
+        return
+    assert calls[path] > 0, calls
+    earlier = list(KERNELS)[: list(KERNELS).index(path)]
+    assert all(calls[p] == 0 for p in earlier), calls
+
+
 ESTIMATORS = {
     "plugin": (PlugIn(adjust=None), False),
     "plugin-chance": (PlugIn(adjust="chance"), True),
@@ -125,6 +162,7 @@ def test_every_counting_path_gives_the_estimator_values(
 ):
     for name, value in PATHS[path].items():
         monkeypatch.setattr(CountTerms, name, value)
+    calls = kernel_spy(monkeypatch)
     X, y = discrete_problem(seed)
     columns = [Variable.from_discrete(X[:, j]) for j in range(X.shape[1])]
     target = Variable.from_discrete(y)
@@ -143,6 +181,7 @@ def test_every_counting_path_gives_the_estimator_values(
         np.testing.assert_allclose(red, want["red"][[4, 5]], atol=1e-12)
     rel = [est.mutual_info_prepared(c, target) for c in columns]
     np.testing.assert_allclose(counts.relevance(slice(None)), rel, atol=1e-12)
+    assert_ran(calls, path)
 
 
 @pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmi", "cife", "disr"])
@@ -156,7 +195,9 @@ def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
         with monkeypatch.context() as m:
             for name, value in PATHS[path].items():
                 m.setattr(CountTerms, name, value)
+            calls = kernel_spy(m)
             got = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
+        assert_ran(calls, path)
         assert got.selection_order_.tolist() == reference.selection_order_.tolist()
         np.testing.assert_allclose(
             got.conditional_gains_, reference.conditional_gains_, atol=1e-12

@@ -404,3 +404,27 @@ def test_exhaustive_small_permutation_test_is_exact():
         est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=4999
     )
     assert p[0] == pytest.approx(exact, abs=0.03)
+
+
+def test_bh_warns_when_the_permutations_are_too_few_for_the_data():
+    # a perfect predictor among 100 columns: its permutation p-value is the
+    # smallest possible, 1 / 100, and its BH-adjusted p-value 100 / 100
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, 200)
+    X = np.column_stack([y + 0.01 * rng.standard_normal(200), rng.randn(200, 99)])
+    selector = MutualInfoSelector(
+        alpha=0.05, n_permutations=99, correction="fdr_bh", random_state=0
+    )
+    with pytest.warns(UserWarning, match=r"'fdr_bh'.*Use n_permutations >= ") as w:
+        selector.fit(X, y)
+    assert selector.pvalues_[0] == pytest.approx(1 / 100)
+    # r columns at that p-value: their adjusted p-value is 100 / (100 r)
+    r = int(np.sum(selector.pvalues_ <= 1 / 100 + 1e-12))
+    assert f"n_permutations >= {int(np.ceil(100 / (r * 0.05)))}." in str(w[0].message)
+    assert not selector.get_support().any()
+    # with enough permutations the predictor is kept, without the warning
+    selector.set_params(n_permutations=1999)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        selector.fit(X, y)
+    assert selector.get_support()[0]

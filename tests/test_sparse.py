@@ -41,8 +41,26 @@ def _counts(n, p, density, seed, fmt="csc"):
 @pytest.mark.parametrize("chunk", [1, 37, 1 << 18])
 def test_kernel_equals_dense_counts(seed, chunk, monkeypatch):
     monkeypatch.setattr(sparse_kernels, "CHUNK_ENTRIES", chunk)
+    sizes = []
+    chunks = sparse_kernels._chunks
+
+    def spy(indptr, budget=None):
+        parts = list(chunks(indptr, budget))
+        sizes.append([(stop - start, hi - lo) for start, stop, lo, hi in parts])
+        return iter(parts)
+
+    monkeypatch.setattr(sparse_kernels, "_chunks", spy)
     X, y = _counts(300, 25, 0.1, seed)
     mi, n_levels = sparse_mutual_info(X.data, X.indices, X.indptr, y, np.bincount(y))
+    # the columns were counted in chunks of at most the budget's entries
+    # (or of one column)
+    columns, entries = np.array(sizes[0]).T
+    assert columns.sum() == 25
+    assert np.all((columns == 1) | (entries <= chunk))
+    if chunk == 1 << 18:
+        assert columns.size == 1
+    else:
+        assert columns.size > 1
     dense = X.toarray()
     expected = [mutual_info_counts(*factorize(dense[:, j]), y, 3) for j in range(25)]
     np.testing.assert_allclose(mi, expected, rtol=0, atol=1e-12)
