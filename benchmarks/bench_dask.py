@@ -3,16 +3,15 @@
 Two measurements:
 
 1. **Out of core.** A ``uint8`` table of ``--rows`` x ``--cols`` (default
-   6e6 x 500, 3 GB) is written to a ``numpy.memmap`` in ``--dir`` (deleted
-   afterwards), wrapped in ``dask.array`` by ``skmi.from_memmap`` (blocks of
-   ``--chunk`` rows read from the file by the tasks) and
-   selected with ``ConditionalMutualInfoSelector(criterion="jmi",
-   estimator=PlugIn())`` on the threaded scheduler. Printed: the time of the
-   first pass (ranges and distinct values), of the relevance pass and of each
-   forward step (one pass each), and the peak memory of the process: its
-   private memory (``RssAnon``, what the selection holds) and its peak
-   resident set (``VmHWM``, which also counts the pages of the file mapped
-   while a block is read: page cache the kernel reclaims at will).
+   6e6 x 500, 3 GB) is written to a ``numpy.memmap`` in ``--dir`` (by another
+   process; deleted afterwards), wrapped in ``dask.array`` by
+   ``skmi.from_memmap`` (blocks of ``--chunk`` rows read from the file by the
+   tasks) and selected with ``ConditionalMutualInfoSelector(criterion="jmi",
+   estimator=PlugIn(adjust=None))`` (raw counts) on the threaded scheduler.
+   Printed: the time of the first pass (ranges and distinct values), of the
+   relevance pass and of each forward step (one pass each, wall and CPU
+   time), the private memory of the process (``RssAnon``) before and at the
+   peak of the fit, and its peak resident set (``VmHWM``).
 2. **Dask against numpy when the data fit.** The same selection on a table of
    ``--small-rows`` rows held in memory, fitted from the numpy array and from
    ``dask.array.from_array`` of it, alternately ``--repeats`` times; the
@@ -147,7 +146,7 @@ def out_of_core(args):
         selector = ConditionalMutualInfoSelector(
             n_features_to_select=args.steps,
             criterion="jmi",
-            estimator=PlugIn(),
+            estimator=PlugIn(adjust=None),
             interactions=1,
         )
         with dask.config.set(scheduler="threads", num_workers=args.workers):
@@ -205,7 +204,7 @@ def in_memory_ratio(args):
     params = dict(
         n_features_to_select=args.steps,
         criterion="jmi",
-        estimator=PlugIn(),
+        estimator=PlugIn(adjust=None),
         interactions=1,
         n_jobs=args.workers,
     )

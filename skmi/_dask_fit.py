@@ -8,6 +8,7 @@ counted block by block on the active Dask scheduler (see
 and raise an error that says what to do instead.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -71,7 +72,7 @@ def _table(owner, X, y, est, discrete_features, discrete_target):
         return make_discrete_mask(discrete_features, n_features)
 
     table = BlockTable(
-        X, y, mask, discrete_target, est._n_bins, est.strategy, read_frame
+        X, y, mask, discrete_target, est._n_bins, est.strategy == "quantile", read_frame
     )
     if owner is not None:
         owner.n_features_in_ = n_features
@@ -122,6 +123,18 @@ def fit_mutual_info_dask(selector, X, y, test):
     own_seed = getattr(est, "random_state", None)
     rng = check_random_state(selector.random_state if own_seed is None else own_seed)
     n_features = table.n_levels.size
+    rules = (selector.percentile, selector.threshold, selector.alpha)
+    if (
+        all(r is None for r in rules)
+        and selector.k != "all"
+        and selector.k > n_features
+    ):
+        warnings.warn(
+            f"k={selector.k} is greater than n_features={n_features}. All the "
+            "features will be returned.",
+            UserWarning,
+            stacklevel=4,
+        )
     n_fallback = selector._fallback_permutations(n_features)
     raw, pvalues, permuted = dask_relevance(
         table,
@@ -174,11 +187,10 @@ def fit_conditional_dask(selector, X, y):
     if estimator is None and selector.criterion == "disr":
         estimator = PlugIn()
     est = _plug_in(estimator)
-    if est.correction is not None:
+    if est._table_counting() is None:
         raise ValueError(
             f"PlugIn(correction={est.correction!r}): forward selection on Dask "
-            "input counts uncorrected plug-in terms; use PlugIn(correction=None) "
-            'or PlugIn(adjust="chance").'
+            "input counts uncorrected plug-in terms; use PlugIn(correction=None)."
         )
     if selector.interactions not in ("auto", 1):
         raise ValueError(
@@ -202,7 +214,8 @@ def fit_conditional_dask(selector, X, y):
             "constant target",
         )
     else:
-        runner = DaskCountRunner(table, selector.n_jobs, chance=est._chance())
+        chance = est._table_counting() == "chance"
+        runner = DaskCountRunner(table, selector.n_jobs, chance=chance)
         result = dask_forward_select(
             runner,
             criterion=selector.criterion,
@@ -325,12 +338,26 @@ def sample_rows(
     return dask.compute(take(X), take(y) if hasattr(y, "dask") else np.asarray(y)[rows])
 
 
+def _whole_rows(key, shape):
+    """``(start, stop)`` when ``key`` selects whole rows of a C-ordered 2-D array."""
+    if not isinstance(key, tuple) or len(key) != 2 or len(shape) != 2:
+        return None
+    rows, cols = key
+    if not (isinstance(rows, slice) and isinstance(cols, slice)):
+        return None
+    if rows.step not in (None, 1) or cols.indices(shape[1]) != (0, shape[1], 1):
+        return None
+    start, stop, _ = rows.indices(shape[0])
+    return start, max(start, stop)
+
+
 class _OnDisk:
     """A memmap as ``dask.array.from_array`` reads it: block by block.
 
     ``from_array`` copies whatever has a ``copy`` method into memory (dask
-    issue 11850), a numpy memmap included; this view has none, and is
-    tokenized by its file rather than its contents.
+    issue 11850), a numpy memmap included; this view has none, is tokenized
+    by its file rather than its contents, and reads blocks of whole rows of
+    a C-ordered memmap from the file into memory of its own.
     """
 
     def __init__(self, mm):
@@ -338,7 +365,18 @@ class _OnDisk:
         self.shape, self.dtype, self.ndim = mm.shape, mm.dtype, mm.ndim
 
     def __getitem__(self, key):
-        return self.mm[key]
+        rows = _whole_rows(key, self.shape)
+        if rows is None or self.mm.filename is None:
+            return np.array(self.mm[key])
+        # read into memory of our own: mapped pages of the file would count
+        # in the resident set of the process until the kernel reclaims them
+        start, stop = rows
+        row_bytes = self.shape[1] * self.dtype.itemsize
+        count = (stop - start) * self.shape[1]
+        with open(self.mm.filename, "rb") as f:
+            f.seek(self.mm.offset + start * row_bytes)
+            block = np.fromfile(f, dtype=self.dtype, count=count)
+        return block.reshape(stop - start, self.shape[1])
 
     def __dask_tokenize__(self):
         return (str(self.mm.filename), self.mm.offset, self.shape, str(self.dtype))

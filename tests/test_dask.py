@@ -132,6 +132,7 @@ def _dask(X, y, chunks):
 
 MARGINAL = {
     "g-test": dict(estimator=PlugIn()),
+    "raw": dict(estimator=PlugIn(adjust=None)),
     "chance": dict(estimator=PlugIn(adjust="chance")),
     "miller-madow": dict(estimator=PlugIn(correction="miller-madow")),
     "uniform-permutation": dict(
@@ -442,3 +443,9 @@ def test_in_memory_fits_do_not_import_dask():
         check=True,
         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]),
     )
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(ImportError, match=r'pip install "skmi\[dask\]"'):
+        _dask_table.dask_modules()

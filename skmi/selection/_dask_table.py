@@ -58,7 +58,7 @@ def dask_modules():
     try:
         import dask
         import dask.array as da
-    except ImportError as exc:  # pragma: no cover - dask is a test dependency
+    except ImportError as exc:
         raise ImportError(
             'Dask input needs dask: install the extra with pip install "skmi[dask]".'
         ) from exc
@@ -185,9 +185,10 @@ class BlockTable:
         ``discrete_mask(auto)``: the boolean mask of the discrete columns,
         given the mask that the rules of ``discrete_features="auto"`` give.
     discrete_target : "auto" or bool
-    n_bins : callable
-        ``n_bins(n_samples)``: the number of bins of continuous columns.
-    strategy : {"quantile", "uniform"}
+    bins_of : callable
+        ``bins_of(n_samples)``: the number of bins of continuous columns.
+    quantile : bool
+        Equal-frequency bins (else equal-width ones).
     read_frame : callable
         ``read_frame(partition)``: ``[(values, kind), ...]`` of the columns
         of a pandas partition of a Dask data frame (the column reader of
@@ -195,7 +196,7 @@ class BlockTable:
     """
 
     def __init__(
-        self, X, y, discrete_mask, discrete_target, n_bins, strategy, read_frame
+        self, X, y, discrete_mask, discrete_target, bins_of, quantile, read_frame
     ):
         self.read_frame = read_frame
         self.dask, da = dask_modules()
@@ -231,8 +232,8 @@ class BlockTable:
         )
         self.discrete = np.asarray(discrete_mask(auto), dtype=bool)
         self.target_discrete = self._target_kind(ys, discrete_target)
-        self.n_bins = n_bins(self.n)
-        self.strategy = strategy
+        self.bins = bins_of(self.n)
+        self.quantile = bool(quantile)
         summaries = list(xs) + [ys]
         kinds = [*self.discrete, self.target_discrete]
         names = [*self.names, "y"]
@@ -355,17 +356,17 @@ class BlockTable:
             )
         if summary.values is None:
             return None  # binned on a grid: the second pass
-        if self.strategy == "quantile":
-            return Coding.quantile_values(summary, self.n_bins)
-        return Coding.uniform_values(summary, self.n_bins)
+        if self.quantile:
+            return Coding.quantile_values(summary, self.bins)
+        return Coding.uniform_values(summary, self.bins)
 
     def _grid_pass(self, summaries, codings):
         """Codings of the continuous columns with many values, from a grid."""
         missing = [i for i, c in enumerate(codings) if c is None]
         if not missing:
             return
-        quantile = self.strategy == "quantile"
-        n_cells = [GRID_CELLS if quantile else self.n_bins] * len(missing)
+        quantile = self.quantile
+        n_cells = [GRID_CELLS if quantile else self.bins] * len(missing)
         ranges = [(float(summaries[i].lo), float(summaries[i].hi)) for i in missing]
         in_x = [i for i in missing if i < len(self.names)]
         counts = (
@@ -376,9 +377,7 @@ class BlockTable:
         if len(in_x) < len(missing):  # the target: the grid of its own block
             counts = list(counts) + self._target_grid(ranges[-1], n_cells[-1])
         for i, c in zip(missing, counts, strict=True):
-            codings[i] = Coding.cells(
-                summaries[i], c, self.n_bins if quantile else None
-            )
+            codings[i] = Coding.cells(summaries[i], c, self.bins if quantile else None)
 
     def _target_grid(self, lo_hi, n_cells):
         def grid(xb, yb, lo, hi, n):

@@ -321,7 +321,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
     observed = _target_table_mi(tables, table.n_levels, table.ky, correction, adjust)
     y_codes = []
 
-    def permuted_pvalues(index, stop_after=None, observed=observed, adjust=adjust):
+    def permuted_pvalues(index, statistic_args, reference, stop_after=None):
         if not y_codes:
             y_codes.append(table.target_codes())
 
@@ -332,14 +332,14 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
             def statistic(order):
                 t = table.permuted_tables(columns, y_codes[0][order], k)
                 return _target_table_mi(
-                    t, table.n_levels[columns], table.ky, correction, adjust
+                    t, table.n_levels[columns], table.ky, *statistic_args
                 )
 
             return statistic
 
         return monte_carlo_pvalues(
             statistic_of,
-            observed[index],
+            reference[index],
             table.n,
             n_permutations or FALLBACK_PERMUTATIONS,
             rng,
@@ -348,12 +348,13 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
         )
 
     if test == "permutation":
-        return observed, permuted_pvalues(rows), None
+        pvalues = permuted_pvalues(rows, (correction, adjust), observed)
+        return observed, pvalues, None
     if test == "g-test":
         # G = 2 N I of the raw counts, whether or not the scores are adjusted
         raw = observed
         if adjust is not None:
-            raw = _target_table_mi(tables, table.n_levels, table.ky, correction, None)
+            raw = _target_table_mi(tables, table.n_levels, table.ky, None, None)
         r_tots = [t.sum(axis=1)[t.sum(axis=1) > 0] for t in tables]
         return (
             observed,
@@ -362,7 +363,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
                 y_counts,
                 raw,
                 table.n,
-                lambda index: permuted_pvalues(index, STOP_AFTER, raw, None),
+                lambda index: permuted_pvalues(index, (None, None), raw, STOP_AFTER),
             ),
         )
     return observed, None, None
