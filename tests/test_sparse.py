@@ -89,7 +89,7 @@ def test_marginal_selector_sparse_equals_dense(estimator):
 
 def test_g_test_sparse_equals_dense():
     X, y = _counts(400, 30, 0.05, 3)
-    kw = dict(estimator=PlugIn(), k=5, random_state=0)
+    kw = dict(estimator=PlugIn(), k=5, test="g-test", random_state=0)
     with pytest.warns(UserWarning, match="G-test is unreliable"):
         s = MutualInfoSelector(**kw).fit(X, y)
     with pytest.warns(UserWarning, match="G-test is unreliable"):
