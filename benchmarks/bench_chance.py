@@ -18,11 +18,9 @@ import numpy as np
 
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
 from skmi.estimators import KSG
-from skmi.estimators._plugin import (
-    expected_mutual_info_counts,
-    factorize,
-    mutual_info_counts,
-)
+from skmi.estimators._chance import expected_mutual_info_counts
+from skmi.estimators._codes import factorize
+from skmi.estimators._plugin import mutual_info_counts
 
 
 def data(n, d, seed=0):

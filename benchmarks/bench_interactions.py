@@ -47,8 +47,8 @@ import numpy as np
 import skmi.selection._blocks as blocks_module
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import joint_entropies
-from skmi.selection._interactions import _codes, _PairTables, screen_blocks
+from skmi.estimators._count_tables import PairTables, joint_entropies
+from skmi.selection._interactions import _codes, screen_blocks
 
 
 def make_data(n=2000, p=200, seed=0):
@@ -127,7 +127,7 @@ def part2(cols, target, repeats):
     codes = np.vstack([c for c, _ in coded])
     levels = np.array([k for _, k in coded])
     y, ky = target.codes, target.n_levels
-    tables = _PairTables(codes, levels)
+    tables = PairTables(codes, levels)
     iu = np.triu_indices(codes.shape[0], 1)
     ratios, t_products, t_bincount = [], [], []
     difference = 0.0

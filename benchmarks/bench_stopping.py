@@ -1,33 +1,160 @@
-"""Cost of the stopping rule of ConditionalMutualInfoSelector.
+"""Power, size and cost of the stopping rule of ConditionalMutualInfoSelector.
 
-``n_features_to_select="auto"`` (the default) tests every step; the budget is
-at most 5x a run with ``n_features_to_select`` fixed to the number of
-features "auto" selects, on the same data with the same parameters. Two
-problems:
+``n_features_to_select="auto"`` (the default) tests every step. This script
+fits the default selector on families of data where the answer is known and
+prints, over several seeds:
 
-* ``load_breast_cancer`` (569 x 30, continuous features, binary target);
-* a continuous regression problem, n = 100,000, p = 5:
-  ``y = x0 + x1 / 2 + x2 / 4 + e`` with two noise columns.
-
-For each, the "auto" run is made once to learn the number of features, then
-"auto" and the fixed run alternate ``--repeats`` times; the median times and
-their ratio are printed.
+* **power**: how many of the informative features "auto" keeps, on
+  - a categorical table (six 3-level columns, ``y`` a noisy threshold of a
+    score of three of them, n = 3,000),
+  - binary columns (``y`` the majority of 3 of 10 bits, n = 2,000),
+  - word counts (Poisson counts of 400 terms in 2,000 documents of 5
+    classes, 15 terms more frequent in one class),
+  - wide continuous data (n = 500, p = 2,000, 8 informative: four linear,
+    ``sin``, ``|x|`` and a product of two);
+* **size**: how often pure noise (continuous, categorical, counts) selects
+  anything, and how many of 30 noise columns appended to ``load_wine`` are
+  admitted per fit;
+* **cost**: "auto" against a fixed run of the size "auto" chose (budget 5x),
+  median of alternating runs, on ``load_breast_cancer``, the categorical
+  table, the word counts and a 100,000 x 5 continuous regression.
 
 Run from the repository root::
 
-    python benchmarks/bench_stopping.py [--repeats 5] [--skip-large]
+    python benchmarks/bench_stopping.py [--seeds 10] [--wide-seeds 3]
+        [--repeats 5] [--skip-cost] [--skip-large]
 """
 
 import argparse
 import statistics
 import time
+import warnings
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer
+import pandas as pd
+from sklearn.datasets import load_breast_cancer, load_wine
 
 from skmi import ConditionalMutualInfoSelector
 
 
+# --------------------------------------------------------------------------
+# families: (X, y, indices of the informative features)
+# --------------------------------------------------------------------------
+def categorical_table(seed, n=3000):
+    rng = np.random.RandomState(seed)
+    df = pd.DataFrame({c: rng.choice(["lo", "mid", "hi"], n) for c in "abcdef"})
+    score = sum(
+        (df[c] == "hi").astype(int) - (df[c] == "lo").astype(int) for c in "abc"
+    )
+    return df, (score + rng.standard_normal(n) > 0).astype(int), [0, 1, 2]
+
+
+def binary_majority(seed, n=2000):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 2, (n, 10))
+    return X, (X[:, :3].sum(axis=1) >= 2).astype(int), [0, 1, 2]
+
+
+def word_counts(seed, n=2000, p=400, informative=15, classes=5):
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, classes, n)
+    rates = np.tile(0.5 * rng.gamma(0.3, 1.0, p), (n, 1))
+    for j in range(informative):
+        rates[y == j % classes, j] += 1.0
+    return rng.poisson(rates), y, list(range(informative))
+
+
+def wide_continuous(seed, n=500, p=2000):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, p))
+    y = (
+        X[:, :4].sum(axis=1)
+        + 1.5 * np.sin(2 * X[:, 4])
+        + np.abs(X[:, 5])
+        + X[:, 6] * X[:, 7]
+        + 0.5 * rng.standard_normal(n)
+    )
+    return X, y, list(range(8))
+
+
+def noise_continuous(seed):
+    rng = np.random.RandomState(seed)
+    return rng.standard_normal((300, 50)), rng.randint(0, 2, 300), []
+
+
+def noise_categorical(seed):
+    rng = np.random.RandomState(seed)
+    X = pd.DataFrame({f"c{j}": rng.choice(list("abcd"), 600) for j in range(8)})
+    return X, rng.randint(0, 3, 600), []
+
+
+def noise_counts(seed):
+    rng = np.random.RandomState(seed)
+    return rng.poisson(0.5, (600, 30)), rng.randint(0, 3, 600), []
+
+
+def wine_and_noise(seed):
+    X, y = load_wine(return_X_y=True)
+    rng = np.random.RandomState(seed)
+    noise = rng.standard_normal((X.shape[0], 30))
+    return np.hstack([X, noise]), y, list(range(X.shape[1]))
+
+
+POWER = [categorical_table, binary_majority, word_counts, wide_continuous]
+SIZE = [noise_continuous, noise_categorical, noise_counts, wine_and_noise]
+
+
+def fit(X, y, n_features_to_select="auto", seed=0, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ConditionalMutualInfoSelector(
+            n_features_to_select, random_state=seed, **params
+        ).fit(X, y)
+
+
+def kept(family, seeds, **params):
+    """Informative and noise features kept by "auto" in each seed, and the time."""
+    informative, noise, times = [], [], []
+    for seed in range(seeds):
+        X, y, truth = family(seed)
+        start = time.perf_counter()
+        order = set(fit(X, y, seed=seed, **params).selection_order_.tolist())
+        times.append(time.perf_counter() - start)
+        informative.append(len(order & set(truth)))
+        noise.append(len(order - set(truth)))
+    return np.array(informative), np.array(noise), statistics.median(times)
+
+
+def power_and_size(seeds, wide_seeds):
+    print("power: informative features kept by the default selector")
+    for family in POWER:
+        n_seeds = wide_seeds if family is wide_continuous else seeds
+        good, bad, t = kept(family, n_seeds)
+        n_true = len(family(0)[2])
+        print(
+            f"  {family.__name__:18s} kept of {n_true}: {good.tolist()} "
+            f"(noise {bad.tolist()}), median fit {t:.1f} s"
+        )
+    print("size: fits that select noise (step test alone: interactions=1)")
+    for family in SIZE:
+        for params in ({}, {"interactions": 1}):
+            good, bad, _ = kept(family, 2 * seeds, **params)
+            label = "defaults" if not params else "interactions=1"
+            if family is wine_and_noise:
+                print(
+                    f"  {family.__name__:18s} {label:15s} noise per fit "
+                    f"{bad.mean():.2f}, wine features kept {good.mean():.1f}"
+                )
+            else:
+                print(
+                    f"  {family.__name__:18s} {label:15s} {np.sum(bad > 0)} of "
+                    f"{bad.size} fits select something"
+                )
+
+
+# --------------------------------------------------------------------------
+# cost
+# --------------------------------------------------------------------------
 def large_problem(n=100_000, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 5))
@@ -37,39 +164,43 @@ def large_problem(n=100_000, seed=0):
 
 def timed(X, y, n_features_to_select):
     start = time.perf_counter()
-    selector = ConditionalMutualInfoSelector(n_features_to_select, random_state=0)
-    selector.fit(X, y)
+    selector = fit(X, y, n_features_to_select)
     return time.perf_counter() - start, selector
 
 
 def compare(name, X, y, repeats):
     _, auto = timed(X, y, "auto")
     m = auto.n_features_to_select_
-    print(
-        f"{name}: 'auto' selects {m} features {auto.selection_order_.tolist()}, "
-        f"p-values {np.round(auto.pvalues_, 3).tolist()}; stopped: "
-        f"{auto.stop_reason_}"
-    )
+    print(f"{name}: 'auto' selects {m} features; stopped: {auto.stop_reason_}")
     if m == 0:
         print("  nothing selected: no fixed run to compare with")
         return
-    times = {"auto": [], "fixed": []}
+    ratios = []
     for _ in range(repeats):
-        times["auto"].append(timed(X, y, "auto")[0])
-        times["fixed"].append(timed(X, y, m)[0])
-    a, f = statistics.median(times["auto"]), statistics.median(times["fixed"])
+        a = timed(X, y, "auto")[0]
+        ratios.append(a / timed(X, y, m)[0])
     print(
-        f"  median 'auto' {a:.3f} s, median n_features_to_select={m} {f:.3f} s, "
-        f"ratio {a / f:.2f} (budget 5)"
+        f"  median ratio 'auto' / n_features_to_select={m}: "
+        f"{statistics.median(ratios):.2f} (budget 5)"
     )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--wide-seeds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-power", action="store_true")
     args = parser.parse_args()
+    if not args.skip_power:
+        power_and_size(args.seeds, args.wide_seeds)
+    if args.skip_cost:
+        return
     compare("load_breast_cancer", *load_breast_cancer(return_X_y=True), args.repeats)
+    compare("categorical table", *categorical_table(0)[:2], args.repeats)
+    compare("word counts 2000 x 400", *word_counts(0)[:2], args.repeats)
     if not args.skip_large:
         compare("continuous 1e5 x 5", *large_problem(), args.repeats)
 

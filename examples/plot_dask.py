@@ -3,6 +3,12 @@
 Feature selection on a Dask cluster
 =========================================
 
+Two ways to use Dask: spread skmi's work over a cluster with joblib's Dask
+backend (the data in the fitting process), or give a Dask array or data
+frame as ``X`` with a plug-in estimator, whose counts are made block by block
+where the blocks are, on a cluster or out of core from a file (the data
+never gathered; see :ref:`dask_input`).
+
 skmi parallelises its work over features (and over permutations of the
 target) with joblib, so the same code runs on one core, on every core of a
 machine, or on a Dask cluster: only the joblib backend changes, and the
@@ -45,15 +51,20 @@ continuous feature) and ``O(n)`` working memory, never the whole matrix.
 # Two workers with one thread each, on the loopback interface. In-process
 # workers (``processes=False``) start in a fraction of a second; a real
 # cluster has worker processes on other machines.
+import os
+import tempfile
 import time
 
+import dask
+import dask.array as da
 import matplotlib.pyplot as plt
 import numpy as np
 from distributed import Client, LocalCluster
 from joblib import parallel_backend
 from sklearn.datasets import make_classification
 
-from skmi import ConditionalMutualInfoSelector, MutualInfoSelector
+from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, from_memmap
+from skmi.estimators import PlugIn
 
 cluster = LocalCluster(
     n_workers=2,
@@ -127,6 +138,62 @@ fig.tight_layout()
 plt.show()
 
 # %%
+# Dask input: counted block by block on the workers
+# ---------------------------------------------------
+# With ``estimator=PlugIn()``, a Dask array (or data frame) is read where its
+# blocks are: each worker counts the contingency tables of its blocks and
+# the tables are added up. The binned columns, the scores and the path are
+# those of the same data in memory. Here the data are a Dask array of 8
+# blocks of 2,000 rows; on a real cluster they would be read from files by
+# the workers (``dask.array.from_zarr``, ``dask.dataframe.read_parquet``).
+rng = np.random.default_rng(0)
+codes = rng.integers(0, 4, size=(16_000, 12)).astype(np.uint8)
+target = (codes[:, 0] + codes[:, 1] // 2 + rng.integers(0, 2, 16_000)) % 3
+X_dask = da.from_array(codes, chunks=(2_000, -1))
+y_dask = da.from_array(target, chunks=2_000)
+
+plug_in = dict(
+    n_features_to_select=4, criterion="jmi", estimator=PlugIn(), interactions=1
+)
+start = time.perf_counter()
+on_blocks = ConditionalMutualInfoSelector(**plug_in).fit(X_dask, y_dask)
+print(f"on the cluster's workers: {time.perf_counter() - start:.2f} s")
+in_memory = ConditionalMutualInfoSelector(**plug_in).fit(codes, target)
+print("selection order, Dask input:", on_blocks.selection_order_)
+print("selection order, in memory: ", in_memory.selection_order_)
+print(
+    "identical gains:",
+    np.array_equal(on_blocks.conditional_gains_, in_memory.conditional_gains_),
+)
+
+# %%
 # Close the client and the cluster when done.
 client.close()
 cluster.close()
+
+# %%
+# Out of core: a memmap read a few blocks at a time
+# -------------------------------------------------
+# A table on disk, here a ``numpy.memmap`` of ``uint8`` codes, wrapped in a
+# Dask array by :func:`skmi.from_memmap` (``dask.array.from_array`` would
+# copy it into memory) is selected with the threaded scheduler, which
+# reads a few blocks at a time: the memory used is that of a few blocks,
+# whatever the size of the file. (The table is small here so that the
+# example runs in seconds; ``benchmarks/bench_dask.py`` selects a 3 GB one.)
+folder = tempfile.mkdtemp()
+path = os.path.join(folder, "table.uint8")
+on_disk = np.memmap(path, dtype=np.uint8, mode="w+", shape=codes.shape)
+on_disk[:] = codes
+on_disk.flush()
+del on_disk
+
+table = np.memmap(path, dtype=np.uint8, mode="r", shape=codes.shape)
+with dask.config.set(scheduler="threads"):
+    out_of_core = MutualInfoSelector(k=3, estimator=PlugIn()).fit(
+        from_memmap(table, rows=4_000), target
+    )
+print("G-test p-values out of core:", out_of_core.pvalues_.round(4)[:4])
+print("kept features:", out_of_core.get_support(indices=True))
+del table
+os.remove(path)
+os.rmdir(folder)

@@ -137,7 +137,7 @@ def id_like_advice(estimator, target_discrete):
             "(within groups of few samples) are centred near zero but noisy; "
             "consider dropping them."
         )
-    if getattr(estimator, "adjust", None) == "chance":
+    if estimator._chance():
         return (
             "The counted information of such columns is adjusted for chance "
             "(an identifier scores zero); consider dropping them."

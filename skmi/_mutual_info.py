@@ -14,6 +14,7 @@ from ._columns import check_finite_columns, check_numeric_columns
 from ._validation import Interval, StrOptions, validate_params
 from .estimators import KSG
 from .estimators._preprocess import make_discrete_mask
+from .selection._dask_table import is_dask_collection
 from .selection._relevance import relevance
 
 __all__ = ["mutual_info_classif", "mutual_info_regression"]
@@ -39,6 +40,10 @@ def _discrete_mask(discrete_features, n_features, is_sparse):
 def _estimate_mi(
     X, y, *, discrete_features, discrete_target, n_neighbors, random_state, n_jobs
 ):
+    if is_dask_collection(X):  # counted block by block (skmi._dask_fit)
+        from ._dask_fit import mutual_info_dask
+
+        return mutual_info_dask(X, y, discrete_features, discrete_target)
     feature_names = getattr(X, "columns", None)
     if feature_names is not None:
         feature_names = [str(c) for c in feature_names]
@@ -279,7 +284,8 @@ def mutual_info_classif(
     >>> mutual_info_classif(X, y, random_state=0).round(2)
     array([0.59, 0.11, 0.2 , 0.1 , 0.  , 0.  , 0.  , 0.  , 0.  , 0.  ])
     """
-    check_classification_targets(y)
+    if not is_dask_collection(y):  # (Dask targets are read block by block)
+        check_classification_targets(y)
     return _estimate_mi(
         X,
         y,

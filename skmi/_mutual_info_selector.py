@@ -15,8 +15,9 @@ from sklearn.feature_selection import SelectorMixin
 
 from ._inputs import DefaultEstimatorMixin, prepare_fit
 from ._validation import HasMethods, Interval, StrOptions, _fit_context, check_is_fitted
-from .estimators import BaseMIEstimator, PlugIn
+from .estimators import BaseMIEstimator
 from .selection._cache import cache_key, cached_pvalues, cached_scores, uses_cache
+from .selection._dask_table import is_dask_collection
 from .selection._relevance import relevance
 from .selection._significance import (
     FALLBACK_PERMUTATIONS,
@@ -62,11 +63,17 @@ class _PValueInputs:
                 n_jobs=n_jobs,
             )
             return pvalues, None
+        # G = 2 N I of the raw counts, whether or not the scores are adjusted
+        # for chance (the same prepared columns)
+        counting = self.estimator._g_test_estimator()
+        observed = self.raw
+        if counting is not self.estimator:
+            observed = relevance(counting, self.columns, self.target, n_jobs=n_jobs)
         return g_test_pvalues(
-            self.estimator,
+            counting,
             self.columns,
             self.target,
-            self.raw,
+            observed,
             rng=self.rng,
             n_permutations=self.n_fallback,
             n_jobs=n_jobs,
@@ -151,9 +158,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
         Williams' correction, and permutations where the feature's table
         with the target is too sparse for it (see Notes); only for a
         :class:`~skmi.estimators.PlugIn` estimator without bias
-        correction. "auto" means "permutation" when `n_permutations` > 0,
-        else "g-test" when the estimator is an uncorrected ``PlugIn``, else
-        no p-values.
+        correction, whose raw counts it reads also when the scores are
+        adjusted for chance (the default). "auto" means "permutation" when
+        `n_permutations` > 0, else "g-test" when the estimator is an
+        uncorrected ``PlugIn``, else no p-values.
     n_jobs : int, default=None
         Number of jobs to run in parallel (over the features, and over the
         permutations). ``None`` means 1 unless in a
@@ -352,11 +360,7 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _resolve_test(self, estimator):
         """The test behind ``pvalues_`` ("permutation", "g-test" or None)."""
-        uncorrected_plugin = (
-            isinstance(estimator, PlugIn)
-            and estimator.correction is None
-            and estimator.adjust is None
-        )
+        counts = estimator is not None and estimator._g_test_estimator() is not None
         if self.test == "permutation":
             if self.n_permutations == 0:
                 raise ValueError(
@@ -365,17 +369,17 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 )
             return "permutation"
         if self.test == "g-test":
-            if not uncorrected_plugin:
+            if not counts:
                 raise ValueError(
-                    "test='g-test' requires estimator=PlugIn(correction=None, "
-                    "adjust=None): the G statistic 2 N I is chi-square "
-                    "distributed only for uncorrected plug-in estimates; got "
+                    "test='g-test' requires estimator=PlugIn(correction=None): "
+                    "the G statistic 2 N I is chi-square distributed only for "
+                    "uncorrected plug-in estimates; got "
                     f"estimator={estimator!r}."
                 )
             return "g-test"
         if self.n_permutations > 0:
             return "permutation"
-        return "g-test" if uncorrected_plugin else None
+        return "g-test" if counts else None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -419,6 +423,10 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
                 "permutation test, with any estimator) or "
                 "estimator=PlugIn(correction=None) (a G-test)."
             )
+        if is_dask_collection(X):  # counted block by block (skmi._dask_fit)
+            from ._dask_fit import fit_mutual_info_dask
+
+            return fit_mutual_info_dask(self, X, y, test)
         fi = prepare_fit(
             self,
             X,
@@ -495,7 +503,6 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _compute_pvalues(self):
         inputs = self._pvalue_inputs
-        n_features = self.scores_.shape[0]
 
         def run():
             return inputs.compute(self.n_jobs)
@@ -507,9 +514,9 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
             pvalues, permuted = cached_pvalues(memory, inputs.digest, run)
         if permuted is not None and permuted.any():
             self._warn_sparse_tables(permuted, inputs.n_fallback)
-            self._warn_unattainable(inputs.n_fallback, n_features)
+            self._warn_unattainable(inputs.n_fallback, pvalues, permuted)
         if inputs.test == "permutation":
-            self._warn_unattainable(inputs.n_permutations, n_features)
+            self._warn_unattainable(inputs.n_permutations, pvalues)
         self._pvalues = pvalues
         self._pvalue_inputs = None
 
@@ -537,19 +544,37 @@ class MutualInfoSelector(DefaultEstimatorMixin, SelectorMixin, BaseEstimator):
             stacklevel=4,
         )
 
-    def _warn_unattainable(self, n_permutations, n_features):
-        """Warn when no permutation p-value can pass the correction at alpha."""
+    def _warn_unattainable(self, n_permutations, pvalues, permuted=None):
+        """Warn when the permutations drawn are too few for the correction.
+
+        Bonferroni: the smallest permutation p-value, ``1 / (1 + B)``, times
+        the number of features exceeds ``alpha``. Benjamini-Hochberg: the
+        smallest p-value exceeds ``alpha`` (whatever the data), or nothing
+        passes while ``r`` features sit at that smallest p-value, whose
+        adjusted p-value ``m / (r (1 + B))`` more permutations would lower.
+        """
         if self.alpha is None:
             return
-        factor = n_features if self.correction == "bonferroni" else 1
-        smallest = factor / (1.0 + n_permutations)
+        m = pvalues.size
+        floor = 1.0 / (1.0 + n_permutations)
+        permuted = np.ones(m, dtype=bool) if permuted is None else permuted
+        at_floor = int(np.sum(permuted & (pvalues <= floor * (1 + 1e-9))))
+        if self.correction == "bonferroni":
+            factor = m
+        elif floor > self.alpha:
+            factor = 1
+        elif at_floor and not np.any(adjust_pvalues(pvalues, "fdr_bh") <= self.alpha):
+            factor = m / at_floor
+        else:
+            return
+        smallest = factor * floor
         if smallest > self.alpha:
-            needed = ceil(factor / self.alpha)
+            needed = ceil(factor / self.alpha - 1e-9)
             warnings.warn(
                 f"No feature tested by permutations can be selected at "
-                f"alpha={self.alpha!r}: with {n_permutations} permutations the "
-                f"smallest adjusted p-value is {smallest:.3g}. Use "
-                f"n_permutations >= {needed}.",
+                f"alpha={self.alpha!r} with correction={self.correction!r}: with "
+                f"{n_permutations} permutations the smallest adjusted p-value is "
+                f"{smallest:.3g}. Use n_permutations >= {needed}.",
                 UserWarning,
                 stacklevel=4,
             )

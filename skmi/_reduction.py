@@ -41,11 +41,8 @@ from .bottleneck import (
     gaussian_ib_information,
     gaussian_ib_scales,
 )
-from .estimators._plugin import (
-    bin_quantile,
-    factorize,
-    mutual_info_joint_probabilities,
-)
+from .estimators._codes import bin_quantile, factorize
+from .estimators._plugin import mutual_info_joint_probabilities
 from .estimators._preprocess import standard_scales
 
 __all__ = ["InformationBottleneck", "information_curve"]

@@ -31,7 +31,7 @@ from skmi.bottleneck import (
     gaussian_ib_scales,
 )
 from skmi.bottleneck._discrete import _merge_down
-from skmi.estimators._plugin import bin_quantile
+from skmi.estimators._codes import bin_quantile
 
 # ORACLES.md: canonical correlations (0.9, 0.6, 0).
 EIGENVALUES = np.array([0.19, 0.64, 1.0])

@@ -21,7 +21,8 @@ from sklearn.datasets import load_breast_cancer
 
 import skmi
 from skmi import MutualInfoSelector
-from skmi.__main__ import id_like_columns, main, parse_dates
+from skmi.__main__ import main
+from skmi._cli._reading import decimal_comma_columns, parse_dates
 from skmi.estimators import PlugIn
 
 
@@ -645,7 +646,18 @@ def test_id_like_columns_are_flagged(messy_csv, capsys):
     rows = {r["feature"]: r for r in report["features"]}
     assert rows["customer_id"]["id_like"]
     assert not any(r["id_like"] for n, r in rows.items() if n != "customer_id")
-    assert "warning: ID-like column(s) 'customer_id'" in err
+    # one warning per ID-like column, from the library's rule and advice
+    notes = [line for line in err.splitlines() if "ID-like" in line]
+    assert notes == [
+        "skmi: warning: ID-like column 'customer_id': discrete with 240 distinct "
+        "values in 240 rows, it looks like an identifier or free text. The "
+        "counted information of such columns is adjusted for chance (an "
+        "identifier scores zero); consider dropping them."
+    ]
+    # adjusted for chance, the identifier is not ranked first
+    assert report["features"][0]["feature"] != "customer_id"
+    # nothing else says it (the selector's own warning is replaced)
+    assert "look like identifiers" not in err and "number of values" not in err
     assert main([*argv, "--k", "all"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if "customer_id" in x)
@@ -654,13 +666,22 @@ def test_id_like_columns_are_flagged(messy_csv, capsys):
 
 
 @pytest.mark.parametrize("n_levels, flagged", [(50, False), (51, True)])
-def test_id_like_threshold_is_half_the_rows(n_levels, flagged):
+def test_id_like_threshold_is_half_the_rows(n_levels, flagged, tmp_path, capsys):
     n = 100
     codes = np.arange(n) % n_levels
-    frame = pd.DataFrame({"code": codes.astype(str), "x": np.linspace(0, 1, n)})
-    assert id_like_columns(frame, [True, False]) == (["code"] if flagged else [])
-    # a continuous column is never ID-like
-    assert id_like_columns(frame, [False, False]) == []
+    frame = pd.DataFrame(
+        {
+            "code": [f"k{c}" for c in codes],
+            "x": np.linspace(0, 1, n),  # continuous: never ID-like
+            "y": np.arange(n) % 2,
+        }
+    )
+    frame.to_csv(tmp_path / "codes.csv", index=False)
+    report, err = _report(
+        capsys, ["rank", str(tmp_path / "codes.csv"), "--target", "y"]
+    )
+    assert report["id_like_columns"] == (["code"] if flagged else [])
+    assert err.count("ID-like column") == int(flagged)
 
 
 def test_json_report_matches_the_documented_schema(messy_csv, capsys):
@@ -685,3 +706,103 @@ def test_a_local_name_with_a_colon_reads_with_dot_slash(
     assert "write ./ before a local name" in capsys.readouterr().err
     report, _ = _report(capsys, ["rank", "./run:3.csv", "--target", "label"])
     assert report["source"] == "./run:3.csv" and report["n_samples"] == 200
+
+
+# -- decimal marks ---------------------------------------------------------------------
+
+
+def _european(tmp_path, n=200, seed=0):
+    """A ';'-separated file with decimal commas: 'signal' determines the target."""
+    rng = np.random.RandomState(seed)
+    signal = rng.standard_normal(n)
+    frame = pd.DataFrame(
+        {
+            "noise": rng.standard_normal(n),
+            "signal": signal,
+            "group": rng.choice(["a", "b"], n),
+            "price": rng.uniform(1000, 5000, n).round(2),
+            "target": (signal > 0).astype(int),
+        }
+    )
+    path = tmp_path / "europe.csv"
+    # prices with points grouping the thousands: 1.234,56
+    grouped = [f"{p:,.2f}".translate(str.maketrans(",.", ".,")) for p in frame["price"]]
+    text = frame.assign(price=grouped).to_csv(sep=";", decimal=",", index=False)
+    path.write_text(text)
+    return path, frame
+
+
+def test_semicolon_file_with_decimal_commas_is_ranked_as_numbers(tmp_path, capsys):
+    path, frame = _european(tmp_path)
+    report, err = _report(capsys, ["rank", str(path), "--target", "target"])
+    assert report["sep"] == ";" and report["decimal"] == ","
+    rows = {r["feature"]: r for r in report["features"]}
+    assert report["features"][0]["feature"] == "signal"
+    assert rows["signal"]["mi_nats"] > 0.5  # a perfect predictor, not 0.0000
+    assert not rows["signal"]["discrete"] and not rows["noise"]["discrete"]
+    assert report["id_like_columns"] == [] and "ID-like" not in err
+    # the same scores as the selector on the numbers
+    X = frame.drop(columns=["target"])
+    selector = MutualInfoSelector(k="all", random_state=0).fit(X, frame["target"])
+    for name, score in zip(X.columns, selector.scores_, strict=True):
+        assert rows[name]["mi_nats"] == pytest.approx(score, abs=1e-12)
+
+
+def test_decimal_option(tmp_path, capsys):
+    path, frame = _european(tmp_path)
+    auto, _ = _report(capsys, ["rank", str(path), "--target", "target"])
+    given, _ = _report(
+        capsys, ["rank", str(path), "--target", "target", "--decimal", ","]
+    )
+    # (pandas reads the points grouping thousands as text when told the mark,
+    # so only the columns without them are compared)
+    rows = {r["feature"]: r["mi_nats"] for r in given["features"]}
+    assert given["decimal"] == ","
+    for r in auto["features"]:
+        if r["feature"] != "price":
+            assert rows[r["feature"]] == pytest.approx(r["mi_nats"], abs=1e-12)
+    # '.' turns the detection off: the numbers stay text, discrete and ID-like
+    point, err = _report(
+        capsys, ["rank", str(path), "--target", "target", "--decimal", "."]
+    )
+    assert point["decimal"] == "."
+    assert {"signal", "noise"} <= set(point["id_like_columns"])
+    # a comma as both separator and decimal mark is a usage error
+    assert (
+        main(["rank", str(path), "--target", "t", "--sep", ",", "--decimal", ","]) == 2
+    )
+    assert "--decimal" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # argparse: only ',' or '.'
+        main(["rank", str(path), "--target", "t", "--decimal", ";"])
+    assert exc.value.code == 2
+    assert "must be ',' or '.'" in capsys.readouterr().err
+
+
+def test_decimal_commas_with_another_separator_are_named(tmp_path, capsys):
+    path = tmp_path / "tabs.csv"
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal(60)
+    lines = ["x\tlabel"] + [f"{v:.3f}".replace(".", ",") + f"\t{int(v > 0)}" for v in x]
+    path.write_text("\n".join(lines) + "\n")
+    report, err = _report(capsys, ["rank", str(path), "--target", "label"])
+    assert report["sep"] == "\t" and report["decimal"] == "."
+    assert "warning: column 'x' looks like numbers written with a decimal comma" in err
+    assert "--decimal ," in err
+    report, err = _report(
+        capsys, ["rank", str(path), "--target", "label", "--decimal", ","]
+    )
+    assert report["features"][0]["mi_nats"] > 0.5 and "decimal comma" not in err
+
+
+def test_decimal_comma_columns_rules():
+    frame = pd.DataFrame(
+        {
+            "comma": ["1,5", "-2", "3,25e-3"],
+            "grouped": ["1.234,5", "12,0", "7"],
+            "point": ["1.5", "2.5", "3,5"],  # two marks: text
+            "words": ["a,b", "c", "d"],
+            "ints": [1, 2, 3],
+            "no_comma": ["1", "2", "3"],
+        }
+    )
+    assert decimal_comma_columns(frame) == ["comma", "grouped"]

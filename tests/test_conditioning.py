@@ -74,6 +74,7 @@ def test_lists_capped_at_all_samples(monkeypatch):
     step = FrenzelPompeStep(y, z, 3)
     for x in xs:
         assert step.cmi(x) == pytest.approx(bf_frenzel_pompe(x, y, z, 3), abs=TOL)
+    assert step._lists[0] == 4  # the lists hold only the k + 1 nearest samples
 
 
 def test_step_shared_by_threads():
@@ -148,6 +149,13 @@ def test_forward_cmi_equals_plain_greedy_loop(seed, n_jobs):
     np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-12)
 
 
+class KSGWithoutSteps(KSG):
+    """KSG that offers no per-step structures to the selection layer."""
+
+    def _step_structure(self, target, z):
+        return None
+
+
 @pytest.mark.parametrize("criterion", ["cmi", "cmim"])
 def test_selector_values_unchanged_by_the_step(monkeypatch, criterion):
     """The selector gives the same fit with and without the per-step structures."""
@@ -155,9 +163,20 @@ def test_selector_values_unchanged_by_the_step(monkeypatch, criterion):
     X = rng.standard_normal((250, 7))
     y = X[:, 0] - X[:, 1] * X[:, 2] + 0.4 * rng.standard_normal(250)
     kw = dict(criterion=criterion, random_state=0, n_jobs=1)
-    fast = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
-    monkeypatch.setattr(FrenzelPompeStep, "of_variables", classmethod(lambda *a: None))
-    plain = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
+    used = []
+    original = FrenzelPompeStep.conditional_mutual_info
+
+    def spy(self, x):
+        used.append(1)
+        return original(self, x)
+
+    monkeypatch.setattr(FrenzelPompeStep, "conditional_mutual_info", spy)
+    fast = ConditionalMutualInfoSelector(5, estimator=KSG(), **kw).fit(X, y)
+    n_used = len(used)
+    assert n_used > 0  # the per-step structures computed the terms
+    plain = ConditionalMutualInfoSelector(5, estimator=KSGWithoutSteps(), **kw)
+    plain.fit(X, y)
+    assert len(used) == n_used  # ... and not here
     assert fast.selection_order_.tolist() == plain.selection_order_.tolist()
     np.testing.assert_allclose(
         fast.conditional_gains_, plain.conditional_gains_, rtol=0, atol=1e-12

@@ -8,6 +8,7 @@ for its spread against the difference of two Ross estimates
 """
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -15,9 +16,11 @@ from scipy.special import digamma
 from scipy.stats import norm
 from test_estimators_bruteforce import as2d, distances, level_indices
 
-from skmi.estimators import KSG
+from skmi.estimators import KSG, _conditioning
+from skmi.estimators._conditioning import FrenzelPompeStep, WithinClassStep
 from skmi.estimators._ksg import ClassConditioning, ross_cmi, ross_mi
 from skmi.estimators._variables import Variable
+from skmi.selection._forward import ForwardParams, forward_select
 
 TOL = 1e-10
 SEEDS = [0, 1, 2]
@@ -256,3 +259,169 @@ def test_matches_ennemi_on_the_same_arrays():
         )
         # ennemi evaluates digamma by its own series, good to about 1e-6
         assert ours == pytest.approx(float(np.ravel(theirs)[0]), abs=1e-5)
+
+
+# --------------------------------------------------------------------------
+# the per-step structures of a forward search (one Z, many candidates)
+# --------------------------------------------------------------------------
+def step_problem(seed, n, dz, dx=1, tiny=True):
+    """Candidates of several kinds sharing one z and one set of labels."""
+    x, z, labels = labelled(seed, n, dx, dz)
+    if tiny:  # a class with k members or fewer for every k tested here
+        labels[3:6] = 9
+    rng = np.random.default_rng(seed + 100)
+    xs = [
+        x,
+        z[:, :1] + rng.standard_normal((n, dx)),  # redundant with z
+        rng.standard_normal((n, dx)),  # noise
+        # near-ties: values on a grid of 0.1 with a trace of noise
+        np.round(rng.standard_normal((n, dx)), 1) + 1e-9 * rng.standard_normal((n, dx)),
+    ]
+    return xs, z, labels
+
+
+def brute_force_rows(monkeypatch):
+    """Count the rows the step recomputes by brute force."""
+    seen = []
+    original = WithinClassStep._brute_force
+
+    def spy(self, x, rows):
+        seen.append(rows.size)
+        return original(self, x, rows)
+
+    monkeypatch.setattr(WithinClassStep, "_brute_force", spy)
+    return seen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("k", [1, 3, 7])
+@pytest.mark.parametrize("dz", [1, 2, 3, 5])
+@pytest.mark.parametrize("dx", [1, 2])
+def test_step_equals_the_plain_estimator(seed, k, dz, dx):
+    xs, z, labels = step_problem(seed, 160 + 40 * seed, dz, dx)
+    levels = level_indices(labels)
+    step = WithinClassStep(z, levels, k)
+    assert step.use_lists == (dz >= 3)
+    for x in xs:
+        plain = ross_cmi(x, z, levels, k)
+        assert step.cmi(x) == pytest.approx(plain, abs=1e-12)
+    assert step.cmi(xs[0]) == pytest.approx(bf_class_cmi(xs[0], z, labels, k), abs=TOL)
+
+
+@pytest.mark.parametrize("dz", [1, 2])
+def test_lists_in_few_dimensions_equal_the_plain_estimator(monkeypatch, dz):
+    monkeypatch.setattr(_conditioning, "_CLASS_LIST_MIN_DIMS", 1)
+    seen = brute_force_rows(monkeypatch)
+    xs, z, labels = step_problem(4, 300, dz)
+    levels = level_indices(labels)
+    step = WithinClassStep(z, levels, 3)
+    assert step.use_lists
+    for x in xs:
+        assert step.cmi(x) == pytest.approx(ross_cmi(x, z, levels, 3), abs=1e-12)
+    assert seen  # (the tiny class always falls back)
+
+
+@pytest.mark.parametrize("start", [1, 4, 12])
+def test_short_lists_fall_back_exactly_and_grow(monkeypatch, start):
+    monkeypatch.setattr(_conditioning, "_LIST_START", start)
+    seen = brute_force_rows(monkeypatch)
+    xs, z, labels = step_problem(5, 400, 4, dx=2, tiny=False)
+    levels = level_indices(labels)
+    step = WithinClassStep(z, levels, 4)
+    lengths = []
+    for x in xs + xs:
+        assert step.cmi(x) == pytest.approx(ross_cmi(x, z, levels, 4), abs=1e-12)
+        lengths.append(step._lists[0])
+    assert sum(seen) > 400  # most rows of the first candidate fell back
+    assert lengths[0] > max(start, 8)  # and the lists grew after it
+    assert lengths == sorted(lengths)
+
+
+def test_lists_capped_at_all_samples(monkeypatch):
+    monkeypatch.setattr(_conditioning, "_LIST_MAX_ENTRIES", 1)
+    xs, z, labels = step_problem(6, 150, 3)
+    levels = level_indices(labels)
+    step = WithinClassStep(z, levels, 3)
+    for x in xs:
+        assert step.cmi(x) == pytest.approx(bf_class_cmi(x, z, labels, 3), abs=TOL)
+
+
+def test_step_with_singletons_only_or_tiny_classes():
+    rng = np.random.default_rng(8)
+    z, x = rng.standard_normal((6, 3)), rng.standard_normal((6, 1))
+    assert WithinClassStep(z, level_indices(np.arange(6)), 3).cmi(x) == 0.0
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    levels = level_indices(labels)
+    got = WithinClassStep(z, levels, 3).cmi(x)
+    assert got == pytest.approx(ross_cmi(x, z, levels, 3), abs=1e-12)
+    assert got == pytest.approx(bf_class_cmi(x, z, labels, 3), abs=TOL)
+
+
+def test_step_shared_by_threads():
+    xs, z, labels = step_problem(9, 500, 3)
+    levels = level_indices(labels)
+    step = WithinClassStep(z, levels, 3)
+    expected = [ross_cmi(x, z, levels, 3) for x in xs]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(step.cmi, xs * 4))
+    np.testing.assert_allclose(got, expected * 4, rtol=0, atol=1e-12)
+
+
+def test_the_estimator_offers_the_step_that_applies():
+    xs, z, labels = step_problem(10, 100, 2)
+    zc, xc = Variable(z), Variable(xs[0])
+    classes = Variable.from_discrete(labels)
+    est = KSG(n_neighbors=3)
+    assert isinstance(est._step_structure(classes, zc), WithinClassStep)
+    assert isinstance(est._step_structure(xc, zc), FrenzelPompeStep)
+    assert est._step_structure(classes, Variable.join(zc, classes)) is None
+    assert est._step_structure(Variable.from_discrete(np.zeros(100)), zc) is None
+    assert KSG(ties="mixed")._step_structure(classes, zc) is None
+    step = est._step_structure(classes, zc)
+    assert step.conditional_mutual_info(classes) is None  # general path
+    assert step.conditional_mutual_info(Variable(np.zeros(100), constant=True)) == 0
+    expected = est.conditional_mutual_info_prepared(xc, classes, zc)
+    assert step.conditional_mutual_info(xc) == pytest.approx(expected, abs=1e-12)
+
+
+def plain_greedy_class_cmi(columns, labels, k, n_select):
+    """Greedy I(X_k; Y | X_S) on the plain kernels, the reference search."""
+    levels = level_indices(labels)
+
+    def score(x, selected):
+        if not selected:
+            return ross_mi(x, levels, k)
+        z = np.hstack([columns[j].continuous for j in selected])
+        return ross_cmi(x, z, levels, k)
+
+    order, gains = [], []
+    for _ in range(n_select):
+        scores = [
+            -np.inf if j in order else score(c.continuous, order)
+            for j, c in enumerate(columns)
+        ]
+        order.append(int(np.argmax(scores)))
+        gains.append(float(np.max(scores)))
+    return order, gains
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_forward_cmi_on_classes_equals_the_plain_greedy_loop(monkeypatch, seed, n_jobs):
+    seen = brute_force_rows(monkeypatch)
+    rng = np.random.default_rng(seed)
+    n, p = 300, 9
+    X = rng.standard_normal((n, p))
+    X[:, 3] = X[:, 0] + 0.3 * rng.standard_normal(n)
+    signal = X[:, 0] + X[:, 1] - X[:, 2] + X[:, 4] * X[:, 5]
+    labels = np.digitize(signal + 0.5 * rng.standard_normal(n), [-1, 1])
+    labels[:2] = 3  # a class of two samples
+    est = KSG(n_neighbors=3)
+    columns = est.prepare(X, np.zeros(p, bool), 0)
+    target = Variable.from_discrete(labels).precompute()
+    params = ForwardParams(criterion="cmi", n_features_to_select=6, n_jobs=n_jobs)
+    result = forward_select(est, columns, target, params)
+    order, gains = plain_greedy_class_cmi(columns, labels, 3, 6)
+    assert result.selection_order.tolist() == order
+    np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-12)
+    assert seen  # the lists ran (three or more selected features)

@@ -26,6 +26,9 @@ class FakeTester:
     def observed_of(self, k):
         return self.observed[k]
 
+    def rows_note(self):
+        return "fake statistic on all 50 rows"
+
 
 def test_a_rule_for_a_number_of_features_never_stops():
     rule = StoppingRule(3, None, 0.05)
@@ -60,12 +63,29 @@ def test_the_step_test_decides_before_and_after_scoring():
     # the draws stop at the first null maximum that reaches 5.5, the 7th
     got = rule.decide(1, 0.3)
     assert got.stop and got.pvalue == pytest.approx(1 / 7)
-    assert got.reason == "p-value 0.143 > alpha=0.05 (7 permutations)"
+    assert got.reason == (
+        "The best candidate x1 (gain 0.3 nats) is not significant at alpha=0.05: "
+        "p >= 0.1 after 7 of 19 permutations (fake statistic on all 50 rows)"
+    )
     # the largest statistic not significant: stop before any score
     tester = FakeTester(np.arange(19), {1: 5.5, 2: 1.0})
     rule = StoppingRule("auto", None, 0.05, tester)
     got = rule.before_scoring([0], np.array([1, 2]))
     assert got.stop and got.pvalue == pytest.approx(1 / 7)
+    assert got.reason == (
+        "No remaining candidate is significant (the largest statistic over them) "
+        "at alpha=0.05: p >= 0.1 after 7 of 19 permutations "
+        "(fake statistic on all 50 rows)"
+    )
+    # with blocks pending, the stop waits for the step's scores: the search
+    # of a fixed number of features may let a block enter there
+    got = rule.before_scoring([0], np.array([1, 2]), blocks_pending=True)
+    assert not got.stop
+    assert rule.decide(2, 0.01).stop
+    rule.names = ["a", "b", "c"]
+    assert rule.decide(2, 0.01).reason.startswith("No remaining candidate")
+    assert rule.before_scoring([0, 1], np.array([2])).stop
+    assert "'c'" in rule.decide(2, 0.01).reason
 
 
 def test_the_rule_is_built_from_the_parameters():
@@ -109,11 +129,7 @@ def test_blocks_enter_member_by_member():
     assert Decision.of_block(entering) == Decision(False, "", 0.01, 0)
 
 
-def test_a_pending_block_enters_before_the_search_stops():
+def test_pending_blocks_are_known_to_the_stopping_rule():
     block = Block(members=(5, 2), statistic=0.2, pvalue=0.01, synergy=0.01)
-    blocks = Blocks(BlockOffers([block]))
-    assert blocks.before_stop([0])
-    assert blocks.queued
-    assert not Blocks(BlockOffers([])).before_stop([0])
-    taken = Blocks(BlockOffers([block]))
-    assert not taken.before_stop([2])  # a member already selected
+    assert Blocks(BlockOffers([block])).pending
+    assert not Blocks(BlockOffers([])).pending

@@ -265,9 +265,15 @@ def test_g_test_pvalues_equal_scipy_chi2_contingency_with_williams_correction():
     X[:, 1] = np.where(rng.uniform(size=300) < 0.2, X[:, 1], rng.randint(0, 3, 300))
     y = np.where(X[:, 0] >= 2, rng.randint(0, 3, 300), rng.randint(0, 2, 300))
     selector = MutualInfoSelector(
-        k="all", estimator=PlugIn(), discrete_features=True, random_state=0
+        k="all", estimator=PlugIn(adjust=None), discrete_features=True, random_state=0
     ).fit(X, y)
     assert selector.discrete_target_
+    # adjusted scores (the default) leave the G-test on the raw counts
+    adjusted = MutualInfoSelector(
+        k="all", estimator=PlugIn(), discrete_features=True, random_state=0
+    ).fit(X, y)
+    assert np.all(adjusted.scores_ < selector.scores_)
+    np.testing.assert_array_equal(adjusted.pvalues_, selector.pvalues_)
     for j in range(X.shape[1]):
         _, xj = np.unique(X[:, j], return_inverse=True)
         _, yc = np.unique(y, return_inverse=True)
@@ -721,7 +727,7 @@ def test_clone_inverse_transform_and_feature_names():
         ({"estimator": KSG(n_neighbors=0)}, "'n_neighbors' parameter of KSG"),
         ({"estimator": PlugIn(n_bins=1)}, "'n_bins' parameter of PlugIn"),
         ({"test": "permutation"}, "requires n_permutations >= 1"),
-        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None,")),
+        ({"test": "g-test"}, re.escape("requires estimator=PlugIn(correction=None)")),
         (
             {"test": "g-test", "estimator": PlugIn(correction="chao-shen")},
             "requires estimator=PlugIn",

@@ -13,14 +13,8 @@ import pytest
 from skmi import ConditionalMutualInfoSelector
 from skmi._columns import _few_levels
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import (
-    code_dtype,
-    count_tables,
-    count_tables_masks,
-    factorize,
-    factorize_counted,
-    level_masks,
-)
+from skmi.estimators._codes import code_dtype, factorize, factorize_counted
+from skmi.estimators._count_tables import count_tables, count_tables_masks, level_masks
 from skmi.estimators._preprocess import column_blocks, constant_columns
 from skmi.estimators._variables import Variable
 from skmi.selection._criteria import CountTerms, pair_terms
@@ -86,15 +80,17 @@ def test_count_tables_long_columns_sum_without_overflow():
 
 def test_count_tables_many_batches(monkeypatch):
     """Batches and chunks smaller than the rows: the same tables."""
-    import skmi.estimators._plugin as plugin
+    import skmi.estimators._count_tables as tables
 
     rng = np.random.default_rng(2)
     codes = rng.integers(0, 3, size=(40, 300)).astype(np.uint8)
     w = rng.integers(0, 4, size=300)
     rows = np.arange(40)[::-1]
     expected = direct_tables(codes, rows, 3, w, 4)
-    monkeypatch.setattr(plugin, "_TABLE_BUDGET", 700)
-    monkeypatch.setattr(plugin, "_MASK_CHUNK", 20)
+    monkeypatch.setattr(tables, "_TABLE_BUDGET", 700)
+    monkeypatch.setattr(tables, "_MASK_CHUNK", 20)
+    # the kernels read their budgets from the module patched
+    assert count_tables.__globals__ is count_tables_masks.__globals__ is vars(tables)
     assert np.array_equal(count_tables(codes, rows, 3, w, 4), expected)
     if hasattr(np, "bitwise_count"):
         got = count_tables_masks(level_masks(codes, 3), rows, w, 4)
@@ -116,8 +112,43 @@ PATHS = {
 }
 
 
+#: the kernel each counting path of CountTerms calls
+KERNELS = {
+    "masks": "count_tables_masks",
+    "tables": "count_tables",
+    "sorting": "joint_entropies",
+}
+
+
+def kernel_spy(monkeypatch):
+    """Count the calls CountTerms makes to each counting kernel, by path."""
+    import skmi.selection._criteria as criteria
+
+    calls = dict.fromkeys(KERNELS, 0)
+
+    def counting(path, kernel):
+        def counted(*args, **kwargs):
+            calls[path] += 1
+            return kernel(*args, **kwargs)
+
+        return counted
+
+    for path, name in KERNELS.items():
+        monkeypatch.setattr(criteria, name, counting(path, getattr(criteria, name)))
+    return calls
+
+
+def assert_ran(calls, path):
+    """The forced path ran, and no path its switches turned off."""
+    if path == "masks" and not hasattr(np, "bitwise_count"):
+        return
+    assert calls[path] > 0, calls
+    earlier = list(KERNELS)[: list(KERNELS).index(path)]
+    assert all(calls[p] == 0 for p in earlier), calls
+
+
 ESTIMATORS = {
-    "plugin": (PlugIn(), False),
+    "plugin": (PlugIn(adjust=None), False),
     "plugin-chance": (PlugIn(adjust="chance"), True),
     "ksg-chance": (KSG(), True),  # (KSG adjusts discrete pairs by default)
 }
@@ -131,6 +162,7 @@ def test_every_counting_path_gives_the_estimator_values(
 ):
     for name, value in PATHS[path].items():
         monkeypatch.setattr(CountTerms, name, value)
+    calls = kernel_spy(monkeypatch)
     X, y = discrete_problem(seed)
     columns = [Variable.from_discrete(X[:, j]) for j in range(X.shape[1])]
     target = Variable.from_discrete(y)
@@ -149,18 +181,23 @@ def test_every_counting_path_gives_the_estimator_values(
         np.testing.assert_allclose(red, want["red"][[4, 5]], atol=1e-12)
     rel = [est.mutual_info_prepared(c, target) for c in columns]
     np.testing.assert_allclose(counts.relevance(slice(None)), rel, atol=1e-12)
+    assert_ran(calls, path)
 
 
 @pytest.mark.parametrize("criterion", ["jmi", "mrmr", "cmi", "cife", "disr"])
 def test_selection_identical_on_every_counting_path(monkeypatch, criterion):
     X, y = discrete_problem(3, n=400, p=10)
-    kw = dict(criterion=criterion, estimator=PlugIn(), discrete_features=True)
+    kw = dict(
+        criterion=criterion, estimator=PlugIn(adjust=None), discrete_features=True
+    )
     reference = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
     for path in ("tables", "sorting"):
         with monkeypatch.context() as m:
             for name, value in PATHS[path].items():
                 m.setattr(CountTerms, name, value)
+            calls = kernel_spy(m)
             got = ConditionalMutualInfoSelector(5, **kw).fit(X, y)
+        assert_ran(calls, path)
         assert got.selection_order_.tolist() == reference.selection_order_.tolist()
         np.testing.assert_allclose(
             got.conditional_gains_, reference.conditional_gains_, atol=1e-12
@@ -225,7 +262,7 @@ def test_one_byte_codes_never_overflow():
     )
     needs = ("red", "joint", "cmi")
     got = counts.terms([1, 2], columns[0].codes, columns[0].n_levels, needs)
-    want = pair_terms(PlugIn(), columns[1:], columns[0], target, needs)
+    want = pair_terms(PlugIn(adjust=None), columns[1:], columns[0], target, needs)
     for name in needs:
         np.testing.assert_allclose(got[name], want[name], atol=1e-12, err_msg=name)
     joint = Variable.join(columns[0], columns[1])
@@ -320,7 +357,7 @@ def test_column_helpers_on_blocks():
 
 def test_integer_input_selects_as_float_input():
     X, y = discrete_problem(4, n=300, p=7)
-    kw = dict(criterion="jmi", estimator=PlugIn(), discrete_features=True)
+    kw = dict(criterion="jmi", estimator=PlugIn(adjust=None), discrete_features=True)
     a = ConditionalMutualInfoSelector(4, **kw).fit(X, y)
     b = ConditionalMutualInfoSelector(4, **kw).fit(X.astype(np.float64), y)
     assert a.selection_order_.tolist() == b.selection_order_.tolist()
@@ -337,7 +374,7 @@ def test_prepare_in_threads_equals_serial():
     X[:, 12] = rng.randint(-130, -120, 400)
     mask = np.ones(70, dtype=bool)
     mask[[5, 6]] = False  # continuous, prepared by the estimator
-    for est in (PlugIn(), PlugIn(n_bins=4)):
+    for est in (PlugIn(adjust=None), PlugIn(n_bins=4, adjust=None)):
         serial = est.prepare(X, mask, 0)
         threads = est.prepare(X, mask, 0, n_jobs=2)
         for a, b in zip(serial, threads, strict=True):

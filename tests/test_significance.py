@@ -65,7 +65,7 @@ def test_selector_g_test_is_williams_corrected():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         selector = MutualInfoSelector(
-            k="all", estimator=PlugIn(), discrete_features=True
+            k="all", estimator=PlugIn(adjust=None), discrete_features=True
         ).fit(x[:, None], y)
     assert selector.scores_[0] == pytest.approx(g / 60, rel=1e-12)
     assert selector.pvalues_[0] == pytest.approx(chi2.sf(g / q, dof), rel=1e-10)
@@ -130,7 +130,7 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     y = rng.randint(0, 100, 2000)
     selector = MutualInfoSelector(
         k="all",
-        estimator=PlugIn(),
+        estimator=PlugIn(adjust=None),
         test="g-test",
         n_permutations=199,
         random_state=seed,
@@ -145,7 +145,7 @@ def test_g_test_is_calibrated_with_many_classes_and_few_samples_per_cell(seed):
     assert stopped.mean() > 0.8
     np.testing.assert_allclose(p[~stopped] * 200, np.round(p[~stopped] * 200))
     # the uncorrected chi-square p-values of the same data are invalid
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est)
     dof = [(c.n_levels - 1) * (target.n_levels - 1) for c in columns]
     assert _share_below(chi2.sf(2 * 2000 * raw, dof)) > 0.3
@@ -164,9 +164,9 @@ def test_williams_g_test_is_calibrated_where_cochran_allows_it(
         y = rng.randint(0, n_classes, n_samples)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no fallback here
-            selector = MutualInfoSelector(k="all", estimator=PlugIn(n_bins=n_bins)).fit(
-                X, y
-            )
+            selector = MutualInfoSelector(
+                k="all", estimator=PlugIn(n_bins=n_bins, adjust=None)
+            ).fit(X, y)
         shares.append(_share_below(selector.pvalues_))
     assert 0.02 <= np.mean(shares) <= 0.08
 
@@ -186,7 +186,7 @@ def test_fallback_permutation_pvalues_are_uniform(monkeypatch):
         return original(estimator, columns, target, order)
 
     monkeypatch.setattr(significance, "_permuted_relevance", spy)
-    est = PlugIn(n_bins=10)
+    est = PlugIn(n_bins=10, adjust=None)
     first = []
     for seed in range(200):
         rng = np.random.RandomState(seed)
@@ -220,7 +220,7 @@ def test_columns_with_equal_margins_share_their_permutations():
             rng.randint(0, 12, n),  # (almost surely) other margins
         ]
     )
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est, discrete=True)
     groups = significance.margin_groups(est, columns, target)
     np.testing.assert_array_equal(groups, [0, 0, 0, 3, 4])
@@ -274,7 +274,7 @@ def test_fallback_only_for_the_sparse_columns_and_sequential(n_jobs):
             rng.randint(0, 60, n),
         ]
     )
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
         est,
@@ -303,7 +303,7 @@ def test_sequential_pvalues_are_valid_under_independence():
     rng = np.random.RandomState(5)
     X = rng.randint(0, 25, size=(150, 400))
     y = rng.randint(0, 6, 150)
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, y, est, discrete=True)
     p, permuted = g_test_pvalues(
         est, columns, target, raw, rng=np.random.RandomState(0), n_permutations=999
@@ -336,7 +336,7 @@ def test_selector_warning_names_the_sparse_features():
 def test_constant_column_or_target_keeps_pvalue_one_without_permutations():
     rng = np.random.RandomState(0)
     X = np.column_stack([np.zeros(50), rng.randint(0, 30, 50)])
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(X, rng.randint(0, 5, 50), est, discrete=True)
     p, permuted = g_test_pvalues(
         est, columns, target, raw, rng=np.random.RandomState(0)
@@ -397,7 +397,7 @@ def test_exhaustive_small_permutation_test_is_exact():
     rng = np.random.RandomState(0)
     x = rng.randint(0, 3, 7)
     y = rng.randint(0, 2, 7)
-    est = PlugIn()
+    est = PlugIn(adjust=None)
     columns, target, raw = _prepared(x[:, None], y, est, discrete=True)
     values = []
     for perm in itertools.permutations(range(7)):
@@ -408,3 +408,27 @@ def test_exhaustive_small_permutation_test_is_exact():
         est, columns, target, raw, rng=np.random.RandomState(1), n_permutations=4999
     )
     assert p[0] == pytest.approx(exact, abs=0.03)
+
+
+def test_bh_warns_when_the_permutations_are_too_few_for_the_data():
+    # a perfect predictor among 100 columns: its permutation p-value is the
+    # smallest possible, 1 / 100, and its BH-adjusted p-value 100 / 100
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, 200)
+    X = np.column_stack([y + 0.01 * rng.standard_normal(200), rng.randn(200, 99)])
+    selector = MutualInfoSelector(
+        alpha=0.05, n_permutations=99, correction="fdr_bh", random_state=0
+    )
+    with pytest.warns(UserWarning, match=r"'fdr_bh'.*Use n_permutations >= ") as w:
+        selector.fit(X, y)
+    assert selector.pvalues_[0] == pytest.approx(1 / 100)
+    # r columns at that p-value: their adjusted p-value is 100 / (100 r)
+    r = int(np.sum(selector.pvalues_ <= 1 / 100 + 1e-12))
+    assert f"n_permutations >= {int(np.ceil(100 / (r * 0.05)))}." in str(w[0].message)
+    assert not selector.get_support().any()
+    # with enough permutations the predictor is kept, without the warning
+    selector.set_params(n_permutations=1999)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        selector.fit(X, y)
+    assert selector.get_support()[0]

@@ -11,7 +11,8 @@ from sklearn.feature_selection import mutual_info_classif as sk_mutual_info_clas
 import skmi.estimators._sparse as sparse_kernels
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, mutual_info_classif
 from skmi.estimators import KSG, PlugIn
-from skmi.estimators._plugin import factorize, mutual_info_counts
+from skmi.estimators._codes import factorize
+from skmi.estimators._plugin import mutual_info_counts
 from skmi.estimators._sparse import SparseColumns, sparse_mutual_info
 from skmi.estimators._variables import Variable
 from skmi.selection._relevance import relevance
@@ -40,8 +41,26 @@ def _counts(n, p, density, seed, fmt="csc"):
 @pytest.mark.parametrize("chunk", [1, 37, 1 << 18])
 def test_kernel_equals_dense_counts(seed, chunk, monkeypatch):
     monkeypatch.setattr(sparse_kernels, "CHUNK_ENTRIES", chunk)
+    sizes = []
+    chunks = sparse_kernels._chunks
+
+    def spy(indptr, budget=None):
+        parts = list(chunks(indptr, budget))
+        sizes.append([(stop - start, hi - lo) for start, stop, lo, hi in parts])
+        return iter(parts)
+
+    monkeypatch.setattr(sparse_kernels, "_chunks", spy)
     X, y = _counts(300, 25, 0.1, seed)
     mi, n_levels = sparse_mutual_info(X.data, X.indices, X.indptr, y, np.bincount(y))
+    # the columns were counted in chunks of at most the budget's entries
+    # (or of one column)
+    columns, entries = np.array(sizes[0]).T
+    assert columns.sum() == 25
+    assert np.all((columns == 1) | (entries <= chunk))
+    if chunk == 1 << 18:
+        assert columns.size == 1
+    else:
+        assert columns.size > 1
     dense = X.toarray()
     expected = [mutual_info_counts(*factorize(dense[:, j]), y, 3) for j in range(25)]
     np.testing.assert_allclose(mi, expected, rtol=0, atol=1e-12)
@@ -89,12 +108,15 @@ def test_marginal_selector_sparse_equals_dense(estimator):
 
 def test_g_test_sparse_equals_dense():
     X, y = _counts(400, 30, 0.05, 3)
-    kw = dict(estimator=PlugIn(), k=5, test="g-test", random_state=0)
+    kw = dict(estimator=PlugIn(), k=5, random_state=0)
+    s = MutualInfoSelector(**kw).fit(X, y)
+    d = MutualInfoSelector(discrete_features=True, **kw).fit(X.toarray(), y)
+    # the p-values are computed when first read, and warn then
     with pytest.warns(UserWarning, match="G-test is unreliable"):
-        s = MutualInfoSelector(**kw).fit(X, y)
+        sparse_pvalues = s.pvalues_
     with pytest.warns(UserWarning, match="G-test is unreliable"):
-        d = MutualInfoSelector(discrete_features=True, **kw).fit(X.toarray(), y)
-    np.testing.assert_allclose(s.pvalues_, d.pvalues_, rtol=1e-9, atol=1e-12)
+        dense_pvalues = d.pvalues_
+    np.testing.assert_allclose(sparse_pvalues, dense_pvalues, rtol=1e-9, atol=1e-12)
 
 
 def _forward_sparse_equals_dense(X, dense, y, **kw):

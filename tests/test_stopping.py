@@ -7,6 +7,7 @@ from sklearn.datasets import load_wine
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
 from skmi.selection import _steptest as st
+from skmi.selection._count_statistic import CountDependence, Indicators
 from skmi.selection._permutation import (
     decisive_exceedances,
     local_permutations,
@@ -232,7 +233,33 @@ def test_subsample_for_large_data():
     tester = StepTester(columns, target, np.zeros(2, bool), rng, 19, 1)
     assert tester.n_samples == st.MAX_SAMPLES
     assert np.unique(tester.rows).size == st.MAX_SAMPLES
-    assert tester.test([], [0, 1]).pvalue == pytest.approx(1 / 20)
+    match = f"subsample of {st.MAX_SAMPLES} of the {n} rows"
+    with pytest.warns(UserWarning, match=match):
+        assert tester.test([], [0, 1]).pvalue == pytest.approx(1 / 20)
+    assert tester.rows_note() == (
+        f"neighbour statistic on {st.MAX_SAMPLES} of {n} rows, a random subsample"
+    )
+
+
+@pytest.mark.slow
+def test_the_neighbour_rows_do_not_shrink_with_the_number_of_columns():
+    # 1,500 rows and 800 columns: every row is used (the neighbour lists
+    # that do not fit the memory budget are sought again)
+    rng = np.random.RandomState(0)
+    n, p = 1500, 800
+    X = rng.standard_normal((n, p))
+    est = KSG()
+    mask = np.zeros(p, bool)
+    columns = est.prepare(X, mask, rng)
+    target = est.prepare_target(X[:, 0] + X[:, 1], False, rng)
+    tester = StepTester(columns, target, mask, rng, 19, 1)
+    assert tester.n_samples == n
+    stat = tester.statistic([], list(range(p)))
+    assert stat.n_kept == st.MAX_NEIGHBOUR_ENTRIES // (n * st.N_NEIGHBOURS) < p
+    scores = stat.scores(np.arange(n)[None, :])[0]
+    assert np.argsort(scores)[-2:].tolist() in ([0, 1], [1, 0])
+    # a list sought again equals the one kept
+    np.testing.assert_array_equal(stat.nbrs[0], stat._neighbours(0))
 
 
 # --------------------------------------------------------------------------
@@ -260,7 +287,7 @@ def test_nothing_selected_is_a_fitted_empty_selection():
     assert selector.selection_order_.shape == (0,)
     assert selector.conditional_gains_.shape == (0,)
     assert selector.pvalues_.shape == (0,)
-    assert selector.stop_reason_.startswith("p-value")
+    assert selector.stop_reason_.endswith("rows)")
     with pytest.warns(UserWarning, match="No features were selected"):
         assert selector.transform(X).shape == (300, 0)
 
@@ -445,3 +472,170 @@ def test_one_tie_rule_for_columnwise_and_maximum_tests(stop_after):
     else:
         assert p_columns == stop_after / (np.searchsorted(hits, stop_after) + 1)
         assert test.stopped_early and test.n_reached == stop_after
+
+
+# --------------------------------------------------------------------------
+# the count statistic of discrete steps
+# --------------------------------------------------------------------------
+def _brute_force_g(x, z, y):
+    """G = 2 sum N(x,z,y) log(N(x,z,y) N(z) / (N(x,z) N(z,y))) and its dof."""
+    g, dof = 0.0, 0
+    for s in np.unique(z):
+        xs, ys = x[z == s], y[z == s]
+        table = np.array(
+            [
+                [np.sum((xs == a) & (ys == c)) for c in np.unique(ys)]
+                for a in np.unique(xs)
+            ],
+            dtype=float,
+        )
+        expected = table.sum(1, keepdims=True) * table.sum(0) / table.sum()
+        cells = table > 0
+        g += 2 * np.sum(table[cells] * np.log(table[cells] / expected[cells]))
+        dof += (table.shape[0] - 1) * (table.shape[1] - 1)
+    return g, dof
+
+
+def test_count_statistic_is_the_standardised_conditional_g():
+    from skmi.estimators._codes import factorize
+    from skmi.estimators._variables import Variable
+    from skmi.selection._permutation import stratum_permutations
+
+    rng = np.random.RandomState(0)
+    n = 300
+    X = np.column_stack(
+        [rng.randint(0, 3, n), rng.randint(0, 5, n), rng.poisson(0.3, n), np.ones(n)]
+    )
+    z = rng.randint(0, 4, n)
+    y = (X[:, 0].astype(int) + rng.randint(0, 2, n)) % 3
+    cols = [Variable(codes=factorize(c)[0], n_levels=factorize(c)[1]) for c in X.T]
+    stat = CountDependence(Indicators(cols, n), np.arange(4), z, 4, y, 3)
+    perms = np.vstack([np.arange(n)[None, :], stratum_permutations(z, 3, rng)])
+    scores = stat.scores(perms)
+    for b, perm in enumerate(perms):
+        for k in range(3):
+            g, d = _brute_force_g(X[:, k], z, y[perm])
+            spread = 2 / (9 * d)
+            # G back from the statistic; the terms c log c are rounded to
+            # multiples of 2^-20 (so that their sums are exact): at most 2^-21
+            # each, over fewer than 200 cells here
+            got = d * (scores[b, k] * np.sqrt(spread) + 1 - spread) ** 3
+            assert got == pytest.approx(g, abs=2 * 200 * 2.0**-21)
+        assert scores[b, 3] < -1e299  # a constant column has no degrees of freedom
+
+
+def test_count_statistic_of_an_unchanged_table_is_bitwise_equal():
+    # y is constant within the strata of z but one: most permutations leave
+    # every table unchanged, and the statistic must then tie exactly
+    from skmi.estimators._variables import Variable
+    from skmi.selection._permutation import stratum_permutations
+
+    rng = np.random.RandomState(1)
+    n = 400
+    z = rng.randint(0, 5, n)
+    y = np.where(z == 0, rng.randint(0, 2, n), z % 2)
+    x = rng.randint(0, 3, (n, 6))
+    x[z == 0] = 0  # the only stratum where y varies: x constant there
+    cols = [Variable(codes=c, n_levels=3) for c in x.T]
+    stat = CountDependence(Indicators(cols, n), np.arange(6), z, 5, y, 2)
+    scores = stat.scores(
+        np.vstack([np.arange(n)[None, :], stratum_permutations(z, 20, rng)])
+    )
+    assert np.all(scores == scores[0])
+
+
+def _categorical_table(seed, n=3000):
+    import pandas as pd
+
+    rng = np.random.RandomState(seed)
+    df = pd.DataFrame({c: rng.choice(["lo", "mid", "hi"], n) for c in "abcdef"})
+    score = sum(
+        (df[c] == "hi").astype(int) - (df[c] == "lo").astype(int) for c in "abc"
+    )
+    return df, (score + rng.standard_normal(n) > 0).astype(int)
+
+
+def test_discrete_steps_are_tested_on_counts_of_every_row():
+    df, y = _categorical_table(0, n=6000)
+    est = PlugIn()
+    mask = np.ones(6, bool)
+    rng = np.random.RandomState(0)
+    columns = est.prepare(
+        df.apply(lambda c: c.astype("category").cat.codes).to_numpy(), mask
+    )
+    tester = StepTester(columns, est.prepare_target(y, True), mask, rng, 19, 1)
+    assert tester.counts_apply([2], [0, 1, 3])
+    assert isinstance(tester.statistic([2], [0, 1, 3]), CountDependence)
+    step = tester.test([2], [0, 1, 3, 4, 5])
+    assert tester.n_rows == 6000 > st.MAX_SAMPLES
+    assert step.pvalue == pytest.approx(1 / 20)
+    assert np.argmax(tester.observed) in (0, 1)
+
+
+@pytest.mark.slow
+def test_categorical_and_binary_informative_columns_are_all_kept():
+    for seed in range(4):
+        df, y = _categorical_table(seed)
+        selector = ConditionalMutualInfoSelector(random_state=seed).fit(df, y)
+        assert sorted(selector.selection_order_.tolist()) == [0, 1, 2]
+        rng = np.random.RandomState(seed)
+        X = rng.randint(0, 2, (2000, 10))
+        y = (X[:, :3].sum(1) >= 2).astype(int)
+        selector = ConditionalMutualInfoSelector(random_state=seed, interactions=1)
+        assert sorted(selector.fit(X, y).selection_order_.tolist()) == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_categorical_and_count_noise_selects_nothing():
+    import pandas as pd
+
+    n_empty = 0
+    for seed in range(20):
+        rng = np.random.RandomState(seed)
+        if seed % 2:
+            X = pd.DataFrame({f"c{j}": rng.choice(list("abcd"), 600) for j in range(8)})
+        else:
+            X = rng.poisson(0.5, (600, 30))
+        y = rng.randint(0, 3, 600)
+        # the step test alone (the synergy screen spends its own alpha)
+        selector = ConditionalMutualInfoSelector(random_state=seed, interactions=1)
+        n_empty += selector.fit(X, y).n_features_to_select_ == 0
+    assert n_empty >= 19
+
+
+# --------------------------------------------------------------------------
+# "auto" is the beginning of the path of a fixed number of features
+# --------------------------------------------------------------------------
+def _mixed_table(seed, n=600):
+    import pandas as pd
+
+    rng = np.random.RandomState(seed)
+    df = pd.DataFrame(
+        {
+            "x0": rng.standard_normal(n),
+            "c1": rng.choice(list("abc"), n),
+            "x2": rng.standard_normal(n),
+            "c3": rng.choice(list("ab"), n),
+            "x4": rng.standard_normal(n),
+        }
+    )
+    y = df.x0 + (df.c1 == "a") + 0.5 * df.x2 + 0.5 * rng.standard_normal(n)
+    return df, y
+
+
+@pytest.mark.slow
+def test_auto_selects_the_first_features_of_the_fixed_path():
+    rng = np.random.RandomState(0)
+    continuous = _planted(0, n=400)
+    categorical = _categorical_table(1, n=1500)
+    counts = rng.poisson(0.4, (800, 25))
+    counts_y = (counts[:, 0] + counts[:, 1] > 0).astype(int)
+    counts_y ^= rng.rand(800) < 0.2  # not a function of the two
+    n_selected = []
+    for X, y in [continuous, categorical, (counts, counts_y), _mixed_table(0)]:
+        auto = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+        m = auto.n_features_to_select_
+        n_selected.append(m)
+        fixed = ConditionalMutualInfoSelector(m + 1, random_state=0).fit(X, y)
+        np.testing.assert_array_equal(auto.selection_order_, fixed.selection_order_[:m])
+    assert min(n_selected) >= 2

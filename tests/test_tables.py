@@ -172,17 +172,19 @@ def test_continuous_target_identifier_never_ranks_first():
 
 def test_identifier_advice_follows_the_estimator():
     X, y = customer_table(0, n=100)
-    selector = MutualInfoSelector(estimator=PlugIn(), random_state=0)
+    selector = MutualInfoSelector(estimator=PlugIn(adjust=None), random_state=0)
     (message,) = [m for m in fit_recording(selector, X, y) if "identifiers" in m]
     assert "use an estimator with adjust='chance'" in message
     # the raw plug-in information of an identifier is H(Y)
     assert selector.scores_[0] == pytest.approx(
         PlugIn().entropy(y, discrete=True), rel=1e-12
     )
-    selector = MutualInfoSelector(estimator=PlugIn(adjust="chance"))
-    (message,) = [m for m in fit_recording(selector, X, y) if "identifiers" in m]
-    assert "adjusted for chance" in message
-    assert selector.scores_[0] == pytest.approx(0, abs=1e-10)
+    # PlugIn() adjusts for chance by default: an identifier scores zero
+    for est in (PlugIn(adjust="chance"), PlugIn()):
+        selector = MutualInfoSelector(estimator=est)
+        (message,) = [m for m in fit_recording(selector, X, y) if "identifiers" in m]
+        assert "adjusted for chance" in message
+        assert selector.scores_[0] == pytest.approx(0, abs=1e-10)
 
 
 # --------------------------------------------------------------------------

@@ -127,6 +127,19 @@ class BaseMIEstimator(BaseEstimator, metaclass=ABCMeta):
         """
         return None
 
+    def _chance(self):
+        """Whether plug-in counts of discrete variables are adjusted for chance."""
+        return False
+
+    def _g_test_estimator(self):
+        """An estimator whose estimates are raw plug-in counts, or None.
+
+        The G-test reads ``G = 2 N I`` from uncorrected, unadjusted plug-in
+        estimates of the same prepared columns; estimators that cannot give
+        them return None.
+        """
+        return None
+
     # -- preparation -------------------------------------------------------
     def prepare(
         self,

@@ -66,16 +66,40 @@ __all__ = [
     "ross_cmi",
     "ross_mi",
     "ross_mi_1d",
+    "within_class_frenzel_pompe",
 ]
 
 
-def _count_equal(points):
-    """Number of samples at distance 0 from each sample (itself included).
+def _count_equal(points, margin=0.0):
+    """Number of samples within ``margin`` of each sample (itself included).
 
-    ``d < r`` with ``r`` the smallest positive float is ``d == 0``.
+    With ``margin = 0`` this counts the samples at distance 0: ``d < r`` with
+    ``r`` the smallest positive float is ``d == 0``.
     """
-    radius = np.full(points.shape[0], np.nextafter(0.0, 1.0))
+    radius = np.full(points.shape[0], np.nextafter(margin, 1.0))
     return count_strict(points, radius)
+
+
+#: Rounding margin of Gao's estimator, in units of the largest coordinate
+#: (see :func:`_gao_margin`).
+GAO_ULPS = 8
+
+
+def _gao_margin(points):
+    """Distances closer than this are equal in Gao's estimator.
+
+    On data with atoms, such as integers scaled to unit variance, two gaps
+    equal in exact arithmetic differ by a few units in the last place of the
+    coordinates, and which one counts as "strictly closer" would be decided
+    by rounding. The authors' reference code absorbs this with an absolute
+    margin of 1e-15: it counts the samples within ``rho - 1e-15`` (within
+    ``1e-15`` for atoms). The margin here is ``GAO_ULPS`` units in the last
+    place of the largest coordinate, which is the same for unit-variance
+    data and scales with the data.
+    """
+    if points.size == 0:
+        return 0.0
+    return GAO_ULPS * np.finfo(np.float64).eps * float(np.max(np.abs(points)))
 
 
 # --------------------------------------------------------------------------
@@ -281,9 +305,12 @@ class ClassConditioning:
         The continuous conditioning variable.
     level_indices : list of ndarray
         Indices of the samples of each class of ``Y``.
+    counters : bool, default=True
+        Build the counting structures now; otherwise
+        :meth:`build_counters` must be called before :meth:`counts`.
     """
 
-    def __init__(self, z, level_indices):
+    def __init__(self, z, level_indices, counters=True):
         n = z.shape[0]
         sizes = np.array([idx.size for idx in level_indices], dtype=np.intp)
         kept_levels = [idx for idx in level_indices if idx.size > 1]
@@ -295,8 +322,20 @@ class ClassConditioning:
         )
         self.n_samples = n
         self.z = z[self.kept]
+        if counters:
+            self.build_counters()
+
+    def build_counters(self):
+        """Build the structures that count samples of ``Z`` within a radius."""
         self._all = BallCounter(self.z)
         self._within = [BallCounter(self.z[pos]) for pos in self.levels]
+
+    def mean_digamma_k(self, k):
+        """``<psi(k_i)>`` over the kept samples, ``k_i = min(k, N_c - 1)``."""
+        k_sum = 0.0
+        for pos in self.levels:
+            k_sum += pos.size * digamma(min(k, pos.size - 1))
+        return k_sum / self.kept.size
 
     def counts(self, radius):
         """``(n_z, n_yz)``: samples of ``Z`` strictly within ``radius`` of
@@ -344,18 +383,20 @@ def ross_cmi(x, z, level_indices, k, conditioning=None):
         return 0.0
     xz = np.hstack([x[c.kept], c.z])
     eps = np.empty(c.kept.size)
-    k_sum = 0.0
     for pos in c.levels:
-        kk = min(k, pos.size - 1)
-        eps[pos] = kth_distance(xz[pos], kk)
-        k_sum += pos.size * digamma(kk)
+        eps[pos] = kth_distance(xz[pos], min(k, pos.size - 1))
     n_xz = count_strict(xz, eps)
     n_z, n_yz = c.counts(eps)
+    return within_class_frenzel_pompe(c.mean_digamma_k(k), n_xz, n_yz, n_z)
+
+
+def within_class_frenzel_pompe(mean_digamma_k, count_xz, count_yz, count_z):
+    """The value of :func:`ross_cmi` from ``<psi(k_i)>`` and the strict counts."""
     return float(
-        k_sum / c.kept.size
-        - _mean_digamma(n_xz)
-        - _mean_digamma(n_yz)
-        + _mean_digamma(n_z)
+        mean_digamma_k
+        - _mean_digamma(count_xz)
+        - _mean_digamma(count_yz)
+        + _mean_digamma(count_z)
     )
 
 
@@ -368,21 +409,26 @@ def gao_mi(x, y, k):
     strictly closer than ``rho_i`` in each marginal space; where
     ``rho_i = 0`` (an atom), ``k~_i``, ``n_x,i`` and ``n_y,i`` count the
     samples at distance 0 in the joint and marginal spaces. Every count
-    includes the sample itself. (The paper prints ``log(n + 1)`` of counts
-    that include the boundary; the reference code, whose digamma form is
-    unbiased on continuous data, is what is implemented.)
+    includes the sample itself. Distances within a rounding margin of each
+    other are equal (see :func:`_gao_margin`): the counts are of the samples
+    closer than ``rho_i - margin`` and atoms are ``rho_i <= margin``. (The
+    paper prints ``log(n + 1)`` of counts that include the boundary; the
+    reference code, whose digamma form is unbiased on continuous data, is
+    what is implemented.)
     """
     n = x.shape[0]
     xy = np.hstack([x, y])
+    margin = _gao_margin(xy)
     rho = kth_distance(xy, k)
     k_tilde = np.full(n, k, dtype=np.int64)
-    nx = count_strict(x, rho)
-    ny = count_strict(y, rho)
-    atoms = rho == 0
+    atoms = rho <= margin
+    radius = np.where(atoms, 0.0, rho - margin)
+    nx = count_strict(x, radius)
+    ny = count_strict(y, radius)
     if atoms.any():
-        k_tilde[atoms] = _count_equal(xy)[atoms]
-        nx[atoms] = _count_equal(x)[atoms]
-        ny[atoms] = _count_equal(y)[atoms]
+        k_tilde[atoms] = _count_equal(xy, margin)[atoms]
+        nx[atoms] = _count_equal(x, margin)[atoms]
+        ny[atoms] = _count_equal(y, margin)[atoms]
     return float(
         np.log(n) + _mean_digamma(k_tilde) - _mean_digamma(nx) - _mean_digamma(ny)
     )
@@ -400,6 +446,7 @@ def gao_mi_discrete(x, level_indices, k):
     alone in their class are left out, as in Ross's estimator.
     """
     n = x.shape[0]
+    margin = _gao_margin(x)
     k_all, sizes, keep = _ross_terms(level_indices, n, k)
     rho = np.zeros(n)
     k_tilde = k_all.copy()
@@ -408,17 +455,17 @@ def gao_mi_discrete(x, level_indices, k):
             xc = x[idx]
             r = kth_distance(xc, min(k, idx.size - 1))
             rho[idx] = r
-            atoms = r == 0
+            atoms = r <= margin
             if atoms.any():
-                k_tilde[idx[atoms]] = _count_equal(xc)[atoms]
+                k_tilde[idx[atoms]] = _count_equal(xc, margin)[atoms]
     if not keep.all():
         x, rho, k_tilde, sizes = x[keep], rho[keep], k_tilde[keep], sizes[keep]
     if x.shape[0] == 0:
         return 0.0
-    nx = count_strict(x, rho)
-    atoms = rho == 0
+    atoms = rho <= margin
+    nx = count_strict(x, np.where(atoms, 0.0, rho - margin))
     if atoms.any():
-        nx[atoms] = _count_equal(x)[atoms]
+        nx[atoms] = _count_equal(x, margin)[atoms]
     return float(
         np.log(x.shape[0])
         + _mean_digamma(k_tilde)

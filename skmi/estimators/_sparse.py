@@ -17,11 +17,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ._plugin import (
-    expected_mutual_info_margins,
-    expected_mutual_info_tables,
-    xlogx_table,
-)
+from ._chance import expected_mutual_info_margins, expected_mutual_info_tables
+from ._count_tables import xlogx_table
 from ._variables import Variable
 
 __all__ = [

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ._plugin import code_dtype, factorize, factorize_counted, joint_codes
+from ._codes import code_dtype, factorize, factorize_counted, joint_codes
 
 __all__ = ["Variable"]
 
@@ -29,7 +29,7 @@ class Variable:
         Dense codes ``0..n_levels-1`` of the discrete coordinates; they are
         kept in the smallest unsigned integer type that holds them (one
         byte per sample for up to 256 levels), so arithmetic on them must
-        widen them first (:func:`~skmi.estimators._plugin.joint_codes`
+        widen them first (:func:`~skmi.estimators._codes.joint_codes`
         does).
     n_levels : int
         Number of distinct codes (1 when ``codes`` is None).

@@ -5,9 +5,10 @@ Before the greedy loop, the interaction screen
 that are informative only together; :class:`Blocks` then lets them enter the
 path as consecutive selections: at each step the search's best candidate is
 compared with the pending blocks (:class:`~skmi.selection._interactions.BlockOffers`
-says which block enters), and a search that would stop lets the next
-pending block enter first. The members of an entering block are selected at
-the next steps without the step test (the screen tested them).
+says which block enters), whether the steps are tested or not, so a tested
+search follows the path of a search of a fixed number of features. The
+members of an entering block are selected at the next steps without the
+step test (the screen tested them).
 """
 
 import numpy as np
@@ -74,9 +75,10 @@ class Blocks:
         """The blocks that entered the path, in order."""
         return list(self.offers.entered)
 
-    def before_stop(self, selected):
-        """Let the next pending block enter instead of stopping; whether one did."""
-        return self.offers.offer(selected)
+    @property
+    def pending(self):
+        """Whether blocks wait to be offered."""
+        return bool(self.offers.pending)
 
     def choose(self, search, pool):
         """The feature of this step, its score and its block (None outside blocks).

@@ -66,12 +66,14 @@ from functools import cached_property
 
 import numpy as np
 
-from ..estimators._plugin import (
-    count_tables,
-    count_tables_masks,
+from ..estimators._chance import (
     expected_mutual_info_counts,
     expected_mutual_info_table_batch,
-    factorize,
+)
+from ..estimators._codes import factorize
+from ..estimators._count_tables import (
+    count_tables,
+    count_tables_masks,
     joint_entropies,
     level_masks,
     table_entropies,
@@ -176,7 +178,7 @@ class CountTerms:
     counting bits (``np.bitwise_count``, numpy >= 2) when the columns have
     few levels and ``W`` few values; by one ``np.bincount`` of the joint codes
     of a batch of candidates when the tables stay small; and otherwise by
-    :func:`~skmi.estimators._plugin.joint_entropies`, which sorts the codes
+    :func:`~skmi.estimators._count_tables.joint_entropies`, which sorts the codes
     whose range is too large to count.
 
     Parameters
@@ -200,7 +202,7 @@ class CountTerms:
         as ``KSG()`` and ``PlugIn(adjust="chance")`` compute it): the
         expectations of all candidates of a step come from their count
         tables in one batch
-        (:func:`~skmi.estimators._plugin.expected_mutual_info_table_batch`).
+        (:func:`~skmi.estimators._chance.expected_mutual_info_table_batch`).
     """
 
     #: largest ``K_max x K_w`` cells per candidate counted with bitmasks

@@ -371,7 +371,9 @@ def forward_select(
         # the step test first: when even the largest statistic is not
         # significant, no candidate is, and the step's scores are not needed
         decision = (
-            GO if blocks.queued else stopping.before_scoring(search.selected, pool)
+            GO
+            if blocks.queued
+            else stopping.before_scoring(search.selected, pool, blocks.pending)
         )
         if not decision.stop:
             search.refresh(path.remaining())
@@ -381,8 +383,6 @@ def forward_select(
             else:  # a member of a synergistic block, tested by the screen
                 decision = Decision.of_block(block)
         if decision.stop:
-            if blocks.before_stop(search.selected):  # a block enters instead
-                continue
             stop_reason = decision.reason
             break
         search.select(k)

@@ -55,7 +55,8 @@ import numpy as np
 from joblib import effective_n_jobs
 from threadpoolctl import ThreadpoolController
 
-from ..estimators._plugin import bin_quantile, factorize, joint_codes, xlogx_table
+from ..estimators._codes import bin_quantile, factorize, joint_codes
+from ..estimators._count_tables import PairTables
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._permutation import (
@@ -326,81 +327,6 @@ def _codes(variable, n_bins, max_levels=None):
     return factorize(joint_codes(parts, levels)[0])
 
 
-# --------------------------------------------------------------------------
-# batched counts of every pair
-# --------------------------------------------------------------------------
-def _onehot(codes, levels, offsets, dtype):
-    out = np.zeros((codes.shape[1], int(np.sum(levels))), dtype=dtype)
-    rows = np.arange(codes.shape[1])
-    for k in range(codes.shape[0]):
-        out[rows, offsets[k] + codes[k]] = 1.0
-    return out
-
-
-class _PairTables:
-    """Plug-in entropies of every pair (left row, right row) of code rows,
-    with and without Y.
-
-    The counts of all pairs come from one product of one-hot indicator
-    matrices, ``L^T R`` (``L`` of shape ``(n, sum_a K_a)`` for the left rows,
-    ``R`` likewise for the right ones, ``R = L`` by default), and, for each
-    class ``c`` of the target but the largest, ``L_c^T R_c`` over the samples
-    of that class (the largest class is the total less the others); the
-    block ``(a, b)`` of the product is the contingency table of rows ``a``
-    and ``b``. With ``R = L`` the diagonal blocks give ``H(X_a)`` and
-    ``H(X_a, Y)``. The values are the plug-in entropies of the joint codes
-    (``sum c log c`` of the counts, as
-    :func:`~skmi.estimators._plugin.joint_entropies`), computed with matrix
-    products instead of one ``bincount`` per pair, in single precision below
-    2**24 samples (about 1e-6 nats).
-    """
-
-    def __init__(self, codes, levels, right_codes=None, right_levels=None):
-        n = codes.shape[1]
-        self.n = n
-        dtype = np.float32 if n < 2**24 else np.float64  # exact counts
-        self.levels = np.asarray(levels, dtype=np.int64)
-        self.offsets = np.concatenate(([0], np.cumsum(self.levels)[:-1]))
-        self.left = _onehot(codes, self.levels, self.offsets, dtype)
-        if right_codes is None:
-            self.right, self.right_offsets = self.left, self.offsets
-            self.right_levels = self.levels
-        else:
-            right_levels = np.asarray(right_levels, dtype=np.int64)
-            self.right_levels = right_levels
-            self.right_offsets = np.concatenate(([0], np.cumsum(right_levels)[:-1]))
-            self.right = _onehot(right_codes, right_levels, self.right_offsets, dtype)
-        self.xlogx = xlogx_table(n)
-        self.total = self.left.T @ self.right
-        self.sum_total = self._block_sums(self.total)
-        self.h_pair = np.log(n) - self.sum_total / n
-
-    def _block_sums(self, counts):
-        """``sum c log c`` of each block of a count matrix."""
-        # in the precision of the counts (single below 2**24 samples): the
-        # observed and the permuted statistics are computed alike
-        v = counts * np.log(np.maximum(counts, 1))
-        v = np.add.reduceat(v, self.offsets, axis=0)
-        return np.add.reduceat(v, self.right_offsets, axis=1).astype(np.float64)
-
-    def with_target(self, y, ky):
-        """``H(X_a, X_b, Y)`` of every pair (``H(X_a, Y)`` on the diagonal
-        when ``R = L``)."""
-        counts = np.bincount(y, minlength=ky)
-        largest = int(np.argmax(counts))
-        rest = np.array(self.total)
-        s = np.zeros_like(self.sum_total)
-        for c in range(ky):
-            if c == largest or counts[c] == 0:
-                continue
-            mask = y == c
-            part = self.left[mask].T @ self.right[mask]
-            rest -= part
-            s += self._block_sums(part)
-        s += self._block_sums(rest)
-        return np.log(self.n) - s / self.n
-
-
 def _entropy(codes, size, xlogx):
     n = codes.shape[0]
     return np.log(n) - np.sum(xlogx[np.bincount(codes, minlength=size)]) / n
@@ -416,7 +342,7 @@ class _Screen:
         self.y, self.ky, self.size = y, int(ky), size
         self.n = y.shape[0]
         p = codes.shape[0]
-        self.tables = _PairTables(codes, levels)
+        self.tables = PairTables(codes, levels)
         self.h_y = _entropy(y, ky, self.tables.xlogx)
         self.iu = np.triu_indices(p, 1)
         k = self.levels
@@ -429,7 +355,7 @@ class _Screen:
             i, j = self.iu
             # joint codes of each pair i < j (one row per pair), below K_i K_j;
             # the tables of (pair, single column) hold every triple
-            self.pair_tables = _PairTables(
+            self.pair_tables = PairTables(
                 codes[i] + k[i][:, None] * codes[j], k[i] * k[j], codes, k
             )
             self.pair_index = -np.ones((p, p), dtype=np.intp)

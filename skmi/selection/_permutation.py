@@ -129,6 +129,29 @@ class StepTest:
         """Whether the drawing stopped at the ``n_exceed``-th exceedance."""
         return self.n_reached >= self.n_exceed and self.n_permutations > 0
 
+    def describe(self):
+        """The p-value as a sentence: its value, or its bound after an early stop.
+
+        After an early stop at the ``e``-th exceedance among ``L`` of at most
+        ``B`` permutations, the full test's p-value is at least
+        ``(1 + e) / (1 + B)``, whatever the draws not made.
+
+        Examples
+        --------
+        >>> from skmi.selection._permutation import StepTest
+        >>> StepTest(1.0, 1, np.ones(1), 19, 1, 1).describe()
+        'p >= 0.1 after 1 of 19 permutations'
+        >>> StepTest(0.05, 19, np.zeros(19), 19, 1, 0).describe()
+        'p = 0.05 after 19 of 19 permutations'
+        """
+        if self.stopped_early and self.n_permutations < self.max_permutations:
+            bound = (1.0 + self.n_reached) / (1.0 + self.max_permutations)
+            head = f"p >= {bound:.2g}"
+        else:
+            head = f"p = {self.pvalue:.3g}"
+        drawn = f"{self.n_permutations} of {self.max_permutations}"
+        return f"{head} after {drawn} permutations"
+
     def pvalue_at(self, observed):
         """The test of a lower ``observed`` statistic on the same draws.
 

@@ -27,6 +27,7 @@ from ._relevance import level_totals, relevance, subset
 
 __all__ = [
     "adjust_pvalues",
+    "g_test_of_totals",
     "g_test_pvalues",
     "margin_groups",
     "permutation_pvalues",
@@ -58,6 +59,7 @@ def _permuted_relevance(estimator, columns, target, order):
 def margin_groups(estimator, columns, target):
     """The column whose permuted estimates stand for each column's.
 
+<<<<<<< HEAD
     When the estimator counts discrete variables (its ``_table_counting``
     hook: the plug-in information of the count table, raw or less its
     expectation given the margins), the estimate of discrete ``X`` and ``Y``
@@ -65,6 +67,14 @@ def margin_groups(estimator, columns, target):
     levels are relabelled, and a permutation of ``Y`` draws that table from
     the distribution fixed by the two margins alone. Columns whose level
     counts are equal up to order therefore share one permutation
+=======
+    An estimate of discrete ``X`` and ``Y`` that the estimator counts
+    (``_table_counting``: raw, or adjusted for chance) is a function of
+    their contingency table that does not change when the levels are
+    relabelled, and a permutation of ``Y`` draws
+    that table from the distribution fixed by the two margins alone. Columns
+    whose level counts are equal up to order therefore share one permutation
+>>>>>>> main
     distribution: one of them (the first) is permuted for all. Any other
     column, or an estimator that does not count, stands for itself.
 
@@ -75,6 +85,10 @@ def margin_groups(estimator, columns, target):
     """
     n_columns = len(columns)
     own = np.arange(n_columns)
+<<<<<<< HEAD
+=======
+    # an estimate that is a function of the count table alone
+>>>>>>> main
     if estimator._table_counting() is None or not target.is_discrete:
         return own
     if isinstance(columns, SparseColumns):
@@ -268,15 +282,51 @@ def g_test_pvalues(
     permuted : ndarray of shape (n_columns,), bool
         Which p-values come from permutations.
     """
+    c_tot = np.bincount(target.codes) if target.codes is not None else np.ones(1)
+    r_tots = [level_totals(columns, j) for j in range(len(columns))]
+
+    def fallback_pvalues(fallback):
+        return permutation_pvalues(
+            estimator,
+            subset(columns, fallback),
+            target,
+            np.asarray(observed, dtype=float)[fallback],
+            n_permutations=n_permutations or FALLBACK_PERMUTATIONS,
+            rng=rng,
+            n_jobs=n_jobs,
+            stop_after=STOP_AFTER,
+        )
+
+    return g_test_of_totals(r_tots, c_tot, observed, target.n_samples, fallback_pvalues)
+
+
+def g_test_of_totals(r_tots, c_tot, observed, n_samples, fallback_pvalues):
+    """:func:`g_test_pvalues` from the level totals of the columns and target.
+
+    Parameters
+    ----------
+    r_tots : list of ndarray
+        Positive level totals of each column.
+    c_tot : ndarray
+        Level totals of the target (zeros are ignored).
+    observed : ndarray of shape (n_columns,)
+    n_samples : int
+    fallback_pvalues : callable
+        ``fallback_pvalues(index)``: the permutation p-values of the columns
+        ``index`` whose tables are too sparse for the chi-square law.
+
+    Returns
+    -------
+    pvalues, permuted : as :func:`g_test_pvalues`
+    """
     from scipy.stats import chi2
 
     observed = np.asarray(observed, dtype=float)
-    n_columns = len(columns)
+    n_columns = len(r_tots)
     pvalues = np.ones(n_columns)
     permuted = np.zeros(n_columns, dtype=bool)
-    c_tot = np.bincount(target.codes) if target.codes is not None else np.ones(1)
+    c_tot = np.asarray(c_tot)
     c_tot = c_tot[c_tot > 0]
-    r_tots = [level_totals(columns, j) for j in range(n_columns)]
     testable = np.array([r.size > 1 and c_tot.size > 1 for r in r_tots], dtype=bool)
     index = np.flatnonzero(testable)
     if index.size == 0:
@@ -286,20 +336,11 @@ def g_test_pvalues(
     if asymptotic.size:
         dof = np.array([(r_tots[j].size - 1) * (c_tot.size - 1) for j in asymptotic])
         q = np.array([williams_q(r_tots[j], c_tot) for j in asymptotic])
-        g = 2.0 * target.n_samples * np.maximum(observed[asymptotic], 0.0)
+        g = 2.0 * n_samples * np.maximum(observed[asymptotic], 0.0)
         pvalues[asymptotic] = chi2.sf(g / q, dof)
     fallback = index[sparse]
     if fallback.size:
-        pvalues[fallback] = permutation_pvalues(
-            estimator,
-            subset(columns, fallback),
-            target,
-            observed[fallback],
-            n_permutations=n_permutations or FALLBACK_PERMUTATIONS,
-            rng=rng,
-            n_jobs=n_jobs,
-            stop_after=STOP_AFTER,
-        )
+        pvalues[fallback] = fallback_pvalues(fallback)
         permuted[fallback] = True
     return pvalues, permuted
 

@@ -12,7 +12,8 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ..estimators._plugin import factorize, joint_codes, xlogx_table
+from ..estimators._codes import factorize, joint_codes
+from ..estimators._count_tables import xlogx_table
 from ..estimators._sparse import sparse_candidate_table, table_terms
 from ._relevance import chunks, relevance
 

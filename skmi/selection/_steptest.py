@@ -34,11 +34,14 @@ References
    correlation", Biometrika 110, 2023.
 """
 
+import warnings
+
 import numpy as np
 from scipy.stats import rankdata
 
-from ..estimators._plugin import factorize, joint_codes
+from ..estimators._codes import bin_quantile, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
+from ._count_statistic import CountDependence, Indicators
 from ._permutation import (
     StepTest,
     decisive_exceedances,
@@ -65,10 +68,17 @@ N_NEIGHBOURS = 20
 N_CANDIDATE_NEIGHBOURS = 5
 #: neighbours in Z among which a local permutation draws
 N_PERMUTATION_NEIGHBOURS = 3
-#: largest number of rows a step test uses (a random subsample beyond)
+#: largest number of rows of the neighbour statistic (a random subsample beyond)
 MAX_SAMPLES = 5000
-#: largest number of stored neighbour indices (rows x candidates x k)
+#: largest number of stored neighbour indices (rows x candidates x k); the
+#: neighbours of further candidates are sought again for each permutation batch
 MAX_NEIGHBOUR_ENTRIES = 20_000_000
+#: the counts use at least this many rows (all when there are fewer) ...
+MIN_COUNT_SAMPLES = 5000
+#: ... and more while rows x candidates stays below this
+MAX_COUNT_ENTRIES = 20_000_000
+#: equal-frequency bins of a continuous target in the counts
+TARGET_BINS = 5
 #: separation of the levels of a categorical coordinate (continuous
 #: coordinates lie in [0, 1], so in the max-norm two samples with different
 #: levels are farther apart than any two with the same levels)
@@ -139,24 +149,36 @@ class NeighbourDependence:
         n = ranks.shape[0]
         self.ranks = ranks
         self.k = k = max(1, min(k, n - 1))
-        self.nbrs = np.empty((len(candidates), n, k), dtype=np.int32)
+        self.candidates, self.workers = candidates, workers
         if z is None:
-            self.z_nbrs = None
+            self.z_nbrs = self.pool = self.dist = None
             self._b_of_rank = _mean_min_all(ranks)
-            for c, x in enumerate(candidates):
-                self.nbrs[c] = neighbours(x, k, workers=workers)
-            return
-        # the neighbours in (Z, X_k) are sought among the m nearest in Z
-        m = min(n - 1, N_CANDIDATE_NEIGHBOURS * k)
-        dist, pool = query_others(z, m, workers)
-        self.z_nbrs = pool[:, :k]
-        for c, x in enumerate(candidates):
-            d = np.abs(x[pool] - x[:, None, :]).max(axis=2)
-            np.maximum(d, dist, out=d)
-            nearest = np.argpartition(d, k - 1, axis=1)[:, :k] if k < m else None
-            self.nbrs[c] = (
-                pool if nearest is None else np.take_along_axis(pool, nearest, axis=1)
-            )
+        else:
+            # the neighbours in (Z, X_k) are sought among the m nearest in Z
+            m = min(n - 1, N_CANDIDATE_NEIGHBOURS * k)
+            self.dist, self.pool = query_others(z, m, workers)
+            self.z_nbrs = self.pool[:, :k]
+        # the neighbour lists of as many candidates as the memory budget
+        # holds are kept; the others are sought again at each call
+        self.n_kept = min(len(candidates), MAX_NEIGHBOUR_ENTRIES // max(1, n * k))
+        self.nbrs = np.empty((self.n_kept, n, k), dtype=np.int32)
+        for c in range(self.n_kept):
+            self.nbrs[c] = self._neighbours(c)
+
+    def _neighbours(self, c):
+        """The ``k`` nearest neighbours of every sample in ``(Z, X_c)``."""
+        x, k = self.candidates[c], self.k
+        if self.pool is None:
+            return neighbours(x, k, workers=self.workers)
+        d = np.abs(x[self.pool] - x[:, None, :]).max(axis=2)
+        np.maximum(d, self.dist, out=d)
+        if k >= self.pool.shape[1]:
+            return self.pool
+        nearest = np.argpartition(d, k - 1, axis=1)[:, :k]
+        return np.take_along_axis(self.pool, nearest, axis=1)
+
+    def _candidate_nbrs(self, c):
+        return self.nbrs[c] if c < self.n_kept else self._neighbours(c)
 
     @staticmethod
     def _mean_min(r, nbrs):
@@ -187,9 +209,9 @@ class NeighbourDependence:
         else:
             b = self._mean_min(r, self.z_nbrs)
         denominator = total - b
-        out = np.empty((r.shape[0], self.nbrs.shape[0]))
-        for c in range(self.nbrs.shape[0]):
-            out[:, c] = self._mean_min(r, self.nbrs[c]) - b
+        out = np.empty((r.shape[0], len(self.candidates)))
+        for c in range(len(self.candidates)):
+            out[:, c] = self._mean_min(r, self._candidate_nbrs(c)) - b
         positive = denominator > 0
         out[positive] /= denominator[positive, None]
         out[~positive] = 0.0
@@ -221,18 +243,56 @@ def _coordinates(variable, categorical):
     return np.column_stack(parts) if parts else np.zeros((n, 1))
 
 
+class _Sample:
+    """A random sample of the rows and its columns, taken on demand."""
+
+    def __init__(self, columns, target, rows):
+        self.rows = rows
+        self.n_samples = rows.size
+        self.sparse = isinstance(columns, SparseColumns)
+        # sparse columns: the rows first, then one column at a time (no
+        # dense copy)
+        self.source = columns.take(rows) if self.sparse else columns
+        self.target = target.take(rows)
+        self.cache = {}
+
+    def column(self, j):
+        if j not in self.cache:
+            c = self.source[j]
+            self.cache[j] = c if self.sparse else c.take(self.rows)
+        return self.cache[j]
+
+    def strata(self, selected):
+        """Dense codes of the joint levels of the ``selected`` columns."""
+        if not selected:
+            return np.zeros(self.n_samples, dtype=np.int64), 1
+        cols = [self.column(j) for j in selected]
+        return factorize(
+            joint_codes([c.codes for c in cols], [c.n_levels for c in cols])[0]
+        )
+
+
 class StepTester:
     """The test of each step of a forward search.
 
-    Built once per search: it draws the test rows (all rows in random order,
-    or a random subsample of ``max_samples`` rows, fewer when many
-    candidates would need more than ``MAX_NEIGHBOUR_ENTRIES`` stored
-    neighbours), turns every column into test coordinates and ranks the
-    target. :meth:`test` then tests one step: the chosen candidate's
-    statistic against the maximum statistic over all candidates, for
-    targets permuted within the selected set's strata (all selected columns
-    categorical), locally among neighbours in the selected set (otherwise)
-    or freely (no feature selected yet).
+    Built once per search: it orders the rows at random (so that a sorted
+    data set cannot leak through the order of tied neighbours) and tests a
+    step given the selected set and the remaining candidates with the
+    statistic the data allow:
+
+    * discrete candidates given a categorical selected set (or none): the
+      conditional G statistics of the counts (:class:`CountDependence`),
+      with exact permutations within the selected set's strata, on up to
+      ``max(MIN_COUNT_SAMPLES, MAX_COUNT_ENTRIES / p)`` rows (all rows of
+      any table of a few million cells);
+    * otherwise the neighbour statistic (:class:`NeighbourDependence`) on
+      up to ``max_samples`` rows, with permutations within the strata of a
+      categorical selected set, local among neighbours in any other, free
+      for an empty one.
+
+    The test of a step is a max-statistic test: the largest statistic over
+    the candidates against the permutation distribution of the largest.
+    Which rows a test used is in :attr:`n_rows` after it.
 
     Parameters
     ----------
@@ -251,6 +311,7 @@ class StepTester:
     n_exceed : int
         Exceedances after which a step's drawing stops.
     max_samples : int, default=MAX_SAMPLES
+        Largest number of rows of the neighbour statistic.
     workers : int, default=1
     """
 
@@ -266,39 +327,52 @@ class StepTester:
         workers=1,
     ):
         n = target.n_samples
-        budget = MAX_NEIGHBOUR_ENTRIES // (N_NEIGHBOURS * max(1, len(columns)))
-        m = int(min(n, max_samples, max(budget, 100)))
-        self.rows = rng.permutation(n)[:m]
-        self.n_samples = m
+        p = max(1, len(columns))
+        self.n_total = n
+        order = rng.permutation(n)
+        m_count = int(min(n, max(MIN_COUNT_SAMPLES, MAX_COUNT_ENTRIES // p)))
+        m_near = int(min(n, max_samples))
+        self.counting = _Sample(columns, target, order[:m_count])
+        self.near = (
+            self.counting
+            if m_near == m_count
+            else _Sample(columns, target, order[:m_near])
+        )
+        self.rows, self.n_samples = self.near.rows, m_near
         self.rng = rng
         self.n_permutations = n_permutations
         self.n_exceed = n_exceed
         self.workers = workers
         self.categorical = np.asarray(categorical, dtype=bool)
-        if isinstance(columns, SparseColumns):
-            # the rows first, then one column at a time: no dense copy
-            self.columns = list(columns.take(self.rows))
-        else:
-            self.columns = [c.take(self.rows) for c in columns]
-        self.coords = [
-            _coordinates(c, cat)
-            for c, cat in zip(self.columns, self.categorical, strict=True)
-        ]
-        y = target.take(self.rows)
+        self.discrete = np.array([_is_codes(columns, j) for j in range(len(columns))])
+        self.coords = {}
+        self._indicators = None
+        y = self.near.target
         self.ranks = _ranks(y.continuous[:, 0] if y.continuous is not None else y.codes)
+        self.n_rows, self.kind, self._warned = 0, "", set()
 
-    def permutation_sampler(self, selected):
+    def _coordinates(self, j):
+        if j not in self.coords:
+            self.coords[j] = _coordinates(self.near.column(j), self.categorical[j])
+        return self.coords[j]
+
+    def counts_apply(self, selected, candidates):
+        """Whether the step is tested on counts (see the class description)."""
+        return bool(
+            self.categorical[list(selected)].all()
+            and self.discrete[list(candidates)].all()
+        )
+
+    def permutation_sampler(self, selected, sample=None):
         """``draw(b)`` giving ``b`` target permutations that respect ``selected``."""
-        rng, m = self.rng, self.n_samples
+        sample = self.near if sample is None else sample
+        rng, m = self.rng, sample.n_samples
         if not selected:
             return lambda b: free_permutations(m, b, rng)
         if self.categorical[selected].all():
-            cols = [self.columns[j] for j in selected]
-            strata, _ = factorize(
-                joint_codes([c.codes for c in cols], [c.n_levels for c in cols])[0]
-            )
+            strata, _ = sample.strata(selected)
             return lambda b: stratum_permutations(strata, b, rng)
-        z = np.hstack([self.coords[j] for j in selected])
+        z = np.hstack([self._coordinates(j) for j in selected])
         k = max(1, min(N_PERMUTATION_NEIGHBOURS, m))
         wide = min(m, N_CANDIDATE_NEIGHBOURS * k)
         nbrs = neighbours(z, wide, include_self=True, workers=self.workers)
@@ -306,10 +380,28 @@ class StepTester:
 
     def statistic(self, selected, candidates):
         """The dependence statistic of ``candidates`` given ``selected``."""
-        z = np.hstack([self.coords[j] for j in selected]) if selected else None
+        if self.counts_apply(selected, candidates):
+            sample = self.counting
+            if self._indicators is None:
+                self._indicators = Indicators(
+                    [
+                        sample.column(j) if self.discrete[j] else None
+                        for j in range(self.discrete.size)
+                    ],
+                    sample.n_samples,
+                )
+            strata, n_strata = sample.strata(selected)
+            return CountDependence(
+                self._indicators,
+                np.asarray(candidates),
+                strata,
+                n_strata,
+                *_target_codes(sample.target),
+            )
+        z = np.hstack([self._coordinates(j) for j in selected]) if selected else None
         return NeighbourDependence(
             z,
-            [self.coords[k] for k in candidates],
+            [self._coordinates(k) for k in candidates],
             self.ranks,
             workers=self.workers,
         )
@@ -327,21 +419,58 @@ class StepTester:
         -------
         StepTest
         """
+        selected = [int(j) for j in selected]
         self.candidates = [int(k) for k in candidates]
         self.observed = np.zeros(len(self.candidates))
-        if self.n_samples < 3 or not self.candidates:
+        counts = self.counts_apply(selected, self.candidates)
+        sample = self.counting if counts else self.near
+        self.n_rows = sample.n_samples
+        self.kind = "conditional G statistic" if counts else "neighbour statistic"
+        if self.n_rows < self.n_total and self.kind not in self._warned:
+            self._warned.add(self.kind)
+            warnings.warn(
+                f"The step test ({self.kind}) uses a random subsample of "
+                f"{self.n_rows} of the {self.n_total} rows; its p-values are "
+                "those of the subsample.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if sample.n_samples < 3 or not self.candidates:
             return StepTest(1.0, 0, np.zeros(0), 0, 1)
-        stat = self.statistic(list(selected), self.candidates)
-        identity = np.arange(self.n_samples)[None, :]
+        stat = self.statistic(selected, self.candidates)
+        identity = np.arange(sample.n_samples)[None, :]
         self.observed = stat.scores(identity)[0]
         return sequential_pvalue(
             float(self.observed.max()),
             stat.scores,
-            self.permutation_sampler(list(selected)),
+            self.permutation_sampler(selected, sample),
             self.n_permutations,
             self.n_exceed,
         )
 
+    def rows_note(self):
+        """The statistic and the rows of the last :meth:`test`, in words."""
+        if self.n_rows < self.n_total:
+            rows = f"{self.n_rows} of {self.n_total} rows, a random subsample"
+        else:
+            rows = f"all {self.n_total} rows"
+        return f"{self.kind} on {rows}"
+
     def observed_of(self, k):
         """The observed statistic of candidate ``k`` in the last :meth:`test`."""
         return float(self.observed[self.candidates.index(int(k))])
+
+
+def _is_codes(columns, j):
+    """Whether column ``j`` is prepared as integer codes alone."""
+    if isinstance(columns, SparseColumns):
+        return not bool(columns.continuous[j])
+    c = columns[j]
+    return c.codes is not None and c.continuous is None
+
+
+def _target_codes(target):
+    """Codes of the target for the counts (a continuous one binned)."""
+    if target.codes is not None and target.continuous is None:
+        return factorize(target.codes)
+    return bin_quantile(target.continuous[:, 0], TARGET_BINS)

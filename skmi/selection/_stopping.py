@@ -15,6 +15,7 @@ A search for a given number of features stops when it has them. With
 The rule only answers; the loop acts on its :class:`Decision`.
 """
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,9 @@ from joblib import effective_n_jobs
 from ._steptest import StepTester, decisive_exceedances
 
 __all__ = ["Decision", "StoppingRule"]
+
+#: seeds of the step test's random state are drawn in ``[0, _MAX_SEED)``
+_MAX_SEED = np.iinfo(np.int32).max
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,9 @@ class Decision:
 GO = Decision(False)
 
 
-def _not_significant(step, alpha):
-    return (
-        f"p-value {step.pvalue:.3g} > alpha={alpha:g} "
-        f"({step.n_permutations} permutations)"
-    )
+def _not_significant(step, alpha, tester, what):
+    """``what`` (a sentence's start) and the step's p-value, statistic and rows."""
+    return f"{what} at alpha={alpha:g}: {step.describe()} ({tester.rows_note()})"
 
 
 class StoppingRule:
@@ -67,19 +69,28 @@ class StoppingRule:
         ``tol``).
     """
 
-    def __init__(self, n_features_to_select, tol, alpha, tester=None):
+    def __init__(
+        self, n_features_to_select, tol, alpha, tester=None, names=None, units=" nats"
+    ):
         self.auto = isinstance(n_features_to_select, str)
         self.n_select = None if self.auto else int(n_features_to_select)
         self.tol = tol
         self.alpha = alpha
         self.tester = tester
+        self.names = names
+        self.units = units
         self._step = None
+        self._failed = None
 
     @classmethod
     def of(cls, params, columns, target, categorical, rng):
         """The rule of a search (see :class:`~skmi.selection._forward.ForwardParams`).
 
-        The step test draws its rows from ``rng`` here, when it is built.
+        The step test draws its rows and permutations from its own random
+        state, seeded from a copy of ``rng``: ``rng`` is not advanced, so the
+        rest of the search (the interaction screen) draws the same numbers
+        whether the steps are tested or not, and "auto" selects the first
+        features of the path of a fixed number.
         """
         auto = isinstance(params.n_features_to_select, str)
         tester = None
@@ -90,12 +101,20 @@ class StoppingRule:
                 columns,
                 target,
                 categorical,
-                rng,
+                np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED, size=2)[1]),
                 params.n_permutations,
                 decisive_exceedances(params.alpha, params.n_permutations),
                 workers=effective_n_jobs(params.n_jobs),
             )
-        return cls(params.n_features_to_select, params.tol, params.alpha, tester)
+        units = "" if params.criterion == "disr" else " nats"
+        return cls(
+            params.n_features_to_select,
+            params.tol,
+            params.alpha,
+            tester,
+            params.feature_names,
+            units,
+        )
 
     @property
     def tested(self):
@@ -111,19 +130,32 @@ class StoppingRule:
         """The largest number of features the search selects."""
         return n_columns if self.auto else min(self.n_select, n_columns)
 
-    def before_scoring(self, selected, pool):
-        """Test the step on its largest statistic, before any score is needed."""
+    def before_scoring(self, selected, pool, blocks_pending=False):
+        """Test the step on its largest statistic, before any score is needed.
+
+        When the test does not reject and synergistic blocks are pending,
+        the answer waits for :meth:`decide`: the step is scored as a search
+        of a fixed number of features scores it, and a block that search
+        would let enter here enters (the screen tested it); otherwise the
+        search stops.
+        """
+        self._failed = None
         if not self.tested:
             return GO
         self._step = self.tester.test(selected, pool)
-        if self._step.pvalue > self.alpha:
-            return Decision(
-                True,
-                _not_significant(self._step, self.alpha),
-                self._step.pvalue,
-                self._step.n_permutations,
-            )
-        return GO
+        if self._step.pvalue <= self.alpha:
+            return GO
+        what = "No remaining candidate" if selected else "No candidate"
+        what += " is significant (the largest statistic over them)"
+        reason = _not_significant(self._step, self.alpha, self.tester, what)
+        decision = Decision(True, reason, self._step.pvalue, self._step.n_permutations)
+        if blocks_pending:
+            self._failed = decision
+            return GO
+        return decision
+
+    def _name(self, k):
+        return repr(str(self.names[k])) if self.names is not None else f"x{k}"
 
     def decide(self, k, score):
         """Whether the search stops rather than select ``k`` of score ``score``.
@@ -140,6 +172,12 @@ class StoppingRule:
             return Decision(True, f"best score {score:.4g} < tol={self.tol:g}")
         if not self.tested:
             return GO
+        if self._failed is not None:
+            return self._failed
         step = self._step.pvalue_at(self.tester.observed_of(k))
-        reason = _not_significant(step, self.alpha) if step.pvalue > self.alpha else ""
+        reason = ""
+        if step.pvalue > self.alpha:
+            what = f"The best candidate {self._name(k)} (gain {score:.4g}{self.units})"
+            what += " is not significant"
+            reason = _not_significant(step, self.alpha, self.tester, what)
         return Decision(bool(reason), reason, step.pvalue, step.n_permutations)

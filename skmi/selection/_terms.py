@@ -22,7 +22,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-from ..estimators._plugin import code_dtype, factorize, joint_codes
+from ..estimators._codes import code_dtype, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
 from ..estimators._variables import Variable
 from ._criteria import CountTerms, pair_terms

@@ -1,0 +1,325 @@
+"""Expected plug-in information under independence (adjustment for chance).
+
+Under independence with the observed margins held fixed, each cell count of
+a contingency table is hypergeometric; the expectation of the plug-in mutual
+information is the sum over cells of ``E[(m/n) log(n m / (a b))]``, and a
+conditional one sums such terms within each stratum. The functions below
+compute it from codes (:func:`expected_mutual_info_counts`), from count
+tables, one or many at a time (:func:`expected_mutual_info_tables`,
+:func:`expected_mutual_info_table_batch`), or from the margins alone
+(:func:`expected_mutual_info_margins`). Results in nats. The expectation is
+that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
+"""
+
+import numpy as np
+
+from ._codes import joint_codes
+
+__all__ = [
+    "expected_mutual_info_counts",
+    "expected_mutual_info_margins",
+    "expected_mutual_info_table_batch",
+    "expected_mutual_info_tables",
+]
+
+#: largest number of hypergeometric terms evaluated at once
+_EXPECTATION_BUDGET = 1 << 16
+#: log-probabilities below this are taken as zero
+_LOG_NEGLIGIBLE = -600.0
+
+
+_LOG_FACTORIALS = np.zeros(1)
+
+
+def _log_factorials(n):
+    """``log k!`` for ``k = 0..n`` (at least), from a table kept between calls."""
+    global _LOG_FACTORIALS
+    table = _LOG_FACTORIALS
+    if table.shape[0] <= n:
+        from scipy.special import gammaln
+
+        table = gammaln(np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64) + 1)
+        _LOG_FACTORIALS = table
+    return table
+
+
+_LOG_INTEGERS = np.zeros(1)
+
+
+def _log_integers(n):
+    """``log k`` for ``k = 0..n`` (at least; ``log 0`` taken as 0), kept."""
+    global _LOG_INTEGERS
+    table = _LOG_INTEGERS
+    if table.shape[0] <= n:
+        k = np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64)
+        k[0] = 1.0
+        table = np.log(k)
+        _LOG_INTEGERS = table
+    return table
+
+
+def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
+    """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
+
+    With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
+    each group of cells, as an array of shape (n_groups,).
+
+    Each cell ``c`` of a contingency table with row total ``a_c``, column
+    total ``b_c`` and grand total ``n_c`` contributes, under independence
+    with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
+    support ``max(1, a + b - n) <= m <= min(a, b)`` of the hypergeometric
+    law [4]_ (eq. 24a), restricted to where the probabilities are not
+    negligible. The terms of all cells are evaluated as flat arrays, in
+    blocks of at most ``_EXPECTATION_BUDGET`` terms.
+    """
+    # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
+    # d = 7 sqrt(min(a, b)) the probabilities are below 2 exp(-98) ~ 1e-42, and
+    # their terms (each at most log n) are far below the rounding of the sum
+    # at double precision, so the sum runs over that window of the support
+    mean = a * b / n
+    half = np.ceil(7.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
+    hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
+    sizes = np.maximum(hi - lo + 1, 0)
+    keep = sizes > 0
+    a, b, n, weight, lo, sizes = (v[keep] for v in (a, b, n, weight, lo, sizes))
+    totals = np.zeros(n_groups)
+    if group is not None:
+        group = group[keep]
+    # log of the part of P(m) that does not depend on m
+    head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
+    # each term is P(m) (m / n) (log m + shift), shift = log(n / (a b)); the
+    # arguments of the factorials in P(m) are base + offset or base - offset
+    shift = np.log(n) - np.log(a) - np.log(b)
+    log_m = _log_integers(int(np.max(a, initial=1)))
+    bases = (lo, a - lo, b - lo, n - a - b + lo)
+    ends = np.cumsum(sizes)
+    start = 0
+    while start < sizes.size:
+        first = int(ends[start] - sizes[start])
+        stop = max(
+            start + 1,
+            int(np.searchsorted(ends, first + _EXPECTATION_BUDGET, side="right")),
+        )
+        starts = ends[start:stop] - sizes[start:stop] - first
+        cell = np.repeat(np.arange(stop - start), sizes[start:stop])
+        offset = np.arange(cell.size) - starts[cell]
+        m, from_a, from_b, rest = (base[start:stop][cell] for base in bases)
+        m += offset
+        log_p = head[start:stop][cell]
+        log_p -= log_fact[m]
+        log_p -= log_fact[from_a - offset]
+        log_p -= log_fact[from_b - offset]
+        log_p -= log_fact[rest + offset]
+        # probabilities below exp(-600) add nothing at double precision, and
+        # left as subnormal numbers they would slow every later operation
+        prob = np.zeros_like(log_p)
+        np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
+        term = log_m[m]
+        term += shift[start:stop][cell]
+        term *= m
+        term *= prob
+        # (the terms of each cell are contiguous)
+        per_cell = np.add.reduceat(term, starts) * (weight / n)[start:stop]
+        if group is None:
+            totals[0] += np.sum(per_cell)
+        else:
+            totals += np.bincount(
+                group[start:stop], weights=per_cell, minlength=n_groups
+            )
+        start = stop
+    return float(totals[0]) if group is None else totals
+
+
+def _margin_groups(strata, codes, n_levels):
+    """Distinct ``(stratum, level total)`` pairs and how many levels share each.
+
+    Returns the stratum, the total and the multiplicity of each pair, sorted
+    by stratum.
+    """
+    n = codes.shape[0]
+    pair, size = joint_codes([codes, strata], [n_levels, int(strata.max()) + 1])
+    if size <= max(4 * n, 1 << 20):
+        totals = np.bincount(pair, minlength=size)
+        occupied = np.flatnonzero(totals)
+        totals = totals[occupied]
+    else:
+        occupied, totals = np.unique(pair, return_counts=True)
+    key = (occupied // n_levels) * (n + 1) + totals
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
+    """Expected plug-in ``I(X; Y)`` (or ``I(X; Y | Z)``) under independence, in nats.
+
+    The expectation is over all tables with the observed margins, that is
+    over the permutations of ``y`` (within each level of ``z`` when given):
+    the hypergeometric expectation of Vinh, Epps and Bailey [4]_ (eq. 24a),
+    averaged over the levels of ``z`` with weights ``n_z / n``. Subtracting
+    it from the plug-in estimate gives information adjusted for chance: a
+    variable with one level per sample has plug-in information ``H(Y)``
+    (``H(Y | Z)``) and exactly that expectation.
+
+    Distinct margins are grouped, so the cost is the number of hypergeometric
+    terms of distinct ``(row total, column total)`` pairs, not of cells.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,), int64
+        Codes in ``0..kx-1`` and ``0..ky-1``.
+    kx, ky : int
+        Numbers of levels.
+    z : ndarray of shape (n,), int64, or None
+        Codes of the conditioning variable.
+    kz : int
+        Number of levels of ``z``.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [4] N. X. Vinh, J. Epps and J. Bailey, "Information theoretic measures
+       for clusterings comparison: variants, properties, normalization and
+       correction for chance", JMLR 11, 2010.
+    """
+    n = x.shape[0]
+    if n == 0:
+        return 0.0
+    z = np.zeros(n, dtype=np.int64) if z is None else np.asarray(z, dtype=np.int64)
+    za, a, ca = _margin_groups(z, x, kx)
+    zb, b, cb = _margin_groups(z, y, ky)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.bincount(z), n)
+
+
+def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
+    """The expectation of :func:`expected_mutual_info_counts` from grouped margins.
+
+    ``(za, a, ca)``: stratum, row total and multiplicity of each distinct
+    occupied row margin, sorted by stratum; ``(zb, b, cb)`` the same for the
+    columns; ``n_z`` the size of each stratum; ``n`` the number of samples.
+    With ``per``, strata ``per * g .. per * g + per - 1`` belong to table
+    ``g``, and the expectation of each table is returned.
+    """
+    # cross product of the row and column totals within each stratum
+    starts_b = np.searchsorted(zb, za, side="left")
+    counts_b = np.searchsorted(zb, za, side="right") - starts_b
+    rows = np.repeat(np.arange(a.size), counts_b)
+    first_col = starts_b - np.cumsum(counts_b) + counts_b
+    cols = np.repeat(first_col, counts_b) + np.arange(rows.size)
+    strata = za[rows]
+    if per is not None:  # (n: the samples of each table)
+        n = np.add.reduceat(n_z, np.arange(0, n_z.size, per))[strata // per]
+    weight = ca[rows] * cb[cols] * (n_z[strata] / n)
+    if per is None:
+        return _expected_cells(
+            a[rows],
+            b[cols],
+            n_z[strata],
+            weight.astype(np.float64),
+            _log_factorials(n),
+        )
+    return _expected_cells(
+        a[rows],
+        b[cols],
+        n_z[strata],
+        weight.astype(np.float64),
+        _log_factorials(int(n_z.max())),
+        group=strata // per,
+        n_groups=n_z.size // per,
+    )
+
+
+def _table_margin_groups(totals, n):
+    """Distinct ``(stratum, total)`` pairs of a ``(n_strata, k)`` table of totals."""
+    strata, level = np.nonzero(totals)
+    key = strata * (n + 1) + totals[strata, level]
+    unique_key, multiplicity = np.unique(key, return_counts=True)
+    return unique_key // (n + 1), unique_key % (n + 1), multiplicity
+
+
+def expected_mutual_info_tables(tables):
+    """Expected plug-in ``I(A; B | S)`` under independence, from contingency tables.
+
+    The same expectation as :func:`expected_mutual_info_counts`, for data
+    given by its counts: ``tables[s, a, b]`` is the number of samples with
+    ``S = s``, ``A = a`` and ``B = b`` (a single stratum for ``I(A; B)``).
+    Only the margins of each stratum's table enter.
+
+    Parameters
+    ----------
+    tables : ndarray of shape (n_strata, ka, kb), int
+        Counts.
+
+    Returns
+    -------
+    float
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    a_totals = tables.sum(axis=2)
+    b_totals = tables.sum(axis=1)
+    n_z = a_totals.sum(axis=1)
+    n = int(n_z.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(a_totals, n)
+    zb, b, cb = _table_margin_groups(b_totals, n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, n_z, n)
+
+
+def expected_mutual_info_table_batch(tables):
+    """:func:`expected_mutual_info_tables` of each of a batch of tables at once.
+
+    The margins of all tables are grouped together and their hypergeometric
+    terms evaluated as one set of flat arrays, so many small tables (the
+    candidates of a forward-selection step) cost about as much as one table
+    of their total size. Tables may hold different numbers of samples.
+
+    Parameters
+    ----------
+    tables : ndarray of shape (n_tables, n_strata, ka, kb), int
+        ``tables[g, s, a, b]``: counts of table ``g`` (a table without
+        samples has expectation 0).
+
+    Returns
+    -------
+    ndarray of shape (n_tables,)
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    n_tables, n_strata = tables.shape[:2]
+    if n_tables == 0:
+        return np.zeros(0)
+    a_totals = tables.sum(axis=3).reshape(n_tables * n_strata, -1)
+    b_totals = tables.sum(axis=2).reshape(n_tables * n_strata, -1)
+    n_z = a_totals.sum(axis=1)
+    n = int(n_z.max(initial=0))
+    if n == 0:
+        return np.zeros(n_tables)
+    za, a, ca = _table_margin_groups(a_totals, n)
+    zb, b, cb = _table_margin_groups(b_totals, n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, n_z, None, per=n_strata)
+
+
+def expected_mutual_info_margins(row_totals, column_totals):
+    """Expected plug-in ``I(A; B)`` under independence, from the two margins.
+
+    Parameters
+    ----------
+    row_totals, column_totals : ndarray of int
+        Numbers of samples of each level of ``A`` and of ``B`` (both summing
+        to the number of samples; zeros are ignored).
+
+    Returns
+    -------
+    float
+    """
+    row_totals = np.asarray(row_totals, dtype=np.int64)
+    column_totals = np.asarray(column_totals, dtype=np.int64)
+    n = int(row_totals.sum())
+    if n == 0:
+        return 0.0
+    za, a, ca = _table_margin_groups(row_totals[None, :], n)
+    zb, b, cb = _table_margin_groups(column_totals[None, :], n)
+    return _expected_of_groups(za, a, ca, zb, b, cb, np.array([n]), n)
