@@ -85,10 +85,7 @@ def margin_groups(estimator, columns, target):
     """
     n_columns = len(columns)
     own = np.arange(n_columns)
-<<<<<<< HEAD
-=======
     # an estimate that is a function of the count table alone
->>>>>>> main
     if estimator._table_counting() is None or not target.is_discrete:
         return own
     if isinstance(columns, SparseColumns):
