@@ -59,24 +59,14 @@ def _permuted_relevance(estimator, columns, target, order):
 def margin_groups(estimator, columns, target):
     """The column whose permuted estimates stand for each column's.
 
-<<<<<<< HEAD
-    When the estimator counts discrete variables (its ``_table_counting``
-    hook: the plug-in information of the count table, raw or less its
-    expectation given the margins), the estimate of discrete ``X`` and ``Y``
-    is a function of their contingency table that does not change when the
-    levels are relabelled, and a permutation of ``Y`` draws that table from
-    the distribution fixed by the two margins alone. Columns whose level
-    counts are equal up to order therefore share one permutation
-=======
     An estimate of discrete ``X`` and ``Y`` that the estimator counts
     (``_table_counting``: raw, or adjusted for chance) is a function of
     their contingency table that does not change when the levels are
     relabelled, and a permutation of ``Y`` draws
     that table from the distribution fixed by the two margins alone. Columns
     whose level counts are equal up to order therefore share one permutation
->>>>>>> main
     distribution: one of them (the first) is permuted for all. Any other
-    column, or an estimator that does not count, stands for itself.
+    column or estimator stands for itself.
 
     Returns
     -------
@@ -131,8 +121,8 @@ def permutation_pvalues(
     any dependence on ``Y`` while keeping both marginals. The p-value of
     column ``k`` is ``(1 + #{b : I_b >= I_obs}) / (1 + n_permutations)``,
     which is exact (never below the nominal level under independence).
-    Discrete columns with equal margins share their permuted estimates when
-    the estimator counts tables (:func:`margin_groups`): each permutation estimates
+    Discrete columns with equal margins share their permuted estimates with
+    a plug-in estimator (:func:`margin_groups`): each permutation estimates
     one column per group of margins, and the p-values stay exact.
 
     Parameters
