@@ -354,7 +354,7 @@ def test_auto_plan_follows_the_cost():
     # k-NN estimates on 2,000 rows: all pairs of 200 columns, two bins
     cols, target = _prepared(rng.standard_normal((2000, 200)), y, KSG())
     plan = plan_screen("auto", KSG(), cols, target, **kw)
-    assert (plan.size, plan.n_bins, plan.max_rows) == (2, 2, 2000)
+    assert (plan.size, plan.coarse_bins, plan.max_rows) == (2, 2, 2000)
     assert plan.min_permutations == 0
     # four times the columns: too dear, no screen, and the note says so
     cols, target = _prepared(rng.standard_normal((2000, 800)), y, KSG())
@@ -367,11 +367,11 @@ def test_auto_plan_follows_the_cost():
     # ... those of 20 are (their screen costs little)
     cols, target = _prepared(rng.standard_normal((2000, 20)), y, PlugIn())
     plan = plan_screen("auto", PlugIn(), cols, target, **kw)
-    assert (plan.size, plan.n_bins, plan.max_rows) == (2, 3, 2000)
+    assert (plan.size, plan.coarse_bins, plan.max_rows) == (2, 3, 2000)
     # an explicit size is screened as asked, whatever the cost
     cols, target = _prepared(rng.standard_normal((2000, 800)), y, KSG())
     plan = plan_screen(2, KSG(), cols, target, **kw)
-    assert (plan.size, plan.max_rows, plan.n_bins) == (2, None, None)
+    assert (plan.size, plan.max_rows, plan.coarse_bins) == (2, None, None)
     assert plan_screen(1, KSG(), cols, target, **kw).note == "no interaction screen"
 
 

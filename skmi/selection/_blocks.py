@@ -60,7 +60,7 @@ class Blocks:
             exclude=exclude,
             n_jobs=params.n_jobs,
             max_rows=plan.max_rows,
-            n_bins=plan.n_bins,
+            coarse_bins=plan.coarse_bins,
             min_permutations=plan.min_permutations,
         )
         return cls(BlockOffers(found))

@@ -443,7 +443,7 @@ def screen_blocks(
     exclude=None,
     n_jobs=None,
     max_rows=None,
-    n_bins=None,
+    coarse_bins=None,
     min_permutations=None,
 ):
     """Significant synergistic pairs (and triples) that enter the path as blocks.
@@ -479,7 +479,7 @@ def screen_blocks(
     max_rows : int or None
         Rows of the screen, at most (a random subset beyond; None:
         ``MAX_SCREEN_SAMPLES``).
-    n_bins : int or None
+    coarse_bins : int or None
         Bins of the coarse copies of continuous columns (None: 3 when every
         cell of a pair's table expects 10 rows, else 2).
     min_permutations : int or None
@@ -517,7 +517,7 @@ def screen_blocks(
     y, ky = _codes(sub_target, screening_bins(n, 1), max_levels=20)
     if ky < 2:
         return []
-    n_bins = screening_bins(n, ky) if n_bins is None else n_bins
+    n_bins = screening_bins(n, ky) if coarse_bins is None else coarse_bins
     codes = np.empty((keep.size, n), dtype=np.int64)
     levels = np.empty(keep.size, dtype=np.int64)
     for i, k in enumerate(keep):

@@ -16,18 +16,22 @@ depends on ``n``, ``p``, the columns' kinds and the target, never on the
 machine or its load.
 
 ``"auto"`` screens every pair when the screen's cost is at most
-``SHARE`` of the fit's (or at most ``SMALL`` seconds): with three bins on up
-to ``MAX_SCREEN_SAMPLES`` rows when that fits, else with two bins (coarser
-copies) on as many rows as the budget pays for (a random subset, at least
-``MIN_ROWS`` or all rows when fewer). When even that is too dear, it does not
-screen, and its note says so.
+``SHARE`` of the fit's (or at most ``SMALL`` seconds): as ``interactions=2``
+does when that fits; else with only the permutations the level needs
+(``n_permutations``, at least ``ceil(1 / alpha) - 1``, instead of at least
+``MIN_PERMUTATIONS``); else also with two bins (coarser copies) on as many
+rows as the budget pays for (a random subset, at least ``MIN_ROWS`` or all
+rows when fewer). When even that is too dear, it does not screen, and its
+note says so.
 """
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..estimators._sparse import SparseColumns
 from . import _interactions
-from ._interactions import level_permutations, resolve_interactions
+from ._interactions import level_permutations, resolve_interactions, screening_bins
 
 __all__ = ["ScreenPlan", "plan_screen"]
 
@@ -54,7 +58,7 @@ class ScreenPlan:
 
     size: int  #: 1 (none), 2 (pairs) or 3 (pairs and triples)
     max_rows: int | None = None  #: rows of the screen, at most (None: the default)
-    n_bins: int | None = None  #: bins of continuous columns (None: by rows)
+    coarse_bins: int | None = None  #: bins of continuous columns (None: by rows)
     #: see ``level_permutations`` (None: ``MIN_PERMUTATIONS``)
     min_permutations: int | None = None
     note: str = ""  #: what the screen does, in a sentence
@@ -65,11 +69,11 @@ def _levels(columns, kept, n_bins):
     if isinstance(columns, SparseColumns):
         continuous = columns.continuous[kept]
         return int(n_bins * (continuous.sum() + 2 * (~continuous).sum()))
-    total = 0
-    for k in kept:
-        c = columns[k]
-        total += min(c.n_levels, 2 * n_bins) if c.is_discrete else n_bins
-    return total
+    # (a generator: no list as long as the columns)
+    return sum(
+        min(columns[k].n_levels, 2 * n_bins) if columns[k].is_discrete else n_bins
+        for k in kept
+    )
 
 
 def _fit_cost(estimator, columns, target, n_kept):
@@ -116,8 +120,10 @@ def plan_screen(
     ScreenPlan
     """
     n_columns = len(columns)
-    kept = [k for k in range(n_columns) if exclude is None or not exclude[k]]
-    p, n = len(kept), target.n_samples
+    kept = np.arange(n_columns)
+    if exclude is not None:
+        kept = kept[~np.asarray(exclude, dtype=bool)]
+    p, n = kept.size, target.n_samples
     size = resolve_interactions(interactions, p)
     if size < 2:
         return ScreenPlan(1, note="no interaction screen")
@@ -126,23 +132,31 @@ def plan_screen(
         sets = "pairs and triples" if size == 3 else "pairs"
         return ScreenPlan(size, note=f"{sets} of {p} features screened")
     ky = min(target.n_levels, 20) if target.is_discrete else 3
-    n_perm = level_permutations(alpha, n_permutations, min_permutations=0)
     budget = max(SHARE * _fit_cost(estimator, columns, target, p), SMALL)
-    lowest = min(n, MIN_ROWS)
-    for n_bins in (3, 2):
+    most = min(n, _interactions.MAX_SCREEN_SAMPLES)
+    # from the screen of interactions=2 down to fewer permutations, then
+    # coarser copies on fewer rows
+    for min_permutations, n_bins, fewest in [
+        (None, 3, most),
+        (0, 3, most),
+        (0, 2, min(n, MIN_ROWS)),
+    ]:
+        n_perm = level_permutations(alpha, n_permutations, min_permutations)
         levels = _levels(columns, kept, n_bins)
-        most = min(n, _interactions.MAX_SCREEN_SAMPLES)
         rows = min(most, _rows_paid(budget, n_perm, levels, ky))
-        if rows >= most or (n_bins == 2 and rows >= lowest):
-            where = f"{rows:,} of {n:,} rows" if rows < n else f"all {n:,} rows"
-            return ScreenPlan(
-                2,
-                max_rows=rows,
-                n_bins=n_bins,
-                min_permutations=0,
-                note=f"{n_pairs:,} pairs of {p} features screened on {where}, "
-                f"{n_bins} bins per continuous column",
-            )
+        if rows < fewest:
+            continue
+        # (never more bins than the screen's own rule gives these rows)
+        n_bins = min(n_bins, screening_bins(rows, ky))
+        where = f"{rows:,} of {n:,} rows" if rows < n else f"all {n:,} rows"
+        return ScreenPlan(
+            2,
+            max_rows=rows,
+            coarse_bins=n_bins,
+            min_permutations=min_permutations,
+            note=f"{n_pairs:,} pairs of {p} features screened on {where}, "
+            f"{n_bins} bins per continuous column, up to {n_perm} permutations",
+        )
     return ScreenPlan(
         1,
         note=f"the interaction screen did not run: its {n_pairs:,} pairs would "

@@ -121,8 +121,8 @@ def permutation_pvalues(
     any dependence on ``Y`` while keeping both marginals. The p-value of
     column ``k`` is ``(1 + #{b : I_b >= I_obs}) / (1 + n_permutations)``,
     which is exact (never below the nominal level under independence).
-    Discrete columns with equal margins share their permuted estimates when
-    the estimator counts tables (:func:`margin_groups`): each permutation estimates
+    Discrete columns with equal margins share their permuted estimates with
+    a plug-in estimator (:func:`margin_groups`): each permutation estimates
     one column per group of margins, and the p-values stay exact.
 
     Parameters
