@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._reduction import information_curve
+from .._information_curve import information_curve
 from ..bottleneck import default_betas, gaussian_curve
 from ._base import (
     check_matplotlib_support,
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from sklearn.pipeline import Pipeline
 
-    from .._reduction import InformationBottleneck
+    from .._information_bottleneck import InformationBottleneck
 
 __all__ = ["InformationPlaneDisplay"]
 

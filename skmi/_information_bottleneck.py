@@ -6,12 +6,10 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.spatial.distance import cdist
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    clone,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_X_y
@@ -28,24 +26,21 @@ from ._validation import (
     _fit_context,
     check_is_fitted,
     validate_data,
-    validate_params,
 )
+from ._value_coding import _refuse_categories, _target_codes, _ValueCoder
 from .bottleneck import (
     conditional_covariance,
     critical_betas,
-    default_betas,
-    discrete_curve,
     discrete_ib,
-    gaussian_curve,
     gaussian_ib,
     gaussian_ib_information,
     gaussian_ib_scales,
 )
-from .estimators._codes import bin_quantile, factorize
+from .estimators._codes import factorize
 from .estimators._plugin import mutual_info_joint_probabilities
 from .estimators._preprocess import standard_scales
 
-__all__ = ["InformationBottleneck", "information_curve"]
+__all__ = ["InformationBottleneck"]
 
 #: Intermediate betas visited by each annealed run of the discrete methods.
 _ANNEAL_STEPS = 10
@@ -58,128 +53,6 @@ _GAUSSIAN_AUTO_FACTOR = 2.0
 
 #: private fitted state, cleared with the public fitted attributes on refit
 _FIT_STATE = ("_categories", "_curve_input", "_coder")
-
-
-def _target_codes(y, categorical, n_bins):
-    """Integer codes of a discrete (or discretised) target."""
-    if categorical:
-        return factorize(y)
-    y = np.asarray(y, dtype=np.float64).reshape(y.shape[0], -1)
-    columns = [bin_quantile(y[:, j], n_bins) for j in range(y.shape[1])]
-    codes = np.column_stack([c for c, _ in columns])
-    return factorize(codes)
-
-
-#: Largest number of entries of one block of query-to-value distances.
-_DISTANCE_BLOCK = 1 << 20
-
-
-class _ValueCoder:
-    """Map the rows of X to the values of a discrete variable.
-
-    Discrete columns keep their values. Continuous ones are cut into the
-    equal-frequency bins of the plug-in estimator (:func:`bin_quantile`); the
-    smallest training value of each bin is kept as its lower edge, so a new
-    value falls in the bin whose edges bracket it and every training value
-    in its own bin. A row is one value of the joint variable.
-
-    A row whose joint value was not seen in ``fit`` is matched to the nearest
-    seen values: a continuous column adds ``|code difference| / (n_levels -
-    1)``, a discrete one 1 when the values differ, so every column weighs at
-    most 1.
-    """
-
-    def __init__(self, X, discrete_mask, n_bins):
-        self.mask = discrete_mask
-        self.levels = []
-        codes = np.empty(X.shape, dtype=np.int64)
-        for j in range(X.shape[1]):
-            if discrete_mask[j]:
-                self.levels.append(np.unique(X[:, j]))
-                codes[:, j] = np.searchsorted(self.levels[j], X[:, j])
-            else:
-                codes[:, j], n_levels = bin_quantile(X[:, j], n_bins)
-                lower = np.full(n_levels, np.inf)
-                np.minimum.at(lower, codes[:, j], X[:, j])
-                self.levels.append(lower[1:])
-        self.values, index = np.unique(codes, axis=0, return_inverse=True)
-        self.index = index.reshape(-1)
-        self.counts = np.bincount(self.index, minlength=self.values.shape[0])
-        # bins minus one per continuous column (1 for a discrete one)
-        self._span = np.array(
-            [
-                1.0 if discrete_mask[j] else max(self.levels[j].size, 1)
-                for j in range(X.shape[1])
-            ]
-        )
-
-    def _column_codes(self, X):
-        codes = np.empty(X.shape, dtype=np.int64)
-        for j, levels in enumerate(self.levels):
-            if self.mask[j]:
-                pos = np.minimum(np.searchsorted(levels, X[:, j]), levels.size - 1)
-                codes[:, j] = np.where(levels[pos] == X[:, j], pos, -1)
-            else:
-                codes[:, j] = np.searchsorted(levels, X[:, j], side="right")
-        return codes
-
-    def _index(self, codes):
-        """Index of each row's value among ``values`` (-1 if not seen in fit)."""
-        m = self.values.shape[0]
-        _, inverse = np.unique(
-            np.vstack([self.values, codes]), axis=0, return_inverse=True
-        )
-        inverse = inverse.reshape(-1)
-        lookup = np.full(inverse.max() + 1, -1, dtype=np.int64)
-        lookup[inverse[:m]] = np.arange(m)
-        return lookup[inverse[m:]]
-
-    def lookup(self, X, table):
-        """Rows of ``table`` (one per seen value) for the rows of ``X``.
-
-        An unseen value gets the average of the rows of its nearest seen
-        values, weighted by their training frequencies.
-        """
-        codes = self._column_codes(X)
-        index = self._index(codes)
-        out = table[np.maximum(index, 0)]
-        unseen = np.flatnonzero(index < 0)
-        step = max(1, _DISTANCE_BLOCK // self.values.shape[0])
-        for start in range(0, unseen.size, step):
-            rows = unseen[start : start + step]
-            distance = self._distances(codes[rows])
-            nearest = distance <= distance.min(axis=1, keepdims=True) + 1e-9
-            weights = nearest * self.counts
-            out[rows] = (weights @ table) / weights.sum(axis=1, keepdims=True)
-        return out
-
-    def _distances(self, codes):
-        mask = self.mask
-        distance = np.zeros((codes.shape[0], self.values.shape[0]))
-        if not mask.all():
-            span = self._span[~mask]
-            distance += cdist(
-                codes[:, ~mask] / span, self.values[:, ~mask] / span, "cityblock"
-            )
-        if mask.any():
-            # the fraction of differing values, times their number
-            distance += mask.sum() * cdist(
-                codes[:, mask], self.values[:, mask], "hamming"
-            )
-        return distance
-
-
-def _refuse_categories(categories, names):
-    """Raise a ValueError naming the first category column that is not boolean."""
-    for j, seen in categories.items():
-        if not all(isinstance(v, (bool, np.bool_)) for v in seen):
-            name = repr(str(names[j])) if names is not None else str(j)
-            raise ValueError(
-                f"Column {name} holds categories (strings or a categorical), "
-                "which method='gaussian' cannot use: it needs numbers. One-hot "
-                "encode the column (sklearn.preprocessing.OneHotEncoder) or use "
-                "method='iterative' or 'deterministic', which read categories."
-            )
 
 
 class InformationBottleneck(
@@ -687,103 +560,3 @@ class InformationBottleneck(
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-@validate_params(
-    {
-        "estimator": [InformationBottleneck],
-        "X": ["array-like"],
-        "y": ["array-like"],
-        "betas": ["array-like", None],
-    },
-    prefer_skip_nested_validation=True,
-)
-def information_curve(
-    estimator: InformationBottleneck,
-    X: ArrayLike,
-    y: ArrayLike,
-    *,
-    betas: ArrayLike | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Trace the information curve ``(I(X;T), I(T;Y))`` of a bottleneck over beta.
-
-    The estimator is cloned and fitted once; for the Gaussian method the
-    curve then follows in closed form from its eigenvalues, for the discrete
-    methods the bottleneck is solved at every beta, warm-started from the
-    neighbouring beta (ascending betas for "iterative", descending for
-    "deterministic") besides the random restarts of `n_init`.
-
-    Read more in the :ref:`User Guide <bottleneck>`.
-
-    Parameters
-    ----------
-    estimator : InformationBottleneck
-        The bottleneck whose parameters (method, `n_components`, shrinkage,
-        discretisation, restarts) define the curve; its `beta` is ignored.
-    X : array-like of shape (n_samples, n_features)
-        Training data.
-    y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        Target.
-    betas : array-like of shape (n_betas,), default=None
-        Values of beta. ``None`` means, for the Gaussian method, 50 values
-        spaced geometrically from 1 to ten times the largest finite critical
-        beta, plus the critical betas; for the discrete methods 50 values from
-        1 to 1000.
-
-    Returns
-    -------
-    information_xt : ndarray of shape (n_betas,)
-        ``I(X; T)`` in nats at each beta.
-    information_ty : ndarray of shape (n_betas,)
-        ``I(T; Y)`` in nats at each beta.
-    betas : ndarray of shape (n_betas,)
-        The betas, ascending.
-
-    See Also
-    --------
-    InformationBottleneck : The transformer.
-
-    Notes
-    -----
-    Both coordinates of the optimal curve are non-decreasing in beta, and the
-    slope ``dI(T;Y) / dI(X;T)`` is ``1 / beta``. The Gaussian curve is
-    exact under the Gaussian model of the sample covariances (Gaussian-model
-    information: for a categorical `y` not bounded by ``H(Y)``); it
-    approaches ``I(X;Y) = -1/2 sum ln(lambda_i)`` over the kept components.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmi import InformationBottleneck, information_curve
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((1000, 3))
-    >>> y = X[:, 0] + rng.standard_normal(1000)
-    >>> ixt, ity, betas = information_curve(
-    ...     InformationBottleneck(), X, y, betas=[1.5, 3.0, 100.0]
-    ... )
-    >>> ity.round(2)
-    array([0.  , 0.11, 0.31])
-    >>> bool(np.all(np.diff(ixt) > 0))
-    True
-    """
-    fitted = clone(estimator).fit(X, y)
-    if betas is None:
-        eigenvalues = fitted.eigenvalues_ if fitted.method == "gaussian" else None
-        betas = default_betas(eigenvalues)
-    betas = np.sort(np.asarray(betas, dtype=np.float64).ravel())
-    if betas.size == 0 or not np.all(betas > 0) or not np.all(np.isfinite(betas)):
-        raise ValueError("betas must be a non-empty array of finite positive values.")
-    if fitted.method == "gaussian":
-        information_xt, information_ty = gaussian_curve(fitted._curve_input, betas)
-    else:
-        information_xt, information_ty = discrete_curve(
-            fitted._curve_input,
-            fitted.n_components_,
-            betas,
-            deterministic=fitted.method == "deterministic",
-            rng=fitted._generator(),
-            n_init=fitted.n_init,
-            max_iter=fitted.max_iter,
-            tol=fitted.tol,
-        )
-    return information_xt, information_ty, betas
