@@ -425,3 +425,18 @@ def test_forward_cmi_on_classes_equals_the_plain_greedy_loop(monkeypatch, seed, 
     assert result.selection_order.tolist() == order
     np.testing.assert_allclose(result.gains, gains, rtol=0, atol=1e-12)
     assert seen  # the lists ran (three or more selected features)
+
+
+def test_step_structures_travel_to_other_processes():
+    # joblib's Dask (or loky) backend pickles the per-step structures
+    import pickle
+
+    xs, z, labels = step_problem(3, 200, 2)
+    zc, xc = Variable(z), Variable(xs[0])
+    classes = Variable.from_discrete(labels)
+    est = KSG(n_neighbors=3)
+    for target in (classes, Variable(xs[1])):
+        step = est._step_structure(target.precompute(), zc)
+        before = step.conditional_mutual_info(xc)
+        copy = pickle.loads(pickle.dumps(step))
+        assert copy.conditional_mutual_info(xc) == before

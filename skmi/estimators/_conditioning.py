@@ -141,6 +141,17 @@ class _Step:
         self._counters = None
         self._lists = None
 
+    def __getstate__(self):
+        # shipped to another process (e.g. joblib's Dask backend): the built
+        # structures travel, the lock is made anew there
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _step_counters(self):
         with self._lock:
             if self._counters is None:
