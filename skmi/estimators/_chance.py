@@ -6,8 +6,10 @@ information is the sum over cells of ``E[(m/n) log(n m / (a b))]``, and a
 conditional one sums such terms within each stratum. The functions below
 compute it from codes (:func:`expected_mutual_info_counts`), from count
 tables, one or many at a time (:func:`expected_mutual_info_tables`,
-:func:`expected_mutual_info_table_batch`), or from the margins alone
-(:func:`expected_mutual_info_margins`). Results in nats. The expectation is
+:func:`expected_mutual_info_table_batch`), or from the margins alone, of
+one table or of many variables with one target
+(:func:`expected_mutual_info_margins`,
+:func:`expected_mutual_info_level_batch`). Results in nats. The expectation is
 that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
 """
 
