@@ -6,8 +6,10 @@ information is the sum over cells of ``E[(m/n) log(n m / (a b))]``, and a
 conditional one sums such terms within each stratum. The functions below
 compute it from codes (:func:`expected_mutual_info_counts`), from count
 tables, one or many at a time (:func:`expected_mutual_info_tables`,
-:func:`expected_mutual_info_table_batch`), or from the margins alone
-(:func:`expected_mutual_info_margins`). Results in nats. The expectation is
+:func:`expected_mutual_info_table_batch`), or from the margins alone, of
+one table or of many variables with one target
+(:func:`expected_mutual_info_margins`,
+:func:`expected_mutual_info_level_batch`). Results in nats. The expectation is
 that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
 """
 
@@ -19,6 +21,7 @@ from ._codes import joint_codes
 
 __all__ = [
     "expected_mutual_info_counts",
+    "expected_mutual_info_level_batch",
     "expected_mutual_info_margins",
     "expected_mutual_info_table_batch",
     "expected_mutual_info_tables",
@@ -395,3 +398,53 @@ def expected_mutual_info_margins(row_totals, column_totals):
     za, a, ca = _table_margin_groups(row_totals[None, :], n)
     zb, b, cb = _table_margin_groups(column_totals[None, :], n)
     return _expected_of_groups(za, a, ca, zb, b, cb, np.array([n]), n)
+
+
+def expected_mutual_info_level_batch(
+    level_totals, variable, n_variables, target_totals
+):
+    """Expected plug-in ``I(X_g; Y)`` under independence of many ``X_g``, one ``Y``.
+
+    The expectation of :func:`expected_mutual_info_margins` for each of
+    ``n_variables`` variables ``X_g`` observed on the samples of one ``Y``:
+    the margins of all of them are grouped together and their hypergeometric
+    terms evaluated as one set of flat arrays.
+
+    Parameters
+    ----------
+    level_totals : ndarray of int
+        Numbers of samples of the levels of every ``X_g``, one after another
+        (zeros are ignored).
+    variable : ndarray of int, of the shape of ``level_totals``
+        The index ``g`` of the variable of each level.
+    n_variables : int
+        Number of variables.
+    target_totals : ndarray of int
+        Numbers of samples of each level of ``Y``.
+
+    Returns
+    -------
+    ndarray of shape (n_variables,)
+    """
+    level_totals = np.asarray(level_totals, dtype=np.int64)
+    variable = np.asarray(variable, dtype=np.int64)
+    target_totals = np.asarray(target_totals, dtype=np.int64)
+    n = int(target_totals.sum())
+    if n_variables == 0 or n == 0:
+        return np.zeros(n_variables)
+    occupied = level_totals > 0
+    key = variable[occupied] * (n + 1) + level_totals[occupied]
+    unique_key, ca = np.unique(key, return_counts=True)
+    b, cb = np.unique(target_totals[target_totals > 0], return_counts=True)
+    zb = np.repeat(np.arange(n_variables), b.size)
+    return _expected_of_groups(
+        unique_key // (n + 1),
+        unique_key % (n + 1),
+        ca,
+        zb,
+        np.tile(b, n_variables),
+        np.tile(cb, n_variables),
+        np.full(n_variables, n),
+        None,
+        per=1,
+    )

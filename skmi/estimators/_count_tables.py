@@ -10,12 +10,15 @@ count, by sorting (:func:`joint_entropies`). Entropies in nats.
 
 import numpy as np
 
+from ._chance import expected_mutual_info_level_batch
+
 __all__ = [
     "PairTables",
     "count_tables",
     "count_tables_masks",
     "joint_entropies",
     "level_masks",
+    "marginal_mutual_info",
     "table_entropies",
     "xlogx_table",
 ]
@@ -279,6 +282,88 @@ def joint_entropies(base, rows, mult, z, sizes, xlogx, y=None, ky=1):
             hf[group] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
         start = stop
     return h, hf
+
+
+def _joint_level_counts(codes, rows, n_levels, y, ky):
+    """Counts of the joint levels of ``codes[r]`` and ``y``, of several rows.
+
+    Returns the counts of the rows one after another (``n_levels[r] * ky``
+    cells each, ``x * ky + y`` in each) and where each row starts.
+    """
+    sizes = n_levels[rows] * ky
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    flat = np.stack([codes[r] for r in rows]).astype(np.int64)
+    flat *= ky
+    flat += y
+    flat += offsets[:, None]
+    return np.bincount(flat.ravel(), minlength=int(np.sum(sizes))), offsets
+
+
+def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
+    """Plug-in ``I(X_r; Y)`` of many discrete columns with one target, in nats.
+
+    The count tables of all columns with ``y`` are counted by one
+    ``np.bincount`` per group of columns (at most ``_TABLE_BUDGET`` cells
+    and samples), by sorting for a column whose table is too large to count;
+    with ``chance``, the expectations under independence of all columns come
+    from their level totals in one batch
+    (:func:`~skmi.estimators._chance.expected_mutual_info_level_batch`).
+
+    Parameters
+    ----------
+    codes : sequence of ndarray of shape (n,), integer
+        Codes of each column in ``0..n_levels[r]-1``.
+    n_levels : ndarray of shape (m,), int
+    y : ndarray of shape (n,), int64
+        Codes of the target in ``0..ky-1``.
+    ky : int
+    chance : bool, default=False
+        Subtract from each information its expectation under independence
+        given the margins.
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        ``H(X_r) + H(Y) - H(X_r, Y)``, unclipped (less its expectation).
+    """
+    n_levels = np.asarray(n_levels, dtype=np.int64)
+    m, n = n_levels.size, y.shape[0]
+    xlogx = xlogx_table(n)
+    log_n = np.log(n)
+    h_y = log_n - np.sum(xlogx[np.bincount(y)]) / n
+    h_x, h_xy = np.empty(m), np.empty(m)
+    totals, owner = [], []
+    big = n_levels * ky > max(_TABLE_BUDGET, 4 * n)
+    for r in np.flatnonzero(big):
+        x = np.asarray(codes[r], dtype=np.int64)
+        level = np.unique(x, return_counts=True)[1]
+        h_x[r] = log_n - np.sum(xlogx[level]) / n
+        h_xy[r] = (
+            log_n - np.sum(xlogx[np.unique(x * ky + y, return_counts=True)[1]]) / n
+        )
+        totals.append(level)
+        owner.append(np.full(level.size, r))
+    small = np.flatnonzero(~big)
+    cells = np.cumsum(n_levels[small] * ky + n)
+    start = 0
+    while start < small.size:
+        done = cells[start - 1] if start else 0
+        fit = np.searchsorted(cells[start:] - done, _TABLE_BUDGET, "right")
+        stop = start + max(1, int(fit))
+        rows = small[start:stop]
+        counts, offsets = _joint_level_counts(codes, rows, n_levels, y, ky)
+        h_xy[rows] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
+        folded = counts.reshape(-1, ky).sum(axis=1)
+        h_x[rows] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
+        totals.append(folded)
+        owner.append(np.repeat(rows, n_levels[rows]))
+        start = stop
+    mi = h_x + h_y - h_xy
+    if chance and m:
+        mi -= expected_mutual_info_level_batch(
+            np.concatenate(totals), np.concatenate(owner), m, np.bincount(y)
+        )
+    return mi
 
 
 # --------------------------------------------------------------------------

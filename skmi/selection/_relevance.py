@@ -4,6 +4,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
+from ..estimators._count_tables import marginal_mutual_info
 from ..estimators._sparse import SparseColumns
 
 __all__ = ["chunks", "relevance", "subset"]
@@ -63,6 +64,46 @@ def _sparse_relevance(estimator, columns, target, n_jobs):
     return np.concatenate(results)
 
 
+def _counts_dense(estimator, columns, target, conditioning):
+    """Whether batched plug-in counts of dense columns give the estimator's values."""
+    if isinstance(columns, SparseColumns) or conditioning is not None:
+        return False
+    if not (target.is_discrete and all(c.is_discrete for c in columns)):
+        return False
+    return estimator._table_counting() is not None
+
+
+def _dense_relevance(estimator, columns, target, n_jobs):
+    """``I(X_k; Y)`` of dense discrete columns, counted in batches.
+
+    One count of every column's table with the target and, for information
+    adjusted for chance, one batch of expectations, per share of the columns
+    (the estimator's values: a constant column or target scores exactly 0).
+    """
+    chance = estimator._table_counting() == "chance"
+    scores = np.zeros(len(columns))
+    if target.n_samples < 2 or target.n_levels == 1:
+        return scores
+    y = np.asarray(target.codes, dtype=np.int64)
+    n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
+    varying = np.flatnonzero(n_levels > 1)
+
+    def share(part):
+        codes = [columns[j].codes for j in part]
+        return marginal_mutual_info(codes, n_levels[part], y, target.n_levels, chance)
+
+    if effective_n_jobs(n_jobs) == 1:
+        results = [share(varying)]
+    else:
+        parts = [np.asarray(p, dtype=np.intp) for p in chunks(varying, n_jobs)]
+        results = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(share)(part) for part in parts
+        )
+    if varying.size:
+        scores[varying] = np.concatenate(results)
+    return scores
+
+
 def _relevance_chunk(estimator, columns, target, conditioning):
     return [
         estimator.conditional_mutual_info_prepared(x, target, conditioning)
@@ -97,6 +138,8 @@ def relevance(estimator, columns, target, *, conditioning=None, n_jobs=None):
     target.precompute()
     if _counts_sparse(estimator, columns, target, conditioning):
         return _sparse_relevance(estimator, columns, target, n_jobs)
+    if _counts_dense(estimator, columns, target, conditioning):
+        return _dense_relevance(estimator, columns, target, n_jobs)
     if conditioning is not None:
         conditioning.precompute()
     if effective_n_jobs(n_jobs) == 1:
