@@ -19,12 +19,8 @@ from scipy.special import digamma
 from .._validation import StrOptions
 from ._base import BaseMIEstimator
 from ._euclidean import normal_scores
-from ._plugin import (
-    adjusted_mutual_info_counts,
-    conditional_mutual_info_counts,
-    entropy_counts,
-    mutual_info_counts,
-)
+from ._ksg import _counts_mi
+from ._plugin import entropy_counts
 from ._preprocess import as_variable_array, column, constant_columns
 from ._variables import Variable
 
@@ -242,19 +238,6 @@ class GaussianCopula(BaseMIEstimator):
             return -np.inf
         return float(mixture_entropy(x, self.bias_correction))
 
-    def _counted(self, x, y, z):
-        """Plug-in information of all-discrete variables."""
-        zc, kz = (None, 1) if z is None else (z.codes, z.n_levels)
-        if self._chance():
-            return adjusted_mutual_info_counts(
-                x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
-            )
-        if z is None:
-            return mutual_info_counts(x.codes, x.n_levels, y.codes, y.n_levels)
-        return conditional_mutual_info_counts(
-            x.codes, x.n_levels, y.codes, y.n_levels, zc, kz
-        )
-
     def conditional_mutual_info_prepared(
         self, x: Variable, y: Variable, z: Variable | None = None
     ) -> float:
@@ -264,7 +247,7 @@ class GaussianCopula(BaseMIEstimator):
             z = None
         parts = [x, y] if z is None else [x, y, z]
         if all(v.is_discrete for v in parts):
-            return float(self._counted(x, y, z))
+            return float(_counts_mi(x, y, z, self._chance()))
 
         def h(*variables):
             return mixture_entropy(Variable.join(*variables), self.bias_correction)
