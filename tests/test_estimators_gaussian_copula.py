@@ -1,7 +1,10 @@
 """The Gaussian-copula estimator against closed forms and brute force."""
 
+import warnings
+
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.special import digamma, ndtri
 from scipy.stats import rankdata
 from sklearn.base import clone
@@ -214,3 +217,35 @@ def test_small_levels_use_all_samples():
     assert value == pytest.approx(0.0, abs=1e-12)
     whole = _gaussian_copula.gaussian_entropy(scores(x))
     assert whole == pytest.approx(brute_entropy(scores(x), True))
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        MutualInfoSelector(k=2, estimator=GaussianCopula()),
+        ConditionalMutualInfoSelector(criterion="cmi", estimator=GaussianCopula()),
+    ],
+    ids=["mi", "cmi"],
+)
+def test_selectors_pass_check_estimator(selector):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(selector)
+
+
+def test_permutation_test_and_sparse_input():
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((300, 6))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    sel = MutualInfoSelector(
+        estimator=GaussianCopula(), n_permutations=99, alpha=0.05, random_state=0
+    ).fit(X, y)
+    assert set(np.flatnonzero(sel.get_support())) == {0, 1}
+    dense = X * (rng.random(X.shape) < 0.5)
+    a = MutualInfoSelector(estimator=GaussianCopula(), k=2).fit(dense, y)
+    b = MutualInfoSelector(estimator=GaussianCopula(), k=2).fit(
+        sparse.csr_matrix(dense), y
+    )
+    np.testing.assert_allclose(a.scores_, b.scores_, atol=1e-8)
