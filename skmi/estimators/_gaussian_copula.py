@@ -121,8 +121,8 @@ class GaussianCopula(BaseMIEstimator):
     ----------
     bias_correction : bool, default=True
         Whether each Gaussian entropy is corrected by the analytic bias of
-        the log-determinant of a sample covariance (Ince et al., eq. 22 of
-        the appendix; exact in expectation for Gaussian samples). It lowers
+        the log-determinant of a sample covariance (Ince et al. [1]_; exact
+        in expectation for Gaussian samples). It lowers
         the upward bias of the information at small ``n`` and in many
         dimensions.
     adjust : {"chance"} or None, default="chance"
