@@ -6,5 +6,6 @@ objects of this module. All values are in nats.
 
 from ._base import BaseMIEstimator
 from ._classes import KSG, PlugIn
+from ._gaussian_copula import GaussianCopula
 
-__all__ = ["KSG", "BaseMIEstimator", "PlugIn"]
+__all__ = ["KSG", "BaseMIEstimator", "GaussianCopula", "PlugIn"]
