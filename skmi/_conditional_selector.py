@@ -434,23 +434,7 @@ class ConditionalMutualInfoSelector(
             random_state=self.random_state,
         )
         n_features = self.n_features_in_
-        n_select = self.n_features_to_select
-        if isinstance(n_select, Integral):
-            if n_select > n_features:
-                raise ValueError(
-                    f"n_features_to_select={n_select} must be at most "
-                    f"n_features={n_features}, the number of features of X."
-                )
-        elif isinstance(n_select, Real):
-            n_select = max(1, int(n_select * n_features))
-        elif self.tol is None and self.alpha < 1.0 / (self.n_permutations + 1):
-            raise ValueError(
-                f"alpha={self.alpha:g} is below 1 / (n_permutations + 1) = "
-                f"{1.0 / (self.n_permutations + 1):.3g}, the smallest p-value "
-                f"{self.n_permutations} permutations can give: no feature could "
-                "ever be selected. Raise n_permutations to at least "
-                f"{int(np.ceil(1.0 / self.alpha)) - 1}."
-            )
+        n_select = self._n_to_select(n_features)
         if self.criterion == "disr":
             _check_disr(fi.columns, fi.target)
         names = getattr(self, "feature_names_in_", None)
@@ -520,6 +504,27 @@ class ConditionalMutualInfoSelector(
         support[result.selection_order] = True
         self.support_ = support
         return self
+
+    def _n_to_select(self, n_features):
+        """``n_features_to_select`` as a number of features, or "auto"."""
+        n_select = self.n_features_to_select
+        if isinstance(n_select, Integral):
+            if n_select > n_features:
+                raise ValueError(
+                    f"n_features_to_select={n_select} must be at most "
+                    f"n_features={n_features}, the number of features of X."
+                )
+        elif isinstance(n_select, Real):
+            n_select = max(1, int(n_select * n_features))
+        elif self.tol is None and self.alpha < 1.0 / (self.n_permutations + 1):
+            raise ValueError(
+                f"alpha={self.alpha:g} is below 1 / (n_permutations + 1) = "
+                f"{1.0 / (self.n_permutations + 1):.3g}, the smallest p-value "
+                f"{self.n_permutations} permutations can give: no feature could "
+                "ever be selected. Raise n_permutations to at least "
+                f"{int(np.ceil(1.0 / self.alpha)) - 1}."
+            )
+        return n_select
 
     def _get_support_mask(self):
         check_is_fitted(self)

@@ -14,7 +14,7 @@ from sklearn.utils.estimator_checks import (
 
 import skmi.estimators._sparse as sparse_kernels
 from skmi import ConditionalMutualInfoSelector, MutualInfoSelector, mutual_info_classif
-from skmi.estimators import KSG, PlugIn
+from skmi.estimators import KSG, PlugIn, _chance
 from skmi.estimators._codes import factorize
 from skmi.estimators._plugin import mutual_info_counts
 from skmi.estimators._sparse import SparseColumns, sparse_mutual_info
@@ -158,7 +158,10 @@ def test_forward_stopping_rule_sparse_equals_dense():
 
 
 def _peak_memory_of_fits(X, y, n_select):
-    """Peak traced memory of both selectors fitted on ``X`` (in bytes)."""
+    """Peak traced memory of both selectors fitted on ``X`` (in bytes), from
+    an empty memo of cell expectations (a bounded cache kept by the process:
+    see ``skmi.estimators._chance``)."""
+    _chance._CELLS = _chance._CellMemo()
     tracemalloc.start()
     try:
         with warnings.catch_warnings():

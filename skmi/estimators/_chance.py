@@ -103,8 +103,8 @@ class _CellMemo:
     replaces the tuple under a lock.
     """
 
-    #: largest number of cells kept (beyond it, the memo starts afresh)
-    LIMIT = 1 << 18
+    #: largest number of cells kept, 1 MiB (beyond it, the memo starts afresh)
+    LIMIT = 1 << 16
 
     def __init__(self):
         self._lock = threading.Lock()
