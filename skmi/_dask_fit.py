@@ -9,7 +9,6 @@ and raise an error that says what to do instead.
 """
 
 import warnings
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -161,24 +160,15 @@ def fit_mutual_info_dask(selector, X, y, test):
 
 
 def _n_to_select(selector, n_features):
-    n_select = selector.n_features_to_select
-    if isinstance(n_select, Integral):
-        if n_select > n_features:
-            raise ValueError(
-                f"n_features_to_select={n_select} must be at most "
-                f"n_features={n_features}, the number of features of X."
-            )
-        return n_select
-    if isinstance(n_select, Real):
-        return max(1, int(n_select * n_features))
-    if selector.tol is None:
+    """The selector's number of features; "auto" needs ``tol`` on Dask input."""
+    if selector.n_features_to_select == "auto" and selector.tol is None:
         raise ValueError(
             'n_features_to_select="auto" without tol stops by a permutation test '
             "of each step, which needs the rows in memory; X is a Dask "
             "collection. Give an int n_features_to_select, or tol (the smallest "
             "gain in nats)."
         )
-    return n_select
+    return selector._n_to_select(n_features)
 
 
 def fit_conditional_dask(selector, X, y):

@@ -123,6 +123,31 @@ def test_small_budget_groups_and_sorts(monkeypatch, name):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("chance", [False, True])
+@pytest.mark.parametrize("budget", [300, None])
+def test_tables_give_the_bits_of_the_codes(monkeypatch, chance, budget):
+    """Tables summed over blocks of rows (Dask input) give the values of the
+    codes in memory to the last bit, for counted and sorted columns."""
+    if budget is not None:
+        monkeypatch.setattr(_count_tables, "_TABLE_BUDGET", budget)
+    columns, target = columns_of_many_levels(5, n=60)
+    columns = [c for c in columns if c.n_levels > 1]
+    y, ky = target.codes.astype(np.int64), target.n_levels
+    codes = [c.codes for c in columns]
+    n_levels = np.array([c.n_levels for c in columns])
+    want = _count_tables.marginal_mutual_info(codes, n_levels, y, ky, chance)
+    tables = np.zeros((len(columns), n_levels.max(), ky), dtype=np.int64)
+    for half in (slice(0, 25), slice(25, None)):  # two blocks of rows
+        for r, x in enumerate(codes):
+            np.add.at(tables[r], (x[half], y[half]), 1)
+    got = _count_tables.marginal_mutual_info_of_tables(
+        tables, n_levels, np.bincount(y, minlength=ky), chance
+    )
+    assert np.array_equal(got, want)
+    if budget is not None:  # the column of 60 levels was sorted
+        assert np.any(_count_tables._large_tables(n_levels, ky, y.size))
+
+
 def test_level_batch_equals_the_expectation_of_each_variable():
     rng = np.random.RandomState(5)
     target = np.bincount(rng.randint(0, 6, 90), minlength=8)  # (two empty levels)

@@ -19,6 +19,7 @@ __all__ = [
     "joint_entropies",
     "level_masks",
     "marginal_mutual_info",
+    "marginal_mutual_info_of_tables",
     "table_entropies",
     "xlogx_table",
 ]
@@ -299,6 +300,59 @@ def _joint_level_counts(codes, rows, n_levels, y, ky):
     return np.bincount(flat.ravel(), minlength=int(np.sum(sizes))), offsets
 
 
+def _large_tables(n_levels, ky, n):
+    """Which columns' tables with a target of ``ky`` levels are counted by
+    sorting (too large for one ``np.bincount``)."""
+    return n_levels * ky > max(_TABLE_BUDGET, 4 * n)
+
+
+class _MarginalInformation:
+    """``I(X_r; Y)`` of many columns from their counts, in one fixed order of
+    operations whatever produced the counts (codes in memory, or tables
+    summed over blocks of rows), so the two give the same bits."""
+
+    def __init__(self, m, y_counts, chance):
+        self.n = int(np.sum(y_counts))
+        self.xlogx = xlogx_table(self.n)
+        self.log_n = np.log(self.n)
+        self.y_counts = y_counts
+        self.chance = chance
+        self.h_x, self.h_xy = np.empty(m), np.empty(m)
+        self.totals, self.owner = [], []
+
+    def large(self, r, level, cells):
+        """Column ``r`` from its occupied levels' and cells' counts (in the
+        order of their codes)."""
+        self.h_x[r] = self.log_n - np.sum(self.xlogx[level]) / self.n
+        self.h_xy[r] = self.log_n - np.sum(self.xlogx[cells]) / self.n
+        self.totals.append(level)
+        self.owner.append(np.full(level.size, r))
+
+    def small(self, rows, counts, offsets, n_levels, ky):
+        """Columns ``rows`` from their tables one after another (``x * ky + y``)."""
+        self.h_xy[rows] = (
+            self.log_n - np.add.reduceat(self.xlogx[counts], offsets) / self.n
+        )
+        folded = counts.reshape(-1, ky).sum(axis=1)
+        self.h_x[rows] = (
+            self.log_n - np.add.reduceat(self.xlogx[folded], offsets // ky) / self.n
+        )
+        self.totals.append(folded)
+        self.owner.append(np.repeat(rows, n_levels[rows]))
+
+    def values(self):
+        h_y = self.log_n - np.sum(self.xlogx[self.y_counts]) / self.n
+        mi = self.h_x + h_y - self.h_xy
+        if self.chance and mi.size:
+            mi -= expected_mutual_info_level_batch(
+                np.concatenate(self.totals),
+                np.concatenate(self.owner),
+                mi.size,
+                self.y_counts,
+            )
+        return mi
+
+
 def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
     """Plug-in ``I(X_r; Y)`` of many discrete columns with one target, in nats.
 
@@ -308,6 +362,8 @@ def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
     with ``chance``, the expectations under independence of all columns come
     from their level totals in one batch
     (:func:`~skmi.estimators._chance.expected_mutual_info_level_batch`).
+    :func:`marginal_mutual_info_of_tables` gives the same values from the
+    tables.
 
     Parameters
     ----------
@@ -327,22 +383,13 @@ def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
         ``H(X_r) + H(Y) - H(X_r, Y)``, unclipped (less its expectation).
     """
     n_levels = np.asarray(n_levels, dtype=np.int64)
-    m, n = n_levels.size, y.shape[0]
-    xlogx = xlogx_table(n)
-    log_n = np.log(n)
-    h_y = log_n - np.sum(xlogx[np.bincount(y)]) / n
-    h_x, h_xy = np.empty(m), np.empty(m)
-    totals, owner = [], []
-    big = n_levels * ky > max(_TABLE_BUDGET, 4 * n)
+    n = y.shape[0]
+    out = _MarginalInformation(n_levels.size, np.bincount(y, minlength=ky), chance)
+    big = _large_tables(n_levels, ky, n)
     for r in np.flatnonzero(big):
         x = np.asarray(codes[r], dtype=np.int64)
         level = np.unique(x, return_counts=True)[1]
-        h_x[r] = log_n - np.sum(xlogx[level]) / n
-        h_xy[r] = (
-            log_n - np.sum(xlogx[np.unique(x * ky + y, return_counts=True)[1]]) / n
-        )
-        totals.append(level)
-        owner.append(np.full(level.size, r))
+        out.large(r, level, np.unique(x * ky + y, return_counts=True)[1])
     small = np.flatnonzero(~big)
     cells = np.cumsum(n_levels[small] * ky + n)
     start = 0
@@ -351,19 +398,49 @@ def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
         fit = np.searchsorted(cells[start:] - done, _TABLE_BUDGET, "right")
         stop = start + max(1, int(fit))
         rows = small[start:stop]
-        counts, offsets = _joint_level_counts(codes, rows, n_levels, y, ky)
-        h_xy[rows] = log_n - np.add.reduceat(xlogx[counts], offsets) / n
-        folded = counts.reshape(-1, ky).sum(axis=1)
-        h_x[rows] = log_n - np.add.reduceat(xlogx[folded], offsets // ky) / n
-        totals.append(folded)
-        owner.append(np.repeat(rows, n_levels[rows]))
-        start = stop
-    mi = h_x + h_y - h_xy
-    if chance and m:
-        mi -= expected_mutual_info_level_batch(
-            np.concatenate(totals), np.concatenate(owner), m, np.bincount(y)
+        out.small(
+            rows, *_joint_level_counts(codes, rows, n_levels, y, ky), n_levels, ky
         )
-    return mi
+        start = stop
+    return out.values()
+
+
+def marginal_mutual_info_of_tables(tables, n_levels, y_counts, chance=False):
+    """:func:`marginal_mutual_info` from the columns' count tables.
+
+    The same values to the last bit as from the codes with these tables
+    (tables summed over blocks of rows give the values of the whole data).
+
+    Parameters
+    ----------
+    tables : ndarray of shape (m, k, ky), int
+        ``tables[r, a, c]``: samples of level ``a`` of column ``r`` and
+        class ``c`` (levels ``a >= n_levels[r]`` are empty).
+    n_levels : ndarray of shape (m,), int
+    y_counts : ndarray of shape (ky,), int
+        Samples of each class of the target.
+    chance : bool, default=False
+
+    Returns
+    -------
+    ndarray of shape (m,)
+    """
+    tables = np.asarray(tables, dtype=np.int64)
+    n_levels = np.asarray(n_levels, dtype=np.int64)
+    y_counts = np.asarray(y_counts, dtype=np.int64)
+    ky = y_counts.size
+    out = _MarginalInformation(n_levels.size, y_counts, chance)
+    big = _large_tables(n_levels, ky, out.n)
+    for r in np.flatnonzero(big):
+        cells = tables[r, : n_levels[r]].ravel()
+        level = tables[r, : n_levels[r]].sum(axis=1)
+        out.large(r, level[level > 0], cells[cells > 0])
+    small = np.flatnonzero(~big)
+    if small.size:
+        counts = np.concatenate([tables[r, : n_levels[r]].ravel() for r in small])
+        offsets = np.concatenate(([0], np.cumsum(n_levels[small] * ky)[:-1]))
+        out.small(small, counts, offsets, n_levels, ky)
+    return out.values()
 
 
 # --------------------------------------------------------------------------

@@ -21,7 +21,11 @@ needed.
 import numpy as np
 
 from ..estimators._blocks import mutual_info_table
-from ..estimators._count_tables import table_entropies, xlogx_table
+from ..estimators._count_tables import (
+    marginal_mutual_info_of_tables,
+    table_entropies,
+    xlogx_table,
+)
 from ..estimators._threads import n_threads
 from ._criteria import CountTerms
 from ._forward import ForwardResult, _Search
@@ -279,7 +283,23 @@ def dask_forward_select(
 # --------------------------------------------------------------------------
 # relevance and its tests
 # --------------------------------------------------------------------------
-def _target_table_mi(tables, n_levels, ky, correction, adjust):
+def _target_table_mi(tables, n_levels, y_counts, correction, adjust):
+    """The relevance of columns from their tables with the target: the
+    batched kernel of dense columns in memory where it applies (the same
+    bits), the estimator's table function otherwise."""
+    ky = len(y_counts)
+    if correction is None:
+        # as in memory: a constant column or target scores exactly 0
+        scores = np.zeros(len(n_levels))
+        varying = np.flatnonzero(np.asarray(n_levels) > 1)
+        if np.count_nonzero(y_counts) > 1 and varying.size:
+            scores[varying] = marginal_mutual_info_of_tables(
+                tables[varying, :, :ky],
+                np.asarray(n_levels)[varying],
+                y_counts,
+                chance=adjust == "chance",
+            )
+        return scores
     return np.array(
         [
             mutual_info_table(t[: int(k), :ky], correction, adjust)
@@ -318,7 +338,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
     k_max = int(table.n_levels.max()) if rows.size else 1
     tables, y_counts = table.tables(rows, k_max=k_max)
     tables = tables[:, :, 0, :]
-    observed = _target_table_mi(tables, table.n_levels, table.ky, correction, adjust)
+    observed = _target_table_mi(tables, table.n_levels, y_counts, correction, adjust)
     y_codes = []
 
     def permuted_pvalues(index, statistic_args, reference, stop_after=None):
@@ -332,7 +352,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
             def statistic(order):
                 t = table.permuted_tables(columns, y_codes[0][order], k)
                 return _target_table_mi(
-                    t, table.n_levels[columns], table.ky, *statistic_args
+                    t, table.n_levels[columns], y_counts, *statistic_args
                 )
 
             return statistic
@@ -354,7 +374,7 @@ def dask_relevance(table, *, correction, adjust, test, n_permutations, rng):
         # G = 2 N I of the raw counts, whether or not the scores are adjusted
         raw = observed
         if adjust is not None:
-            raw = _target_table_mi(tables, table.n_levels, table.ky, None, None)
+            raw = _target_table_mi(tables, table.n_levels, y_counts, None, None)
         r_tots = [t.sum(axis=1)[t.sum(axis=1) > 0] for t in tables]
         return (
             observed,
