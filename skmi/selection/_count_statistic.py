@@ -126,6 +126,20 @@ class CountDependence:
     def __init__(self, indicators, candidates, strata, n_strata, target, n_target):
         self.h, self.owner = indicators.subset(candidates)
         self.n_candidates = len(candidates)
+        # a stratum where the target takes one value adds exactly nothing to
+        # any statistic or degree of freedom, whatever the permutation within
+        # strata: its rows are left out of the counts (the sums are on a grid,
+        # so the statistics are those of every row to the last bit)
+        self.rows = None
+        self.target_all = target
+        levels = np.bincount(
+            np.unique(strata * n_target + target) // n_target, minlength=n_strata
+        )
+        varied = levels[strata] > 1
+        if not varied.all():
+            self.rows = np.flatnonzero(varied)
+            self.h = self.h[:, self.rows]
+            strata, target = strata[self.rows], target[self.rows]
         # which rows each candidate has off its reference level
         h = self.h.tocoo()
         self.off = sparse.csr_matrix(
@@ -180,7 +194,8 @@ class CountDependence:
             ]
         )
         out = np.bincount(key, weights=values, minlength=self.n_candidates * b)
-        out = out.reshape(self.n_candidates, b)
+        # (float even without any entry: bincount of nothing gives integers)
+        out = out.astype(np.float64, copy=False).reshape(self.n_candidates, b)
         out += xlogx[margin].reshape(b, size).sum(axis=1)[None, :]
         if not dof:
             return out
@@ -195,6 +210,12 @@ class CountDependence:
 
         return out, dof_terms
 
+    def target_of(self, permutations):
+        """The permuted targets on the rows the counts keep."""
+        if self.rows is None:
+            return self.target_all[permutations]
+        return self.target_all[permutations[:, self.rows]]
+
     def scores(self, permutations):
         """Statistics ``T_k`` of every candidate for each permuted target.
 
@@ -202,7 +223,7 @@ class CountDependence:
         -------
         ndarray of shape (b, n_candidates)
         """
-        y = self.target[permutations]
+        y = self.target_of(permutations)
         codes = self.strata[None, :] * self.n_target + y
         size = self.n_strata * self.n_target
         xzy = self._tables(codes, size)
