@@ -94,15 +94,19 @@ class ConditionalMutualInfoSelector(
 
     n_permutations : int, default=19
         Largest number of permutations of each step test of
-        ``n_features_to_select="auto"``; a step stops drawing as soon as its
-        decision at level `alpha` is known. The smallest p-value is
-        ``1 / (n_permutations + 1)``, which must not exceed `alpha`.
+        ``n_features_to_select="auto"`` (raised to what the step tests'
+        level needs when the interaction screen shares `alpha`); a step
+        stops drawing as soon as its decision is known. The smallest p-value
+        is ``1 / (n_permutations + 1)``, which must not exceed `alpha`.
 
     alpha : float, default=0.05
-        Level of the step tests: the probability that a step admits a
-        feature when no remaining candidate carries information on the
-        target given the selected features. The search stops at the first
-        step whose p-value exceeds `alpha`.
+        The probability that the search admits a feature when no remaining
+        candidate carries information on the target given the selected
+        features. When the interaction screen runs, it tests at level
+        ``alpha / 2`` and each step test at the level left, ``alpha / 2``
+        (with at least ``ceil(2 / alpha) - 1`` permutations: 39 at 0.05);
+        otherwise each step is tested at `alpha`. The search stops at the
+        first step whose p-value exceeds its level.
 
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete: "auto" reads the columns (strings,
@@ -140,7 +144,7 @@ class ConditionalMutualInfoSelector(
         pair; 3 every pair and every triple. A set whose information about
         the target beyond its members' marginal information is significant
         (a permutation test valid for the best of all screened sets, at
-        level `alpha`, with up to `n_permutations` permutations but at
+        level ``alpha / 2``, with up to `n_permutations` permutations but at
         least 99, stopped once the decision is known) and larger
         than each member's relevance enters the path as a block of
         consecutive selections: when the search picks one of its members,
@@ -148,7 +152,7 @@ class ConditionalMutualInfoSelector(
         before the search would stop. "auto" screens pairs where the screen
         costs at most about half the plain search, judged from the number of
         samples, of features and of their pairs and the estimator (with at
-        least enough permutations to reject at `alpha`, on coarse copies of
+        least enough permutations to reject at its level, on coarse copies of
         two or three bins and, when the budget asks for it, on a random
         subset of at least 500 rows), and does not screen otherwise;
         `interaction_screen_` says which. See the :ref:`User Guide <synergy>`
@@ -328,8 +332,8 @@ class ConditionalMutualInfoSelector(
     [0, 1]
     >>> print(selector.stop_reason_)  # doctest: +NORMALIZE_WHITESPACE
     No remaining candidate is significant (the largest statistic over them) at
-    alpha=0.05: p >= 0.1 after 1 of 19 permutations (neighbour statistic on
-    all 300 rows)
+    level 0.025 (alpha=0.05 less the interaction screen's 0.025): p >= 0.05
+    after 1 of 39 permutations (neighbour statistic on all 300 rows)
     """
 
     _parameter_constraints: dict = {

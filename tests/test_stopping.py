@@ -340,6 +340,26 @@ def test_stop_reasons():
     assert everything.stop_reason_ == "all features selected"
 
 
+def test_the_screen_and_the_step_tests_share_alpha():
+    X, y = _planted(0, n=300)
+    screened = ConditionalMutualInfoSelector(interactions=2, random_state=0)
+    screened.fit(X, y)
+    assert "less the interaction screen's 0.025" in screened.stop_reason_
+    assert "of 39 permutations" in screened.stop_reason_
+    alone = ConditionalMutualInfoSelector(interactions=1, random_state=0).fit(X, y)
+    assert "at alpha=0.05:" in alone.stop_reason_
+    assert "of 19 permutations" in alone.stop_reason_
+    # the screen spends its share whether or not it finds a block: the step
+    # tests of a screened fit are those of a fit at the level they are left
+    half = ConditionalMutualInfoSelector(
+        interactions=1, alpha=0.025, n_permutations=39, random_state=0
+    )
+    np.testing.assert_array_equal(
+        half.fit(X, y).pvalues_, screened.pvalues_[: half.pvalues_.size]
+    )
+    np.testing.assert_array_equal(half.selection_order_, screened.selection_order_)
+
+
 def test_alpha_below_the_smallest_pvalue_is_an_error():
     X, y = _planted(0, n=100)
     with pytest.raises(ValueError, match="smallest p-value"):
@@ -524,6 +544,29 @@ def test_count_statistic_is_the_standardised_conditional_g():
         assert scores[b, 3] < -1e299  # a constant column has no degrees of freedom
 
 
+def test_count_statistic_leaves_out_strata_of_one_target_value():
+    from skmi.estimators._variables import Variable
+    from skmi.selection._permutation import stratum_permutations
+
+    rng = np.random.RandomState(2)
+    n = 400
+    z = rng.randint(0, 6, n)
+    x = rng.randint(0, 3, (n, 3))
+    y = (x[:, 0] + rng.randint(0, 2, n)) % 3
+    y[z >= 4] = 1  # two strata where the target takes one value
+    cols = [Variable(codes=c, n_levels=3) for c in x.T]
+    stat = CountDependence(Indicators(cols, n), np.arange(3), z, 6, y, 3)
+    np.testing.assert_array_equal(stat.rows, np.flatnonzero(z < 4))
+    perms = np.vstack([np.arange(n)[None, :], stratum_permutations(z, 5, rng)])
+    scores = stat.scores(perms)
+    for b, perm in enumerate(perms):
+        for k in range(3):
+            g, d = _brute_force_g(x[:, k], z, y[perm])
+            spread = 2 / (9 * d)
+            got = d * (scores[b, k] * np.sqrt(spread) + 1 - spread) ** 3
+            assert got == pytest.approx(g, abs=2 * 200 * 2.0**-21)
+
+
 def test_count_statistic_of_an_unchanged_table_is_bitwise_equal():
     # y is constant within the strata of z but one: most permutations leave
     # every table unchanged, and the statistic must then tie exactly
@@ -586,7 +629,10 @@ def test_categorical_and_binary_informative_columns_are_all_kept():
 
 
 @pytest.mark.slow
-def test_categorical_and_count_noise_selects_nothing():
+@pytest.mark.parametrize("interactions", [1, "auto"])
+def test_categorical_and_count_noise_selects_nothing(interactions):
+    """With the default screen too: it spends its share of alpha, the step
+    tests the rest (3 of these 20 fits selected noise when both spent all)."""
     import pandas as pd
 
     n_empty = 0
@@ -597,8 +643,9 @@ def test_categorical_and_count_noise_selects_nothing():
         else:
             X = rng.poisson(0.5, (600, 30))
         y = rng.randint(0, 3, 600)
-        # the step test alone (the synergy screen spends its own alpha)
-        selector = ConditionalMutualInfoSelector(random_state=seed, interactions=1)
+        selector = ConditionalMutualInfoSelector(
+            random_state=seed, interactions=interactions
+        )
         n_empty += selector.fit(X, y).n_features_to_select_ == 0
     assert n_empty >= 19
 

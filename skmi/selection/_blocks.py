@@ -54,7 +54,7 @@ class Blocks:
             target,
             relevance,
             size=plan.size,
-            alpha=params.alpha,
+            alpha=plan.alpha,
             n_permutations=params.n_permutations,
             rng=rng,
             exclude=exclude,
@@ -63,7 +63,12 @@ class Blocks:
             coarse_bins=plan.coarse_bins,
             min_permutations=plan.min_permutations,
         )
-        return cls(BlockOffers(found))
+        return cls(BlockOffers(found, plan.alpha if plan.size > 1 else 0.0))
+
+    @property
+    def screen_level(self):
+        """The level the screen tested at (0 when no screen ran)."""
+        return self.offers.level
 
     @property
     def queued(self):

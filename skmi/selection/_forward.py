@@ -355,8 +355,7 @@ def forward_select(
     resumed = path_state is not None and path_state.saved
     rel = path_state.relevance if resumed else np.asarray(runner.relevance(), float)
     search = _Search(runner, params.criterion, params.beta, rel, params.n_jobs)
-    stopping = StoppingRule.of(params, columns, target, categorical, rng)
-    path = _Path(columns, raw, constant, stopping.tested)
+    path = _Path(columns, raw, constant, StoppingRule.tests(params))
     if resumed:
         offers = path_state.restore(search, path.available, path.deferred, path.gains)
         blocks = Blocks(offers)
@@ -364,6 +363,9 @@ def forward_select(
         blocks = Blocks.screen(
             estimator, columns, target, rel, params, rng, path.deferred
         )
+    stopping = StoppingRule.of(
+        params, columns, target, categorical, rng, blocks.screen_level
+    )
     stop_reason = stopping.completed
     while len(search.selected) < stopping.n_max(len(columns)):
         progress.begin_step()

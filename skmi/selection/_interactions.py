@@ -129,7 +129,8 @@ class BlockOffers:
     tested them).
     """
 
-    def __init__(self, blocks=()):
+    def __init__(self, blocks=(), level=0.0):
+        self.level = level  #: family-wise level of the screen (0: none ran)
         self.pending = list(blocks)
         self.entered = []
         self.members = []

@@ -7,7 +7,7 @@ and the entropies of every block of the product: about
 ``L`` the total number of levels of the coarse copies of the columns (two or
 three bins per continuous column, at most twice that per discrete one) and
 ``K_Y`` the target's levels. Its test draws up to ``B`` permutations (the
-selector's ``n_permutations``, at least enough to reject at ``alpha``). A
+selector's ``n_permutations``, at least enough to reject at its level). A
 plain fit estimates at least the relevance of every column and a few steps:
 about ``FIT_PASSES`` passes over the ``n x p`` values at ``KNN_COST`` seconds
 per value for k-nearest-neighbour estimates, ``COUNT_COST`` for counts. The
@@ -15,10 +15,16 @@ constants were measured on one core; only their ratios matter, so the choice
 depends on ``n``, ``p``, the columns' kinds and the target, never on the
 machine or its load.
 
+The screen tests at level ``SCREEN_SHARE * alpha`` (``alpha`` the
+selector's): the step tests of ``n_features_to_select="auto"`` spend the
+rest of ``alpha`` (see :mod:`skmi.selection._stopping`), so that pure noise
+is selected, by a false block or a false step, with probability at most
+``alpha``.
+
 ``"auto"`` screens every pair when the screen's cost is at most
 ``SHARE`` of the fit's (or at most ``SMALL`` seconds): as ``interactions=2``
 does when that fits; else with only the permutations the level needs
-(``n_permutations``, at least ``ceil(1 / alpha) - 1``, instead of at least
+(``n_permutations``, at least ``ceil(1 / level) - 1``, instead of at least
 ``MIN_PERMUTATIONS``); else also with two bins (coarser copies) on as many
 rows as the budget pays for (a random subset, at least ``MIN_ROWS`` or all
 rows when fewer). When even that is too dear, it does not screen, and its
@@ -33,7 +39,7 @@ from ..estimators._sparse import SparseColumns
 from . import _interactions
 from ._interactions import level_permutations, resolve_interactions, screening_bins
 
-__all__ = ["ScreenPlan", "plan_screen"]
+__all__ = ["SCREEN_SHARE", "ScreenPlan", "plan_screen"]
 
 #: seconds per row and per squared level of a permutation of the screen
 ROW_COST = 2e-11
@@ -50,6 +56,10 @@ SHARE = 0.5
 SMALL = 0.2
 #: rows of the screen of "auto", at least (or every row when fewer)
 MIN_ROWS = 500
+#: share of the selector's ``alpha`` the screen's test spends; the step
+#: tests of a tested search (``n_features_to_select="auto"``) spend the rest,
+#: so that a fit selects noise with probability at most ``alpha``
+SCREEN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class ScreenPlan:
     """The screen a fit runs."""
 
     size: int  #: 1 (none), 2 (pairs) or 3 (pairs and triples)
+    alpha: float = 0.0  #: family-wise level of the screen's test (0: no screen)
     max_rows: int | None = None  #: rows of the screen, at most (None: the default)
     coarse_bins: int | None = None  #: bins of continuous columns (None: by rows)
     #: see ``level_permutations`` (None: ``MIN_PERMUTATIONS``)
@@ -111,7 +122,7 @@ def plan_screen(
     n_permutations : int
         The selector's largest number of permutations per test.
     alpha : float
-        Level of the screen's test.
+        The selector's level: the screen tests at ``SCREEN_SHARE * alpha``.
     exclude : ndarray of shape (n_columns,), bool, or None
         Columns left out of the screen (constant columns).
 
@@ -128,9 +139,10 @@ def plan_screen(
     if size < 2:
         return ScreenPlan(1, note="no interaction screen")
     n_pairs = p * (p - 1) // 2
+    level = SCREEN_SHARE * alpha
     if not isinstance(interactions, str):
         sets = "pairs and triples" if size == 3 else "pairs"
-        return ScreenPlan(size, note=f"{sets} of {p} features screened")
+        return ScreenPlan(size, level, note=f"{sets} of {p} features screened")
     ky = min(target.n_levels, 20) if target.is_discrete else 3
     budget = max(SHARE * _fit_cost(estimator, columns, target, p), SMALL)
     most = min(n, _interactions.MAX_SCREEN_SAMPLES)
@@ -141,7 +153,7 @@ def plan_screen(
         (0, 3, most),
         (0, 2, min(n, MIN_ROWS)),
     ]:
-        n_perm = level_permutations(alpha, n_permutations, min_permutations)
+        n_perm = level_permutations(level, n_permutations, min_permutations)
         levels = _levels(columns, kept, n_bins)
         rows = min(most, _rows_paid(budget, n_perm, levels, ky))
         if rows < fewest:
@@ -151,6 +163,7 @@ def plan_screen(
         where = f"{rows:,} of {n:,} rows" if rows < n else f"all {n:,} rows"
         return ScreenPlan(
             2,
+            level,
             max_rows=rows,
             coarse_bins=n_bins,
             min_permutations=min_permutations,

@@ -11,6 +11,10 @@ A search for a given number of features stops when it has them. With
   set. It is run before the candidates are scored (on the largest statistic
   over all of them: when even it is not significant, no candidate is), then
   read at the chosen candidate's statistic on the same permutations.
+  When the interaction screen ran, it spent a share of ``alpha``
+  (:data:`~skmi.selection._screen_plan.SCREEN_SHARE`) and each step test
+  is at the level left, so that pure noise is selected (by a false block
+  or a false step) with probability at most ``alpha``.
 
 The rule only answers; the loop acts on its :class:`Decision`.
 """
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import effective_n_jobs
 
+from ._interactions import level_permutations
 from ._steptest import StepTester, decisive_exceedances
 
 __all__ = ["Decision", "StoppingRule"]
@@ -48,9 +53,15 @@ class Decision:
 GO = Decision(False)
 
 
-def _not_significant(step, alpha, tester, what):
+def _not_significant(step, rule, what):
     """``what`` (a sentence's start) and the step's p-value, statistic and rows."""
-    return f"{what} at alpha={alpha:g}: {step.describe()} ({tester.rows_note()})"
+    level = f"alpha={rule.alpha:g}"
+    if rule.screen_level:
+        level = (
+            f"level {rule.alpha:.3g} (alpha={rule.alpha + rule.screen_level:g} "
+            f"less the interaction screen's {rule.screen_level:.3g})"
+        )
+    return f"{what} at {level}: {step.describe()} ({rule.tester.rows_note()})"
 
 
 class StoppingRule:
@@ -63,28 +74,52 @@ class StoppingRule:
         With "auto": the smallest best score that lets the search go on
         (instead of the step test).
     alpha : float
-        Level of the step test.
+        Level of each step test.
     tester : StepTester or None
         The step test; given exactly when the rule is tested ("auto" without
         ``tol``).
+    names : sequence of str or None
+        Feature names, for the stop reason.
+    units : str
+        Units of the scores, for the stop reason.
+    screen_level : float
+        The level the interaction screen spent of the selector's ``alpha``
+        (``alpha`` is what it left), for the stop reason.
     """
 
     def __init__(
-        self, n_features_to_select, tol, alpha, tester=None, names=None, units=" nats"
+        self,
+        n_features_to_select,
+        tol,
+        alpha,
+        tester=None,
+        names=None,
+        units=" nats",
+        screen_level=0.0,
     ):
         self.auto = isinstance(n_features_to_select, str)
         self.n_select = None if self.auto else int(n_features_to_select)
         self.tol = tol
         self.alpha = alpha
+        self.screen_level = screen_level
         self.tester = tester
         self.names = names
         self.units = units
         self._step = None
         self._failed = None
 
+    @staticmethod
+    def tests(params):
+        """Whether a search of ``params`` tests its steps ("auto" without tol)."""
+        return isinstance(params.n_features_to_select, str) and params.tol is None
+
     @classmethod
-    def of(cls, params, columns, target, categorical, rng):
+    def of(cls, params, columns, target, categorical, rng, screen_level=0.0):
         """The rule of a search (see :class:`~skmi.selection._forward.ForwardParams`).
+
+        The step tests spend what the interaction screen (which tested at
+        ``screen_level``, 0 when it did not run) left of ``params.alpha``,
+        with at least the permutations that level needs.
 
         The step test draws its rows and permutations from its own random
         state, seeded from a copy of ``rng``: ``rng`` is not advanced, so the
@@ -92,28 +127,30 @@ class StoppingRule:
         whether the steps are tested or not, and "auto" selects the first
         features of the path of a fixed number.
         """
-        auto = isinstance(params.n_features_to_select, str)
+        level = params.alpha - screen_level
         tester = None
-        if auto and params.tol is None:
+        if cls.tests(params):
             if categorical is None:
                 categorical = np.array([c.is_discrete for c in columns], dtype=bool)
+            n_permutations = level_permutations(level, params.n_permutations, 0)
             tester = StepTester(
                 columns,
                 target,
                 categorical,
                 np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED, size=2)[1]),
-                params.n_permutations,
-                decisive_exceedances(params.alpha, params.n_permutations),
+                n_permutations,
+                decisive_exceedances(level, n_permutations),
                 workers=effective_n_jobs(params.n_jobs),
             )
         units = "" if params.criterion == "disr" else " nats"
         return cls(
             params.n_features_to_select,
             params.tol,
-            params.alpha,
+            level,
             tester,
             params.feature_names,
             units,
+            screen_level,
         )
 
     @property
@@ -147,7 +184,7 @@ class StoppingRule:
             return GO
         what = "No remaining candidate" if selected else "No candidate"
         what += " is significant (the largest statistic over them)"
-        reason = _not_significant(self._step, self.alpha, self.tester, what)
+        reason = _not_significant(self._step, self, what)
         decision = Decision(True, reason, self._step.pvalue, self._step.n_permutations)
         if blocks_pending:
             self._failed = decision
@@ -179,5 +216,5 @@ class StoppingRule:
         if step.pvalue > self.alpha:
             what = f"The best candidate {self._name(k)} (gain {score:.4g}{self.units})"
             what += " is not significant"
-            reason = _not_significant(step, self.alpha, self.tester, what)
+            reason = _not_significant(step, self, what)
         return Decision(bool(reason), reason, step.pvalue, step.n_permutations)
