@@ -150,7 +150,7 @@ class ConditionalMutualInfoSelector(
         consecutive selections: when the search picks one of its members,
         when its synergy per member exceeds the best candidate's score, or
         before the search would stop. "auto" screens pairs where the screen
-        costs at most about half the plain search, judged from the number of
+        costs at most about 30% of the plain search, judged from the number of
         samples, of features and of their pairs and the estimator (with at
         least enough permutations to reject at its level, on coarse copies of
         two or three bins and, when the budget asks for it, on a random
@@ -204,7 +204,7 @@ class ConditionalMutualInfoSelector(
         What the interaction screen did: which sets it screened, on how many
         rows and bins with ``interactions="auto"``, or that it did not run
         (``interactions=1``, or "auto" where the screen would cost more than
-        half the search; see `interactions`).
+        30% of the search; see `interactions`).
 
     stop_reason_ : str
         Why the search stopped: "n_features_to_select reached", "all

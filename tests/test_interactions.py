@@ -357,10 +357,14 @@ def test_auto_plan_follows_the_cost():
     rng = np.random.RandomState(0)
     y = rng.randint(0, 2, 2000)
     kw = dict(n_permutations=19, alpha=0.05)
-    # k-NN estimates on 2,000 rows: all pairs of 100 columns, two bins
+    # k-NN estimates on 2,000 rows: all pairs of 100 columns; of 200, two
+    # bins on a subsample
     cols, target = _prepared(rng.standard_normal((2000, 100)), y, KSG())
     plan = plan_screen("auto", KSG(), cols, target, **kw)
-    assert (plan.size, plan.coarse_bins, plan.max_rows) == (2, 2, 2000)
+    assert (plan.size, plan.max_rows) == (2, 2000)
+    cols, target = _prepared(rng.standard_normal((2000, 200)), y, KSG())
+    plan = plan_screen("auto", KSG(), cols, target, **kw)
+    assert (plan.size, plan.coarse_bins) == (2, 2) and 500 <= plan.max_rows < 2000
     assert plan.min_permutations == 0
     # four times the columns: too dear, no screen, and the note says so
     cols, target = _prepared(rng.standard_normal((2000, 800)), y, KSG())
@@ -383,7 +387,7 @@ def test_auto_plan_follows_the_cost():
 
 def test_auto_screen_on_a_subsample_says_how_many_rows():
     rng = np.random.RandomState(0)
-    n, p = 3000, 200
+    n, p = 3000, 300
     X = rng.standard_normal((n, p))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
     cols, target = _prepared(X, y, KSG())
