@@ -16,6 +16,7 @@ that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
 import threading
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ._codes import joint_codes
 
@@ -29,8 +30,8 @@ __all__ = [
 
 #: largest number of hypergeometric terms evaluated at once
 _EXPECTATION_BUDGET = 1 << 16
-#: log-probabilities below this are taken as zero
-_LOG_NEGLIGIBLE = -600.0
+#: the sum of a cell leaves out a probability of at most 2 exp(-_TAIL_EXPONENT)
+_TAIL_EXPONENT = 45.0
 
 
 _LOG_FACTORIALS = np.zeros(1)
@@ -63,7 +64,7 @@ def _log_integers(n):
     return table
 
 
-def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
+def _expected_cells(a, b, n, weight, group=None, n_groups=1):
     """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
 
     With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
@@ -79,9 +80,9 @@ def _expected_cells(a, b, n, weight, log_fact, group=None, n_groups=1):
     if np.max(n, initial=0) < 1 << _KEY_BITS:
         key = (a << 2 * _KEY_BITS) | (b << _KEY_BITS) | n
         unique, inverse = np.unique(key, return_inverse=True)
-        values = _CELLS.expectations(unique, log_fact)[inverse]
+        values = _CELLS.expectations(unique)[inverse]
     else:
-        values = _cell_expectations(a, b, n, log_fact)
+        values = _cell_expectations(a, b, n)
     values *= weight
     if group is None:
         return float(np.sum(values))
@@ -110,7 +111,7 @@ class _CellMemo:
         self._lock = threading.Lock()
         self._table = (np.empty(0, np.int64), np.empty(0))
 
-    def expectations(self, keys, log_fact):
+    def expectations(self, keys):
         """The expectations of the cells of the sorted, distinct ``keys``."""
         known, values = self._table
         at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
@@ -121,7 +122,7 @@ class _CellMemo:
             new = keys[missing]
             mask = (1 << _KEY_BITS) - 1
             fresh = _cell_expectations(
-                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, log_fact
+                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask
             )
             out[missing] = fresh
             self._add(new, fresh)
@@ -144,65 +145,112 @@ class _CellMemo:
 _CELLS = _CellMemo()
 
 
-def _cell_expectations(a, b, n, log_fact):
+def _windows(a, b, n):
+    """First term and number of terms of the sum of each cell (``a <= b``).
+
+    The sum runs over ``lo <= m <= hi`` with ``[lo, hi]`` the support
+    ``max(1, a + b - n) .. a`` cut to ``mean -+ t``, ``mean = a b / n``,
+    ``t = L / 3 + sqrt(L^2 / 9 + 2 L v)``, ``v = mean (1 - b / n)`` and
+    ``L = _TAIL_EXPONENT``. The probability left out is at most
+    ``2 exp(-L)``: the hypergeometric count is a sample of ``a`` draws
+    without replacement from ``n`` balls of which ``b`` are marked, and
+    Hoeffding (1963, theorem 4) bounds the expectation of every continuous
+    convex function of it, ``exp(+-s m)`` among them, by that of the
+    binomial count of ``a`` draws with replacement; Bernstein's inequality
+    for that sum of independent Bernoulli(b / n) variables (variance ``v``,
+    each within 1 of its mean) then gives ``P(m - mean >= t)`` and
+    ``P(mean - m >= t)`` at most ``exp(-t^2 / (2 (v + t / 3))) = exp(-L)``.
+    """
+    mean = a * b / n
+    variance = mean * (1.0 - b / n)
+    tail = _TAIL_EXPONENT
+    t = tail / 3 + np.sqrt(tail * tail / 9 + 2 * tail * variance)
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean - t).astype(np.int64))
+    hi = np.minimum(a, np.ceil(mean + t).astype(np.int64))
+    return lo, np.maximum(hi - lo + 1, 0)
+
+
+#: widths of the blocks of terms: each cell's terms are padded to the next
+_WIDTHS = np.unique(np.ceil(1.25 ** np.arange(80)).astype(np.int64))
+
+_PADDED = (np.zeros(0), np.zeros(0), 0)
+
+
+def _padded_log_factorials(n, pad):
+    """``table[pad + k] = log k!`` for ``k = 0..n`` (at least), ``+inf`` on the
+    ``pad`` (at least) entries before (a count outside the support then has
+    probability ``exp(-inf) = 0``), the table reversed, and ``pad``; kept."""
+    global _PADDED
+    table, reverse, kept = _PADDED
+    if kept < pad or table.shape[0] - kept <= n:
+        pad = max(pad, kept)
+        size = max(n + 1, 2 * (table.shape[0] - kept))
+        table = np.concatenate((np.full(pad, np.inf), _log_factorials(size)[:size]))
+        _PADDED = table, table[::-1].copy(), pad
+    return _PADDED
+
+
+def _cell_expectations(a, b, n):
     """``E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``, per cell.
 
     Each cell ``c`` of a contingency table with row total ``a_c``, column
     total ``b_c`` and grand total ``n_c`` contributes, under independence
     with fixed margins, ``sum_m P(m) (m / n) log(n m / (a b))`` over the
     support ``max(1, a + b - n) <= m <= min(a, b)`` of the hypergeometric
-    law [4]_ (eq. 24a), restricted to where the probabilities are not
-    negligible. The terms of all cells are evaluated as flat arrays, in
-    blocks of at most ``_EXPECTATION_BUDGET`` terms.
+    law [4]_ (eq. 24a). The sum runs over the window of :func:`_windows`,
+    which leaves out a probability of at most ``2 exp(-L)``; every term is
+    at most ``P(m) (a / n) log n`` in absolute value (``1 <= m <= a`` and
+    ``1 / n <= n m / (a b) <= n``), so a value differs from the sum over
+    the whole support by at most ``2 exp(-L) (a / n) log n``, below
+    ``6e-20 log n`` for ``L = 45``, and the expectation of a table (whose
+    cells' ``a / n`` add up to at most its number of columns) by far less
+    than the rounding of its terms.
+
+    The sum is ``(S1 - log(a b / n) S0) / n`` with ``S0 = sum_m m P(m)``
+    and ``S1 = sum_m m log(m) P(m)``: an error common to the probabilities
+    of a cell (from the log-factorials) cancels in the difference as in
+    ``sum_m P(m) m log(n m / (a b))``. The cells are evaluated in blocks of
+    equal width (``_WIDTHS``), each a matrix of cells x terms whose
+    log-factorials are contiguous slices of one table.
     """
-    # Chvatal's bound P(|m - ab/n| >= d) <= 2 exp(-2 d^2 / min(a, b)): beyond
-    # d = 7 sqrt(min(a, b)) the probabilities are below 2 exp(-98) ~ 1e-42, and
-    # their terms (each at most log n) are far below the rounding of the sum
-    # at double precision, so the sum runs over that window of the support
+    a, b = np.minimum(a, b), np.maximum(a, b)
     out = np.zeros(a.shape[0])
-    mean = a * b / np.maximum(n, 1)
-    half = np.ceil(7.0 * np.sqrt(np.minimum(a, b))).astype(np.int64) + 1
-    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean).astype(np.int64) - half)
-    hi = np.minimum(np.minimum(a, b), np.ceil(mean).astype(np.int64) + half)
-    sizes = np.maximum(hi - lo + 1, 0)
+    lo, sizes = _windows(a, b, n)
     kept = np.flatnonzero(sizes > 0)
-    a, b, n, lo, sizes = (v[kept] for v in (a, b, n, lo, sizes))
-    # log of the part of P(m) that does not depend on m
-    head = log_fact[a] + log_fact[b] + log_fact[n - a] + log_fact[n - b] - log_fact[n]
-    # each term is P(m) (m / n) (log m + shift), shift = log(n / (a b)); the
-    # arguments of the factorials in P(m) are base + offset or base - offset
-    shift = np.log(n) - np.log(a) - np.log(b)
-    log_m = _log_integers(int(np.max(a, initial=1)))
-    bases = (lo, a - lo, b - lo, n - a - b + lo)
-    ends = np.cumsum(sizes)
-    start = 0
-    while start < sizes.size:
-        first = int(ends[start] - sizes[start])
-        stop = max(
-            start + 1,
-            int(np.searchsorted(ends, first + _EXPECTATION_BUDGET, side="right")),
-        )
-        starts = ends[start:stop] - sizes[start:stop] - first
-        cell = np.repeat(np.arange(stop - start), sizes[start:stop])
-        offset = np.arange(cell.size) - starts[cell]
-        m, from_a, from_b, rest = (base[start:stop][cell] for base in bases)
-        m += offset
-        log_p = head[start:stop][cell]
-        log_p -= log_fact[m]
-        log_p -= log_fact[from_a - offset]
-        log_p -= log_fact[from_b - offset]
-        log_p -= log_fact[rest + offset]
-        # probabilities below exp(-600) add nothing at double precision, and
-        # left as subnormal numbers they would slow every later operation
-        prob = np.zeros_like(log_p)
-        np.exp(log_p, out=prob, where=log_p > _LOG_NEGLIGIBLE)
-        term = log_m[m]
-        term += shift[start:stop][cell]
-        term *= m
-        term *= prob
-        # (the terms of each cell are contiguous)
-        out[kept[start:stop]] = np.add.reduceat(term, starts) / n[start:stop]
-        start = stop
+    if not kept.size:
+        return out
+    width = _WIDTHS[np.searchsorted(_WIDTHS, sizes[kept])]
+    order = np.argsort(width, kind="stable")
+    kept, width = kept[order], width[order]
+    a, b, n, lo = a[kept], b[kept], n[kept], lo[kept]
+    widest, largest = int(width[-1]), int(np.max(n))
+    table, reverse, pad = _padded_log_factorials(largest + widest, widest)
+    log_m = _log_integers(largest + widest)
+    view, reverse_view = (sliding_window_view(t, widest) for t in (table, reverse))
+    log_view = sliding_window_view(log_m, widest)
+    plain = table[pad:]
+    head = plain[a] + plain[b] + plain[n - a] + plain[n - b] - plain[n]
+    last = table.shape[0] - 1 - pad  # reverse[last - k] = log k!
+    s0, s1 = np.empty(a.size), np.empty(a.size)
+    cuts = np.flatnonzero(np.diff(width)) + 1
+    for first, stop in zip(np.r_[0, cuts], np.r_[cuts, a.size], strict=True):
+        w = int(width[first])
+        step = max(1, _EXPECTATION_BUDGET // w)
+        for i in range(first, stop, step):
+            j = slice(i, min(i + step, stop))
+            low = lo[j]
+            # log P(m) = head - log m! - log (a-m)! - log (b-m)! - log (n-a-b+m)!
+            log_p = view[pad + n[j] - a[j] - b[j] + low, :w]
+            log_p += view[pad + low, :w]
+            log_p += reverse_view[last - a[j] + low, :w]
+            log_p += reverse_view[last - b[j] + low, :w]
+            np.subtract(head[j, None], log_p, out=log_p)
+            np.exp(log_p, out=log_p)
+            log_p *= low[:, None] + np.arange(w, dtype=np.float64)
+            s0[j] = log_p.sum(axis=1)
+            log_p *= log_view[low, :w]
+            s1[j] = log_p.sum(axis=1)
+    out[kept] = (s1 - np.log(a * b / n) * s0) / n
     return out
 
 
@@ -294,14 +342,12 @@ def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
             b[cols],
             n_z[strata],
             weight.astype(np.float64),
-            _log_factorials(n),
         )
     return _expected_cells(
         a[rows],
         b[cols],
         n_z[strata],
         weight.astype(np.float64),
-        _log_factorials(int(n_z.max())),
         group=strata // per,
         n_groups=n_z.size // per,
     )
