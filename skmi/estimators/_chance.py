@@ -19,11 +19,13 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._codes import joint_codes
+from ._threads import n_threads, thread_map
 
 __all__ = [
     "expected_mutual_info_counts",
     "expected_mutual_info_level_batch",
     "expected_mutual_info_margins",
+    "expected_mutual_info_shared_columns",
     "expected_mutual_info_table_batch",
     "expected_mutual_info_tables",
 ]
@@ -64,7 +66,7 @@ def _log_integers(n):
     return table
 
 
-def _expected_cells(a, b, n, weight, group=None, n_groups=1):
+def _expected_cells(a, b, n, weight, group=None, n_groups=1, n_jobs=None):
     """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
 
     With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
@@ -74,15 +76,17 @@ def _expected_cells(a, b, n, weight, group=None, n_groups=1):
     symmetric in ``a`` and ``b`` (the hypergeometric law is): it is
     evaluated once per distinct ``(min(a, b), max(a, b), n)`` (the cells of
     the candidates of a step share most of them: the target's totals in
-    each stratum are the same for all, and small totals recur).
+    each stratum are the same for all, and small totals recur). The cells
+    not yet known are evaluated by ``n_jobs`` threads, each for a share of
+    them (a value does not depend on the share).
     """
     a, b, n = np.minimum(a, b), np.maximum(a, b), n
     if np.max(n, initial=0) < 1 << _KEY_BITS:
         key = (a << 2 * _KEY_BITS) | (b << _KEY_BITS) | n
         unique, inverse = np.unique(key, return_inverse=True)
-        values = _CELLS.expectations(unique)[inverse]
+        values = _CELLS.expectations(unique, n_jobs)[inverse]
     else:
-        values = _cell_expectations(a, b, n)
+        values = _cell_expectations_in_threads(a, b, n, n_jobs)
     values *= weight
     if group is None:
         return float(np.sum(values))
@@ -111,7 +115,7 @@ class _CellMemo:
         self._lock = threading.Lock()
         self._table = (np.empty(0, np.int64), np.empty(0))
 
-    def expectations(self, keys):
+    def expectations(self, keys, n_jobs=None):
         """The expectations of the cells of the sorted, distinct ``keys``."""
         known, values = self._table
         at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
@@ -121,8 +125,8 @@ class _CellMemo:
         if missing.size:
             new = keys[missing]
             mask = (1 << _KEY_BITS) - 1
-            fresh = _cell_expectations(
-                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask
+            fresh = _cell_expectations_in_threads(
+                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, n_jobs
             )
             out[missing] = fresh
             self._add(new, fresh)
@@ -143,6 +147,23 @@ class _CellMemo:
 
 
 _CELLS = _CellMemo()
+
+#: fewest cells worth a thread of their own
+_CELLS_PER_THREAD = 512
+
+
+def _cell_expectations_in_threads(a, b, n, n_jobs):
+    """:func:`_cell_expectations` by ``n_jobs`` threads, each for every
+    ``n_jobs``-th cell (shares of about equal work whatever the order)."""
+    workers = min(n_threads(n_jobs), a.size // _CELLS_PER_THREAD)
+    if workers <= 1:
+        return _cell_expectations(a, b, n)
+    shares = [slice(i, None, workers) for i in range(workers)]
+    out = np.empty(a.size)
+    parts = thread_map(lambda j: _cell_expectations(a[j], b[j], n[j]), shares, workers)
+    for share, part in zip(shares, parts, strict=True):
+        out[share] = part
+    return out
 
 
 def _windows(a, b, n):
@@ -317,6 +338,16 @@ def expected_mutual_info_counts(x, kx, y, ky, z=None, kz=1):
     return _expected_of_groups(za, a, ca, zb, b, cb, np.bincount(z), n)
 
 
+def _cross(za, zb):
+    """Pairs ``(row, column)`` of the rows and columns in the same stratum
+    (``za``, ``zb``: the sorted strata of the rows and of the columns)."""
+    starts_b = np.searchsorted(zb, za, side="left")
+    counts_b = np.searchsorted(zb, za, side="right") - starts_b
+    rows = np.repeat(np.arange(za.size), counts_b)
+    first_col = starts_b - np.cumsum(counts_b) + counts_b
+    return rows, np.repeat(first_col, counts_b) + np.arange(rows.size)
+
+
 def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
     """The expectation of :func:`expected_mutual_info_counts` from grouped margins.
 
@@ -326,12 +357,7 @@ def _expected_of_groups(za, a, ca, zb, b, cb, n_z, n, per=None):
     With ``per``, strata ``per * g .. per * g + per - 1`` belong to table
     ``g``, and the expectation of each table is returned.
     """
-    # cross product of the row and column totals within each stratum
-    starts_b = np.searchsorted(zb, za, side="left")
-    counts_b = np.searchsorted(zb, za, side="right") - starts_b
-    rows = np.repeat(np.arange(a.size), counts_b)
-    first_col = starts_b - np.cumsum(counts_b) + counts_b
-    cols = np.repeat(first_col, counts_b) + np.arange(rows.size)
+    rows, cols = _cross(za, zb)
     strata = za[rows]
     if per is not None:  # (n: the samples of each table)
         n = np.add.reduceat(n_z, np.arange(0, n_z.size, per))[strata // per]
@@ -473,24 +499,83 @@ def expected_mutual_info_level_batch(
     ndarray of shape (n_variables,)
     """
     level_totals = np.asarray(level_totals, dtype=np.int64)
-    variable = np.asarray(variable, dtype=np.int64)
-    target_totals = np.asarray(target_totals, dtype=np.int64)
-    n = int(target_totals.sum())
-    if n_variables == 0 or n == 0:
-        return np.zeros(n_variables)
-    occupied = level_totals > 0
-    key = variable[occupied] * (n + 1) + level_totals[occupied]
-    unique_key, ca = np.unique(key, return_counts=True)
-    b, cb = np.unique(target_totals[target_totals > 0], return_counts=True)
-    zb = np.repeat(np.arange(n_variables), b.size)
-    return _expected_of_groups(
-        unique_key // (n + 1),
-        unique_key % (n + 1),
-        ca,
-        zb,
-        np.tile(b, n_variables),
-        np.tile(cb, n_variables),
-        np.full(n_variables, n),
-        None,
-        per=1,
+    occupied = np.flatnonzero(level_totals)
+    return _expected_of_rows(
+        np.asarray(variable, dtype=np.int64)[occupied],
+        np.zeros(occupied.size, dtype=np.int64),
+        level_totals[occupied],
+        n_variables,
+        np.asarray(target_totals, dtype=np.int64)[None, :],
     )
+
+
+def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
+    """Expected plug-in ``I(A_g; B | S)`` under independence of many ``A_g``, one ``B``.
+
+    The expectation of :func:`expected_mutual_info_tables` for each of many
+    tables that share their column totals within each stratum (the
+    candidates of a forward-selection step: the totals of the target, or of
+    the selected feature, are the same for all): the distinct row totals of
+    all tables, stratum by stratum, are crossed with the column totals once,
+    and each table adds up the values of its rows.
+
+    Parameters
+    ----------
+    row_totals : ndarray of shape (n_tables, n_strata, ka), int
+        ``row_totals[g, s, a]``: the number of samples of level ``a`` of
+        ``A_g`` in stratum ``s`` (zeros are ignored).
+    column_totals : ndarray of shape (n_strata, kb), int
+        Number of samples of each level of ``B`` in each stratum.
+    n_jobs : int or None, default=None
+        Threads that evaluate the cells (the values do not depend on it).
+
+    Returns
+    -------
+    ndarray of shape (n_tables,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.estimators._chance import (
+    ...     expected_mutual_info_shared_columns, expected_mutual_info_margins)
+    >>> rows = np.array([[[3, 5, 2]], [[9, 1, 0]]])
+    >>> both = expected_mutual_info_shared_columns(rows, np.array([[4, 6]]))
+    >>> bool(np.isclose(both[1], expected_mutual_info_margins([9, 1], [4, 6])))
+    True
+    """
+    row_totals = np.asarray(row_totals, dtype=np.int64)
+    n_tables, n_strata, k = row_totals.shape
+    flat = row_totals.reshape(-1)
+    at = np.flatnonzero(flat)
+    return _expected_of_rows(
+        at // (n_strata * k),
+        at // k % n_strata,
+        flat[at],
+        n_tables,
+        np.asarray(column_totals, dtype=np.int64),
+        n_jobs,
+    )
+
+
+def _expected_of_rows(owner, strata, totals, n_owners, column_totals, n_jobs=None):
+    """The expectations of the tables of :func:`expected_mutual_info_shared_columns`
+    from their rows: ``owner``, ``strata`` and ``totals`` of every occupied row."""
+    n_z = column_totals.sum(axis=1)
+    n = int(n_z.sum())
+    if n_owners == 0 or n == 0:
+        return np.zeros(n_owners)
+    zb, b, cb = _table_margin_groups(column_totals, n)
+    distinct, inverse = np.unique(strata * (n + 1) + totals, return_inverse=True)
+    za, a = distinct // (n + 1), distinct % (n + 1)
+    rows, cols = _cross(za, zb)
+    size = n_z[za[rows]]
+    per_row = _expected_cells(
+        a[rows],
+        b[cols],
+        size,
+        cb[cols] * (size / n),
+        group=rows,
+        n_groups=distinct.size,
+        n_jobs=n_jobs,
+    )
+    return np.bincount(owner, weights=per_row[inverse], minlength=n_owners)

@@ -68,7 +68,7 @@ import numpy as np
 
 from ..estimators._chance import (
     expected_mutual_info_counts,
-    expected_mutual_info_table_batch,
+    expected_mutual_info_shared_columns,
 )
 from ..estimators._codes import factorize
 from ..estimators._count_tables import (
@@ -202,7 +202,7 @@ class CountTerms:
         as ``KSG()`` and ``PlugIn(adjust="chance")`` compute it): the
         expectations of all candidates of a step come from their count
         tables in one batch
-        (:func:`~skmi.estimators._chance.expected_mutual_info_table_batch`).
+        (:func:`~skmi.estimators._chance.expected_mutual_info_shared_columns`).
     """
 
     #: largest ``K_max x K_w`` cells per candidate counted with bitmasks
@@ -339,35 +339,31 @@ class CountTerms:
         """
         if tables is None:
             return self._expected_of_codes(rows, z, kz, needs)
-        m, k, _, ky = tables.shape
-        # the tables arranged as (strata, rows, columns) for each term
-        layouts = {
-            "red": lambda t: t.sum(axis=3)[:, None],  # I(X; Z)
-            "cred": lambda t: t.transpose(0, 3, 1, 2),  # I(X; Z | Y)
-            "joint": lambda t: t.reshape(t.shape[0], 1, k * kz, ky),  # I(X, Z; Y)
-            "crel": lambda t: t.transpose(0, 2, 1, 3),  # I(X; Y | Z)
+        m, k = tables.shape[:2]
+        if m == 0:
+            return {name: np.zeros(0) for name in needs if name != "hjoint"}
+        # each term's tables as the totals of their rows, (candidates,
+        # strata, rows), and of their columns, the same for every candidate:
+        # I(X; Z), I(X; Z | Y), I(X, Z; Y) and I(X; Y | Z) (also "cmi")
+        xz, zy = tables.sum(axis=3), tables[0].sum(axis=0)
+        margins = {
+            "red": lambda: (xz.sum(axis=2)[:, None], zy.sum(axis=1)[None]),
+            "cred": lambda: (tables.sum(axis=2).transpose(0, 2, 1), zy.T),
+            "joint": lambda: (xz.reshape(m, 1, k * kz), zy.sum(axis=0)[None]),
+            "crel": lambda: (xz.transpose(0, 2, 1), zy),
         }
-        names = [
-            "crel" if name == "cmi" else name for name in needs if name != "hjoint"
-        ]
-        names = list(dict.fromkeys(names))
-        # the candidates in a few shares, counted by threads (long numpy calls)
-        shares = np.array_split(np.arange(m), min(m, 4 * self.workers) or 1)
-        parts = thread_map(
-            lambda share: [
-                expected_mutual_info_table_batch(layouts[name](tables[share]))
-                for name in names
-            ],
-            shares,
-            self.workers,
-        )
-        out = {
-            name: np.concatenate([part[i] for part in parts])
-            for i, name in enumerate(names)
+        out = {}
+        for name in needs:
+            key = "crel" if name == "cmi" else name
+            if key in margins and key not in out:
+                out[key] = expected_mutual_info_shared_columns(
+                    *margins[key](), n_jobs=self.workers
+                )
+        return {
+            name: out["crel" if name == "cmi" else name]
+            for name in needs
+            if name != "hjoint"
         }
-        if "cmi" in needs:
-            out["cmi"] = out["crel"] if "crel" in needs else out.pop("crel")
-        return out
 
     def _expected_of_codes(self, rows, z, kz, needs):
         """:meth:`_expected` one row at a time, from the codes."""
