@@ -557,6 +557,18 @@ def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
     )
 
 
+def _distinct(keys, size):
+    """The sorted distinct ``keys`` (in ``0..size-1``) and the index of each
+    key among them (as ``np.unique``; by marking a table when it is small)."""
+    if size > 4 * keys.size + (1 << 16):
+        return np.unique(keys, return_inverse=True)
+    seen = np.zeros(size, dtype=np.intp)
+    seen[keys] = 1
+    distinct = np.flatnonzero(seen)
+    np.cumsum(seen, out=seen)
+    return distinct, seen[keys] - 1
+
+
 def _expected_of_rows(owner, strata, totals, n_owners, column_totals, n_jobs=None):
     """The expectations of the tables of :func:`expected_mutual_info_shared_columns`
     from their rows: ``owner``, ``strata`` and ``totals`` of every occupied row."""
@@ -565,7 +577,7 @@ def _expected_of_rows(owner, strata, totals, n_owners, column_totals, n_jobs=Non
     if n_owners == 0 or n == 0:
         return np.zeros(n_owners)
     zb, b, cb = _table_margin_groups(column_totals, n)
-    distinct, inverse = np.unique(strata * (n + 1) + totals, return_inverse=True)
+    distinct, inverse = _distinct(strata * (n + 1) + totals, n_z.size * (n + 1))
     za, a = distinct // (n + 1), distinct % (n + 1)
     rows, cols = _cross(za, zb)
     size = n_z[za[rows]]
