@@ -33,7 +33,7 @@ __all__ = [
 #: largest number of hypergeometric terms evaluated at once
 _EXPECTATION_BUDGET = 1 << 16
 #: the sum of a cell leaves out a probability of at most 2 exp(-_TAIL_EXPONENT)
-_TAIL_EXPONENT = 45.0
+_TAIL_EXPONENT = 40.0
 
 
 _LOG_FACTORIALS = np.zeros(1)
@@ -169,25 +169,30 @@ def _cell_expectations_in_threads(a, b, n, n_jobs):
 def _windows(a, b, n):
     """First term and number of terms of the sum of each cell (``a <= b``).
 
-    The sum runs over ``lo <= m <= hi`` with ``[lo, hi]`` the support
-    ``max(1, a + b - n) .. a`` cut to ``mean -+ t``, ``mean = a b / n``,
-    ``t = L / 3 + sqrt(L^2 / 9 + 2 L v)``, ``v = mean (1 - b / n)`` and
-    ``L = _TAIL_EXPONENT``. The probability left out is at most
-    ``2 exp(-L)``: the hypergeometric count is a sample of ``a`` draws
-    without replacement from ``n`` balls of which ``b`` are marked, and
-    Hoeffding (1963, theorem 4) bounds the expectation of every continuous
-    convex function of it, ``exp(+-s m)`` among them, by that of the
-    binomial count of ``a`` draws with replacement; Bernstein's inequality
-    for that sum of independent Bernoulli(b / n) variables (variance ``v``,
-    each within 1 of its mean) then gives ``P(m - mean >= t)`` and
-    ``P(mean - m >= t)`` at most ``exp(-t^2 / (2 (v + t / 3))) = exp(-L)``.
+    The sum runs over ``lo <= m <= hi``, the support ``max(1, a + b - n)
+    .. a`` cut to ``mean - t_lo .. mean + t_hi`` with ``mean = a p``,
+    ``p = b / n``, ``v = mean (1 - p)``, ``L = _TAIL_EXPONENT`` and
+    ``t = L M / 3 + sqrt((L M / 3)^2 + 2 L v)``, ``M = 1 - p`` for ``t_hi``
+    and ``M = p`` for ``t_lo``. The probability left out is at most
+    ``2 exp(-L)``. The hypergeometric count is the number of marked balls
+    among ``a`` drawn without replacement from ``n`` of which ``b`` are
+    marked; Hoeffding (1963, theorem 4) bounds the expectation of every
+    continuous convex function of it, ``exp(+-s m)`` among them, by that of
+    the count of ``a`` draws with replacement, a sum of independent
+    Bernoulli(p) variables ``B_i`` of total variance ``v``. Bernstein's
+    inequality for sums of independent variables with ``X_i - E X_i <= M``,
+    ``P(sum X_i - E >= t) <= exp(-t^2 / (2 (v + M t / 3)))``, applied to
+    ``X_i = B_i`` (``M = 1 - p``) and to ``X_i = -B_i`` (``M = p``) through
+    these exponential moments, then gives ``P(m >= mean + t_hi)`` and
+    ``P(m <= mean - t_lo)`` at most ``exp(-L)`` each.
     """
-    mean = a * b / n
-    variance = mean * (1.0 - b / n)
-    tail = _TAIL_EXPONENT
-    t = tail / 3 + np.sqrt(tail * tail / 9 + 2 * tail * variance)
-    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean - t).astype(np.int64))
-    hi = np.minimum(a, np.ceil(mean + t).astype(np.int64))
+    p = b / n
+    mean = a * p
+    tail = 2 * _TAIL_EXPONENT * mean * (1.0 - p)
+    reach = _TAIL_EXPONENT / 3 * np.stack((p, 1.0 - p))
+    below, above = reach + np.sqrt(reach * reach + tail)
+    lo = np.maximum(np.maximum(1, a + b - n), np.floor(mean - below).astype(np.int64))
+    hi = np.minimum(a, np.ceil(mean + above).astype(np.int64))
     return lo, np.maximum(hi - lo + 1, 0)
 
 
@@ -223,7 +228,7 @@ def _cell_expectations(a, b, n):
     at most ``P(m) (a / n) log n`` in absolute value (``1 <= m <= a`` and
     ``1 / n <= n m / (a b) <= n``), so a value differs from the sum over
     the whole support by at most ``2 exp(-L) (a / n) log n``, below
-    ``6e-20 log n`` for ``L = 45``, and the expectation of a table (whose
+    ``1e-17 log n`` for ``L = 40``, and the expectation of a table (whose
     cells' ``a / n`` add up to at most its number of columns) by far less
     than the rounding of its terms.
 
