@@ -36,21 +36,6 @@ _EXPECTATION_BUDGET = 1 << 16
 _TAIL_EXPONENT = 40.0
 
 
-_LOG_FACTORIALS = np.zeros(1)
-
-
-def _log_factorials(n):
-    """``log k!`` for ``k = 0..n`` (at least), from a table kept between calls."""
-    global _LOG_FACTORIALS
-    table = _LOG_FACTORIALS
-    if table.shape[0] <= n:
-        from scipy.special import gammaln
-
-        table = gammaln(np.arange(max(n + 1, 2 * table.shape[0]), dtype=np.float64) + 1)
-        _LOG_FACTORIALS = table
-    return table
-
-
 _LOG_INTEGERS = np.zeros(1)
 
 
@@ -211,7 +196,10 @@ def _padded_log_factorials(n, pad):
     if kept < pad or table.shape[0] - kept <= n:
         pad = max(pad, kept)
         size = max(n + 1, 2 * (table.shape[0] - kept))
-        table = np.concatenate((np.full(pad, np.inf), _log_factorials(size)[:size]))
+        from scipy.special import gammaln
+
+        table = np.full(pad + size, np.inf)
+        table[pad:] = gammaln(np.arange(1, size + 1, dtype=np.float64))
         _PADDED = table, table[::-1].copy(), pad
     return _PADDED
 
