@@ -60,19 +60,27 @@ def problem(seed, n=300, p=7):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_step_expectations_equal_the_direct_sums(monkeypatch, seed):
+@pytest.mark.parametrize("counted", ["tables", "codes"])
+def test_step_expectations_equal_the_direct_sums(monkeypatch, seed, counted):
+    if counted == "codes":  # tables too large to count: from the codes
+        monkeypatch.setattr(CountTerms, "MASK_CELLS", 0)
+        monkeypatch.setattr(CountTerms, "TABLE_CELLS", 0)
     X, y = problem(seed)
     columns = [Variable.from_discrete(X[:, j]) for j in range(X.shape[1])]
     target = Variable.from_discrete(y)
     codes = np.vstack([c.codes for c in columns])
     levels = [c.n_levels for c in columns]
-    calls = []
-    batch = criteria.expected_mutual_info_shared_columns
-    monkeypatch.setattr(
-        criteria,
-        "expected_mutual_info_shared_columns",
-        lambda *a, **k: calls.append(1) or batch(*a, **k),
-    )
+    calls = {"tables": [], "codes": []}
+    for path, name in (
+        ("tables", "expected_mutual_info_shared_columns"),
+        ("codes", "expected_mutual_info_row_batch"),
+    ):
+        batch = getattr(criteria, name)
+        monkeypatch.setattr(
+            criteria,
+            name,
+            lambda *a, _f=batch, _c=calls[path], **k: _c.append(1) or _f(*a, **k),
+        )
     adjusted = CountTerms(codes, levels, target, chance=True)
     raw = CountTerms(codes, levels, target, chance=False)
     relevance = raw.relevance(slice(None)) - adjusted.relevance(slice(None))
@@ -96,7 +104,9 @@ def test_step_expectations_equal_the_direct_sums(monkeypatch, seed):
                 assert plain[name][j] - got[name][j] == pytest.approx(
                     want[name], abs=1e-12
                 ), (name, j)
-    assert calls  # the batched path ran (no table fell back to the codes)
+    # the path forced ran, and the other did not
+    assert calls[counted]
+    assert not calls["codes" if counted == "tables" else "tables"]
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -25,6 +25,7 @@ __all__ = [
     "expected_mutual_info_counts",
     "expected_mutual_info_level_batch",
     "expected_mutual_info_margins",
+    "expected_mutual_info_row_batch",
     "expected_mutual_info_shared_columns",
     "expected_mutual_info_table_batch",
     "expected_mutual_info_tables",
@@ -493,7 +494,7 @@ def expected_mutual_info_level_batch(
     """
     level_totals = np.asarray(level_totals, dtype=np.int64)
     occupied = np.flatnonzero(level_totals)
-    return _expected_of_rows(
+    return expected_mutual_info_row_batch(
         np.asarray(variable, dtype=np.int64)[occupied],
         np.zeros(occupied.size, dtype=np.int64),
         level_totals[occupied],
@@ -540,7 +541,7 @@ def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
     n_tables, n_strata, k = row_totals.shape
     flat = row_totals.reshape(-1)
     at = np.flatnonzero(flat)
-    return _expected_of_rows(
+    return expected_mutual_info_row_batch(
         at // (n_strata * k),
         at // k % n_strata,
         flat[at],
@@ -562,9 +563,27 @@ def _distinct(keys, size):
     return distinct, seen[keys] - 1
 
 
-def _expected_of_rows(owner, strata, totals, n_owners, column_totals, n_jobs=None):
-    """The expectations of the tables of :func:`expected_mutual_info_shared_columns`
-    from their rows: ``owner``, ``strata`` and ``totals`` of every occupied row."""
+def expected_mutual_info_row_batch(
+    owner, strata, totals, n_owners, column_totals, n_jobs=None
+):
+    """:func:`expected_mutual_info_shared_columns` from the occupied rows alone.
+
+    Parameters
+    ----------
+    owner, strata, totals : ndarray of shape (n_rows,), int
+        The table, the stratum and the total of every occupied row.
+    n_owners : int
+        Number of tables.
+    column_totals : ndarray of shape (n_strata, kb), int
+        Number of samples of each level of ``B`` in each stratum, the same
+        for every table.
+    n_jobs : int or None, default=None
+        Threads that evaluate the cells (the values do not depend on it).
+
+    Returns
+    -------
+    ndarray of shape (n_owners,)
+    """
     n_z = column_totals.sum(axis=1)
     n = int(n_z.sum())
     if n_owners == 0 or n == 0:

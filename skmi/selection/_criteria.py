@@ -67,10 +67,9 @@ from functools import cached_property
 import numpy as np
 
 from ..estimators._chance import (
-    expected_mutual_info_counts,
+    expected_mutual_info_row_batch,
     expected_mutual_info_shared_columns,
 )
-from ..estimators._codes import factorize
 from ..estimators._count_tables import (
     count_tables,
     count_tables_masks,
@@ -366,24 +365,50 @@ class CountTerms:
         }
 
     def _expected_of_codes(self, rows, z, kz, needs):
-        """:meth:`_expected` one row at a time, from the codes."""
-        ky, y = self.ky, self.y
-        names = [name for name in needs if name != "hjoint"]
-        out = {name: np.empty(rows.size) for name in names}
-        for i, r in enumerate(rows):
-            x, kx = np.asarray(self.codes[r], dtype=np.int64), int(self.n_levels[r])
-            for name in names:
-                if name == "red":
-                    value = expected_mutual_info_counts(x, kx, z, kz)
-                elif name == "cred":
-                    value = expected_mutual_info_counts(x, kx, z, kz, y, ky)
-                elif name == "joint":
-                    xz, kxz = factorize(x * kz + z)
-                    value = expected_mutual_info_counts(xz, kxz, y, ky)
+        """:meth:`_expected` from the codes (many levels): the totals of each
+        row's levels within each stratum, counted one row at a time, and
+        their expectations against the column totals all rows share, in one
+        batch per term."""
+        ky, y, n = self.ky, self.y, self.n
+        # per term: the strata, the rows' codes as a function of x, their
+        # number of levels, and the totals of the columns in each stratum
+        terms = {
+            "red": (None, lambda x: x, 1, np.bincount(z, minlength=kz)[None]),
+            "cred": (y, lambda x: x, ky, np.bincount(y * kz + z, minlength=ky * kz)),
+            "joint": (
+                None,
+                lambda x: x * kz + z,
+                1,
+                np.bincount(y, minlength=ky)[None],
+            ),
+            "crel": (z, lambda x: x, kz, np.bincount(z * ky + y, minlength=kz * ky)),
+        }
+        out = {}
+        for name in dict.fromkeys("crel" if m == "cmi" else m for m in needs):
+            if name not in terms:
+                continue
+            strata, level, n_strata, columns = terms[name]
+            owner, stratum, totals = [], [], []
+            for i, r in enumerate(rows):
+                x = level(np.asarray(self.codes[r], dtype=np.int64))
+                kx = int(self.n_levels[r]) * (kz if name == "joint" else 1)
+                key = x if strata is None else strata * kx + x
+                if n_strata * kx <= 4 * n:
+                    counts = np.bincount(key, minlength=n_strata * kx)
+                    occupied = np.flatnonzero(counts)
+                    counts = counts[occupied]
                 else:
-                    value = expected_mutual_info_counts(x, kx, y, ky, z, kz)
-                out[name][i] = value
-        return out
+                    occupied, counts = np.unique(key, return_counts=True)
+                owner.append(np.full(occupied.size, i))
+                stratum.append(occupied // kx)
+                totals.append(counts)
+            out[name] = expected_mutual_info_row_batch(
+                *(np.concatenate(v) for v in (owner, stratum, totals)),
+                rows.size,
+                columns.reshape(n_strata, -1),
+                n_jobs=self.workers,
+            )
+        return {m: out["crel" if m == "cmi" else m] for m in needs if m != "hjoint"}
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
