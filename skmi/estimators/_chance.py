@@ -221,12 +221,14 @@ def _cell_expectations(a, b, n):
     cells' ``a / n`` add up to at most its number of columns) by far less
     than the rounding of its terms.
 
-    The sum is ``(S1 - log(a b / n) S0) / n`` with ``S0 = sum_m m P(m)``
-    and ``S1 = sum_m m log(m) P(m)``: an error common to the probabilities
-    of a cell (from the log-factorials) cancels in the difference as in
-    ``sum_m P(m) m log(n m / (a b))``. The cells are evaluated in blocks of
-    equal width (``_WIDTHS``), each a matrix of cells x terms whose
-    log-factorials are contiguous slices of one table.
+    With ``mean = a b / n`` and ``m P(m) = mean P'(m - 1)``, ``P'`` the law
+    ``Hypergeom(n - 1, a - 1, b - 1)``, the sum is
+    ``mean (S1 - log(mean) S0) / n`` with ``S0 = sum_m P'(m - 1)`` and
+    ``S1 = sum_m P'(m - 1) log m`` over the same window: an error common to
+    the probabilities of a cell (from the log-factorials) cancels in the
+    difference as in ``sum_m P(m) m log(n m / (a b))``. The cells are
+    evaluated in blocks of equal width (``_WIDTHS``), each a matrix of cells
+    x terms whose log-factorials are contiguous slices of one table.
     """
     a, b = np.minimum(a, b), np.maximum(a, b)
     out = np.zeros(a.shape[0])
@@ -244,7 +246,8 @@ def _cell_expectations(a, b, n):
     view, reverse_view = (sliding_window_view(t, widest) for t in (table, reverse))
     log_view = sliding_window_view(log_m, widest)
     plain = table[pad:]
-    head = plain[a] + plain[b] + plain[n - a] + plain[n - b] - plain[n]
+    # m P(m) = mean P'(m - 1), P' the law of Hypergeom(n - 1, a - 1, b - 1)
+    head = plain[a - 1] + plain[b - 1] + plain[n - a] + plain[n - b] - plain[n - 1]
     last = table.shape[0] - 1 - pad  # reverse[last - k] = log k!
     s0, s1 = np.empty(a.size), np.empty(a.size)
     cuts = np.flatnonzero(np.diff(width)) + 1
@@ -254,18 +257,18 @@ def _cell_expectations(a, b, n):
         for i in range(first, stop, step):
             j = slice(i, min(i + step, stop))
             low = lo[j]
-            # log P(m) = head - log m! - log (a-m)! - log (b-m)! - log (n-a-b+m)!
+            # log P'(m - 1) = head - log (m - 1)! - log (a - m)! - log (b - m)!
+            #                 - log (n - a - b + m)!
             log_p = view[pad + n[j] - a[j] - b[j] + low, :w]
-            log_p += view[pad + low, :w]
+            log_p += view[pad + low - 1, :w]
             log_p += reverse_view[last - a[j] + low, :w]
             log_p += reverse_view[last - b[j] + low, :w]
             np.subtract(head[j, None], log_p, out=log_p)
             np.exp(log_p, out=log_p)
-            log_p *= low[:, None] + np.arange(w, dtype=np.float64)
             s0[j] = log_p.sum(axis=1)
-            log_p *= log_view[low, :w]
-            s1[j] = log_p.sum(axis=1)
-    out[kept] = (s1 - np.log(a * b / n) * s0) / n
+            s1[j] = np.einsum("ij,ij->i", log_p, log_view[low, :w])
+    mean = a * b / n
+    out[kept] = mean * (s1 - np.log(mean) * s0) / n
     return out
 
 
