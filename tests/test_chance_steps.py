@@ -4,6 +4,7 @@ hypergeometric expectation summed directly over each table's cells."""
 
 import functools
 import math
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 import numpy as np
@@ -110,7 +111,7 @@ def test_step_expectations_equal_the_direct_sums(monkeypatch, seed, counted):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_shared_columns_equal_the_batch_of_tables(seed):
+def test_shared_columns_equal_the_batch_of_tables(monkeypatch, seed):
     rng = np.random.default_rng(seed)
     n_strata, kb = int(rng.integers(1, 5)), int(rng.integers(1, 6))
     columns = rng.integers(0, 40, size=(n_strata, kb))
@@ -128,7 +129,15 @@ def test_shared_columns_equal_the_batch_of_tables(seed):
     np.testing.assert_allclose(
         got, expected_mutual_info_table_batch(tables), rtol=1e-13, atol=1e-15
     )
-    threads = expected_mutual_info_shared_columns(tables.sum(axis=3), columns, n_jobs=4)
+    calls = []
+    with ThreadPoolExecutor(4) as pool:  # every cell anew, in 4 shares
+        shares = (4, lambda f, parts: calls.append(len(parts)) or [*pool.map(f, parts)])
+        monkeypatch.setattr(_chance, "_CELLS_PER_SHARE", 1)
+        monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
+        threads = expected_mutual_info_shared_columns(
+            tables.sum(axis=3), columns, shares=shares
+        )
+    assert calls == [4]
     assert threads.tolist() == got.tolist()
 
 

@@ -19,7 +19,6 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._codes import joint_codes
-from ._threads import n_threads, thread_map
 
 __all__ = [
     "expected_mutual_info_counts",
@@ -52,7 +51,7 @@ def _log_integers(n):
     return table
 
 
-def _expected_cells(a, b, n, weight, group=None, n_groups=1, n_jobs=None):
+def _expected_cells(a, b, n, weight, group=None, n_groups=1, shares=None):
     """``sum_c weight_c E[(m/n) log(n m / (a b))]`` with ``m ~ Hypergeom(n, a, b)``.
 
     With ``group`` (an integer per cell in ``0..n_groups-1``), the sums of
@@ -63,16 +62,16 @@ def _expected_cells(a, b, n, weight, group=None, n_groups=1, n_jobs=None):
     evaluated once per distinct ``(min(a, b), max(a, b), n)`` (the cells of
     the candidates of a step share most of them: the target's totals in
     each stratum are the same for all, and small totals recur). The cells
-    not yet known are evaluated by ``n_jobs`` threads, each for a share of
-    them (a value does not depend on the share).
+    not yet known are evaluated in ``shares`` (see
+    :func:`_cell_expectations_in_shares`; a value does not depend on them).
     """
     a, b, n = np.minimum(a, b), np.maximum(a, b), n
     if np.max(n, initial=0) < 1 << _KEY_BITS:
         key = (a << 2 * _KEY_BITS) | (b << _KEY_BITS) | n
         unique, inverse = np.unique(key, return_inverse=True)
-        values = _CELLS.expectations(unique, n_jobs)[inverse]
+        values = _CELLS.expectations(unique, shares)[inverse]
     else:
-        values = _cell_expectations_in_threads(a, b, n, n_jobs)
+        values = _cell_expectations_in_shares(a, b, n, shares)
     values *= weight
     if group is None:
         return float(np.sum(values))
@@ -101,7 +100,7 @@ class _CellMemo:
         self._lock = threading.Lock()
         self._table = (np.empty(0, np.int64), np.empty(0))
 
-    def expectations(self, keys, n_jobs=None):
+    def expectations(self, keys, shares=None):
         """The expectations of the cells of the sorted, distinct ``keys``."""
         known, values = self._table
         at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
@@ -111,8 +110,8 @@ class _CellMemo:
         if missing.size:
             new = keys[missing]
             mask = (1 << _KEY_BITS) - 1
-            fresh = _cell_expectations_in_threads(
-                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, n_jobs
+            fresh = _cell_expectations_in_shares(
+                new >> 2 * _KEY_BITS, (new >> _KEY_BITS) & mask, new & mask, shares
             )
             out[missing] = fresh
             self._add(new, fresh)
@@ -134,21 +133,24 @@ class _CellMemo:
 
 _CELLS = _CellMemo()
 
-#: fewest cells worth a thread of their own
-_CELLS_PER_THREAD = 512
+#: fewest cells worth a share of their own
+_CELLS_PER_SHARE = 512
 
 
-def _cell_expectations_in_threads(a, b, n, n_jobs):
-    """:func:`_cell_expectations` by ``n_jobs`` threads, each for every
-    ``n_jobs``-th cell (shares of about equal work whatever the order)."""
-    workers = min(n_threads(n_jobs), a.size // _CELLS_PER_THREAD)
-    if workers <= 1:
+def _cell_expectations_in_shares(a, b, n, shares):
+    """:func:`_cell_expectations` in shares: ``shares`` is None (one share) or
+    a pair ``(k, map)``, ``map(function, items)`` returning the list of
+    ``function(item)`` (a pool of threads of the layer above); share ``i``
+    holds every ``k``-th cell from the ``i``-th (about equal work whatever
+    the order)."""
+    k = 1 if shares is None else min(shares[0], a.size // _CELLS_PER_SHARE)
+    if k <= 1:
         return _cell_expectations(a, b, n)
-    shares = [slice(i, None, workers) for i in range(workers)]
+    parts = [slice(i, None, k) for i in range(k)]
     out = np.empty(a.size)
-    parts = thread_map(lambda j: _cell_expectations(a[j], b[j], n[j]), shares, workers)
-    for share, part in zip(shares, parts, strict=True):
-        out[share] = part
+    values = shares[1](lambda j: _cell_expectations(a[j], b[j], n[j]), parts)
+    for part, value in zip(parts, values, strict=True):
+        out[part] = value
     return out
 
 
@@ -506,7 +508,7 @@ def expected_mutual_info_level_batch(
     )
 
 
-def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
+def expected_mutual_info_shared_columns(row_totals, column_totals, shares=None):
     """Expected plug-in ``I(A_g; B | S)`` under independence of many ``A_g``, one ``B``.
 
     The expectation of :func:`expected_mutual_info_tables` for each of many
@@ -523,8 +525,10 @@ def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
         ``A_g`` in stratum ``s`` (zeros are ignored).
     column_totals : ndarray of shape (n_strata, kb), int
         Number of samples of each level of ``B`` in each stratum.
-    n_jobs : int or None, default=None
-        Threads that evaluate the cells (the values do not depend on it).
+    shares : None or (int, callable), default=None
+        With ``(k, map)``, the cells not yet known are evaluated in ``k``
+        shares by ``map(function, parts)`` (a pool of threads, say); the
+        values do not depend on it.
 
     Returns
     -------
@@ -550,7 +554,7 @@ def expected_mutual_info_shared_columns(row_totals, column_totals, n_jobs=None):
         flat[at],
         n_tables,
         np.asarray(column_totals, dtype=np.int64),
-        n_jobs,
+        shares,
     )
 
 
@@ -567,7 +571,7 @@ def _distinct(keys, size):
 
 
 def expected_mutual_info_row_batch(
-    owner, strata, totals, n_owners, column_totals, n_jobs=None
+    owner, strata, totals, n_owners, column_totals, shares=None
 ):
     """:func:`expected_mutual_info_shared_columns` from the occupied rows alone.
 
@@ -580,8 +584,8 @@ def expected_mutual_info_row_batch(
     column_totals : ndarray of shape (n_strata, kb), int
         Number of samples of each level of ``B`` in each stratum, the same
         for every table.
-    n_jobs : int or None, default=None
-        Threads that evaluate the cells (the values do not depend on it).
+    shares : None or (int, callable), default=None
+        As in :func:`expected_mutual_info_shared_columns`.
 
     Returns
     -------
@@ -603,6 +607,6 @@ def expected_mutual_info_row_batch(
         cb[cols] * (size / n),
         group=rows,
         n_groups=distinct.size,
-        n_jobs=n_jobs,
+        shares=shares,
     )
     return np.bincount(owner, weights=per_row[inverse], minlength=n_owners)

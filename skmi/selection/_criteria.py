@@ -215,6 +215,11 @@ class CountTerms:
         self.columns = codes
         self.chance = chance
         self.workers = n_threads(n_jobs)
+        # the new cell expectations of a step, in one share per thread
+        self.shares = (
+            self.workers,
+            lambda f, items: thread_map(f, items, self.workers),
+        )
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
         self.y = np.asarray(target.codes, dtype=np.int64)
@@ -356,7 +361,7 @@ class CountTerms:
             key = "crel" if name == "cmi" else name
             if key in margins and key not in out:
                 out[key] = expected_mutual_info_shared_columns(
-                    *margins[key](), n_jobs=self.workers
+                    *margins[key](), shares=self.shares
                 )
         return {
             name: out["crel" if name == "cmi" else name]
@@ -406,7 +411,7 @@ class CountTerms:
                 *(np.concatenate(v) for v in (owner, stratum, totals)),
                 rows.size,
                 columns.reshape(n_strata, -1),
-                n_jobs=self.workers,
+                shares=self.shares,
             )
         return {m: out["crel" if m == "cmi" else m] for m in needs if m != "hjoint"}
 
