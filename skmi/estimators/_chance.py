@@ -9,8 +9,13 @@ tables, one or many at a time (:func:`expected_mutual_info_tables`,
 :func:`expected_mutual_info_table_batch`), or from the margins alone, of
 one table or of many variables with one target
 (:func:`expected_mutual_info_margins`,
-:func:`expected_mutual_info_level_batch`). Results in nats. The expectation is
-that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`.
+:func:`expected_mutual_info_level_batch`), or of many tables that share their
+column totals, as the candidates of a forward-selection step do
+(:func:`expected_mutual_info_shared_columns`,
+:func:`expected_mutual_info_row_batch`). Results in nats. The expectation is
+that of Vinh, Epps and Bailey (2010), see :func:`expected_mutual_info_counts`;
+each cell's sum runs over a window of the support that leaves out a
+probability below ``2 exp(-40)`` (:func:`_windows`).
 """
 
 import threading

@@ -215,11 +215,6 @@ class CountTerms:
         self.columns = codes
         self.chance = chance
         self.workers = n_threads(n_jobs)
-        # the new cell expectations of a step, in one share per thread
-        self.shares = (
-            self.workers,
-            lambda f, items: thread_map(f, items, self.workers),
-        )
         self.n_levels = np.asarray(n_levels, dtype=np.int64)
         self.k_max = int(self.n_levels.max()) if self.n_levels.size else 1
         self.y = np.asarray(target.codes, dtype=np.int64)
@@ -238,6 +233,11 @@ class CountTerms:
             self.expected_relevance = self._expected(rows, zeros, 1, tables, ("crel",))[
                 "crel"
             ]
+
+    @property
+    def shares(self):
+        """The cells of a step's expectations in one share per thread."""
+        return self.workers, lambda f, items: thread_map(f, items, self.workers)
 
     @cached_property
     def codes(self):
