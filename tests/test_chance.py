@@ -3,6 +3,7 @@ independence, checked against exhaustive permutation averages."""
 
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -251,3 +252,82 @@ def test_cells_kept_between_calls_give_the_same_values(monkeypatch):
     monkeypatch.setattr(_chance, "_CELLS", _chance._CellMemo())
     assert expectations() == cold
     assert 0 < _chance._CELLS._table[0].size < kept  # (the last call's cells)
+
+
+def direct_cell_expectation(a, b, n):
+    """``sum_m P(m) (m / n) log(n m / (a b))`` over the whole support of
+    ``Hypergeom(n, a, b)``, each probability an exact fraction of binomial
+    coefficients."""
+    total = math.comb(n, b)
+    terms = [
+        float(Fraction(math.comb(a, m) * math.comb(n - a, b - m), total))
+        * (m / n)
+        * math.log(n * m / (a * b))
+        for m in range(max(1, a + b - n), min(a, b) + 1)
+    ]
+    return math.fsum(terms)
+
+
+def margins_to_check(seed):
+    """Cells ``(a, b, n)`` of every kind: random, one-sided, tiny, full."""
+    rng = np.random.default_rng(seed)
+    cells = [(1, 1, 1), (1, 1, 2), (2, 2, 2), (3, 3, 6), (5, 7, 9), (1, 2999, 3000)]
+    cells += [(1500, 1500, 3000), (2999, 2999, 3000), (3000, 3000, 3000)]
+    cells += [(2, 2998, 3000), (40, 2990, 3000), (1000, 2500, 3000)]
+    for _ in range(60):
+        n = int(rng.integers(1, 3001))
+        a, b = (int(v) for v in rng.integers(1, n + 1, 2))
+        kind = rng.integers(4)
+        if kind == 1:  # one small margin
+            a = int(rng.integers(1, min(n, 30) + 1))
+        elif kind == 2:  # both near the whole sample
+            a, b = max(1, n - a // 50), max(1, n - b // 50)
+        elif kind == 3:  # a small cell of a large table
+            a, b = max(1, a // 40), max(1, b // 40)
+        cells.append((a, b, n))
+    return np.array(cells, dtype=np.int64).T
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cell_expectations_equal_the_sum_over_the_whole_support(seed):
+    a, b, n = margins_to_check(seed)
+    got = _chance._cell_expectations(a, b, n)
+    assert got == pytest.approx(_chance._cell_expectations(b, a, n), abs=0)
+    for value, cell in zip(got, zip(a, b, n, strict=True), strict=True):
+        assert value == pytest.approx(
+            direct_cell_expectation(*(int(v) for v in cell)), rel=1e-12, abs=1e-13
+        ), cell
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_window_leaves_out_less_than_its_bound(seed):
+    # the probability outside the summed window, computed exactly, is below
+    # the 2 exp(-L) of the Bernstein bound, and the window is much shorter
+    # than the support on large cells
+    a, b, n = margins_to_check(seed)
+    lo, sizes = _chance._windows(np.minimum(a, b), np.maximum(a, b), n)
+    bound = Fraction(2 * math.exp(-_chance._TAIL_EXPONENT))
+    for cell in zip(a, b, n, lo, sizes, strict=True):
+        a_, b_, n_, lo_, size = (int(v) for v in cell)
+        low, high = max(0, a_ + b_ - n_), min(a_, b_)
+        outside = sum(
+            math.comb(a_, m) * math.comb(n_ - a_, b_ - m)
+            for m in range(low, high + 1)
+            if not lo_ <= m < lo_ + size and m > 0
+        )
+        assert Fraction(outside, math.comb(n_, b_)) <= bound, cell
+    assert np.any(sizes < (np.minimum(a, b) - np.maximum(1, a + b - n)) // 2)
+
+
+@pytest.mark.parametrize(
+    "a, b, n",
+    [(1, 199_999, 200_000), (100_000, 100_000, 200_000), (199_999, 199_999, 200_000)]
+    + [(3, 7, 200_000), (60_000, 190_000, 200_000), (10_000, 12_345, 20_000)],
+)
+def test_cell_expectations_of_large_margins_equal_the_whole_support(a, b, n):
+    from scipy.stats import hypergeom
+
+    m = np.arange(max(1, a + b - n), min(a, b) + 1)
+    reference = math.fsum(hypergeom.pmf(m, n, a, b) * m / n * np.log(n * m / (a * b)))
+    got = _chance._cell_expectations(*(np.array([v]) for v in (a, b, n)))[0]
+    assert got == pytest.approx(reference, rel=1e-9, abs=1e-13)

@@ -67,10 +67,9 @@ from functools import cached_property
 import numpy as np
 
 from ..estimators._chance import (
-    expected_mutual_info_counts,
-    expected_mutual_info_table_batch,
+    expected_mutual_info_row_batch,
+    expected_mutual_info_shared_columns,
 )
-from ..estimators._codes import factorize
 from ..estimators._count_tables import (
     count_tables,
     count_tables_masks,
@@ -202,7 +201,7 @@ class CountTerms:
         as ``KSG()`` and ``PlugIn(adjust="chance")`` compute it): the
         expectations of all candidates of a step come from their count
         tables in one batch
-        (:func:`~skmi.estimators._chance.expected_mutual_info_table_batch`).
+        (:func:`~skmi.estimators._chance.expected_mutual_info_shared_columns`).
     """
 
     #: largest ``K_max x K_w`` cells per candidate counted with bitmasks
@@ -234,6 +233,11 @@ class CountTerms:
             self.expected_relevance = self._expected(rows, zeros, 1, tables, ("crel",))[
                 "crel"
             ]
+
+    @property
+    def shares(self):
+        """The cells of a step's expectations in one share per thread."""
+        return self.workers, lambda f, items: thread_map(f, items, self.workers)
 
     @cached_property
     def codes(self):
@@ -339,55 +343,77 @@ class CountTerms:
         """
         if tables is None:
             return self._expected_of_codes(rows, z, kz, needs)
-        m, k, _, ky = tables.shape
-        # the tables arranged as (strata, rows, columns) for each term
-        layouts = {
-            "red": lambda t: t.sum(axis=3)[:, None],  # I(X; Z)
-            "cred": lambda t: t.transpose(0, 3, 1, 2),  # I(X; Z | Y)
-            "joint": lambda t: t.reshape(t.shape[0], 1, k * kz, ky),  # I(X, Z; Y)
-            "crel": lambda t: t.transpose(0, 2, 1, 3),  # I(X; Y | Z)
+        m, k = tables.shape[:2]
+        if m == 0:
+            return {name: np.zeros(0) for name in needs if name != "hjoint"}
+        # each term's tables as the totals of their rows, (candidates,
+        # strata, rows), and of their columns, the same for every candidate:
+        # I(X; Z), I(X; Z | Y), I(X, Z; Y) and I(X; Y | Z) (also "cmi")
+        xz, zy = tables.sum(axis=3), tables[0].sum(axis=0)
+        margins = {
+            "red": lambda: (xz.sum(axis=2)[:, None], zy.sum(axis=1)[None]),
+            "cred": lambda: (tables.sum(axis=2).transpose(0, 2, 1), zy.T),
+            "joint": lambda: (xz.reshape(m, 1, k * kz), zy.sum(axis=0)[None]),
+            "crel": lambda: (xz.transpose(0, 2, 1), zy),
         }
-        names = [
-            "crel" if name == "cmi" else name for name in needs if name != "hjoint"
-        ]
-        names = list(dict.fromkeys(names))
-        # the candidates in a few shares, counted by threads (long numpy calls)
-        shares = np.array_split(np.arange(m), min(m, 4 * self.workers) or 1)
-        parts = thread_map(
-            lambda share: [
-                expected_mutual_info_table_batch(layouts[name](tables[share]))
-                for name in names
-            ],
-            shares,
-            self.workers,
-        )
-        out = {
-            name: np.concatenate([part[i] for part in parts])
-            for i, name in enumerate(names)
+        out = {}
+        for name in needs:
+            key = "crel" if name == "cmi" else name
+            if key in margins and key not in out:
+                out[key] = expected_mutual_info_shared_columns(
+                    *margins[key](), shares=self.shares
+                )
+        return {
+            name: out["crel" if name == "cmi" else name]
+            for name in needs
+            if name != "hjoint"
         }
-        if "cmi" in needs:
-            out["cmi"] = out["crel"] if "crel" in needs else out.pop("crel")
-        return out
 
     def _expected_of_codes(self, rows, z, kz, needs):
-        """:meth:`_expected` one row at a time, from the codes."""
-        ky, y = self.ky, self.y
-        names = [name for name in needs if name != "hjoint"]
-        out = {name: np.empty(rows.size) for name in names}
-        for i, r in enumerate(rows):
-            x, kx = np.asarray(self.codes[r], dtype=np.int64), int(self.n_levels[r])
-            for name in names:
-                if name == "red":
-                    value = expected_mutual_info_counts(x, kx, z, kz)
-                elif name == "cred":
-                    value = expected_mutual_info_counts(x, kx, z, kz, y, ky)
-                elif name == "joint":
-                    xz, kxz = factorize(x * kz + z)
-                    value = expected_mutual_info_counts(xz, kxz, y, ky)
+        """:meth:`_expected` from the codes (many levels): the totals of each
+        row's levels within each stratum, counted one row at a time, and
+        their expectations against the column totals all rows share, in one
+        batch per term."""
+        ky, y, n = self.ky, self.y, self.n
+        # per term: the strata, the rows' codes as a function of x, their
+        # number of levels, and the totals of the columns in each stratum
+        terms = {
+            "red": (None, lambda x: x, 1, np.bincount(z, minlength=kz)[None]),
+            "cred": (y, lambda x: x, ky, np.bincount(y * kz + z, minlength=ky * kz)),
+            "joint": (
+                None,
+                lambda x: x * kz + z,
+                1,
+                np.bincount(y, minlength=ky)[None],
+            ),
+            "crel": (z, lambda x: x, kz, np.bincount(z * ky + y, minlength=kz * ky)),
+        }
+        out = {}
+        for name in dict.fromkeys("crel" if m == "cmi" else m for m in needs):
+            if name not in terms:
+                continue
+            strata, level, n_strata, columns = terms[name]
+            owner, stratum, totals = [], [], []
+            for i, r in enumerate(rows):
+                x = level(np.asarray(self.codes[r], dtype=np.int64))
+                kx = int(self.n_levels[r]) * (kz if name == "joint" else 1)
+                key = x if strata is None else strata * kx + x
+                if n_strata * kx <= 4 * n:
+                    counts = np.bincount(key, minlength=n_strata * kx)
+                    occupied = np.flatnonzero(counts)
+                    counts = counts[occupied]
                 else:
-                    value = expected_mutual_info_counts(x, kx, y, ky, z, kz)
-                out[name][i] = value
-        return out
+                    occupied, counts = np.unique(key, return_counts=True)
+                owner.append(np.full(occupied.size, i))
+                stratum.append(occupied // kx)
+                totals.append(counts)
+            out[name] = expected_mutual_info_row_batch(
+                *(np.concatenate(v) for v in (owner, stratum, totals)),
+                rows.size,
+                columns.reshape(n_strata, -1),
+                shares=self.shares,
+            )
+        return {m: out["crel" if m == "cmi" else m] for m in needs if m != "hjoint"}
 
     def relevance(self, index):
         """``I(X_k; Y)`` for the columns ``index``."""
