@@ -30,9 +30,10 @@ estimator misses, name its failure modes (high dimension, heavy tails,
 monotone warps, maps that mix coordinates, strong dependence) and the
 estimators of the run that pass it. ``--strong`` runs strongly dependent
 pairs instead (truth above ``log n``, beyond the reach of plain KSG), where
-the local non-uniformity correction (``KSG(correction="lnc")``) matters. For reference, on the full
-configuration (n = 10,000, 10 seeds) the benchmark's own KSG passes 21 of
-40 tasks, its Gaussian (CCA) estimator 23 and its InfoNCE (one seed) 27.
+the local non-uniformity correction (``KSG(correction="lnc")``) matters.
+For reference, on the full configuration (n = 10,000, 10 seeds) the
+benchmark's own KSG passes 21 of 40 tasks, its Gaussian (CCA) estimator 23
+and its InfoNCE (one seed) 27.
 
 Run from the repository root::
 
