@@ -40,10 +40,9 @@ Run from the repository root::
     PYTHONPATH=. python benchmarks/bench_bmi.py --check
     PYTHONPATH=. python benchmarks/bench_bmi.py --n 5000 --seeds 3 --k 3
     PYTHONPATH=. python benchmarks/bench_bmi.py --strong --n 2000 --seeds 3 \\
-        --estimators ksg lnc copula-lnc
+        --estimators ksg lnc
     PYTHONPATH=. python benchmarks/bench_bmi.py --n 10000 --seeds 10 --k 3 5 10 \\
-        --estimators ksg copula euclidean copula-euclidean gaussian-copula lnc \\
-        copula-lnc
+        --estimators ksg copula euclidean copula-euclidean gaussian-copula lnc
 
 (the last is the full configuration; it takes hours on one core).
 """
@@ -364,7 +363,6 @@ KSG_OPTIONS = {
     "euclidean": {"metric": "euclidean"},
     "copula-euclidean": {"transform": "copula", "metric": "euclidean"},
     "lnc": {"correction": "lnc"},
-    "copula-lnc": {"transform": "copula", "correction": "lnc"},
 }
 #: the estimators of the table; "gaussian-copula" (Ince et al. 2017, a lower
 #: bound of MI) has no neighbours: its columns are the same for every k

@@ -167,7 +167,12 @@ def test_other_members_of_the_family_are_unchanged():
 
 
 @pytest.mark.parametrize(
-    "params, name", [({"ties": "mixed"}, "ties"), ({"metric": "euclidean"}, "metric")]
+    "params, name",
+    [
+        ({"ties": "mixed"}, "ties"),
+        ({"metric": "euclidean"}, "metric"),
+        ({"transform": "copula"}, "transform"),
+    ],
 )
 def test_incompatible_options_are_refused(params, name):
     x = np.random.default_rng(0).standard_normal(50)

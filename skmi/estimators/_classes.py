@@ -109,7 +109,9 @@ class KSG(BaseMIEstimator):
         continuous variables of joint dimension below ``n_neighbors``
         (other pairs get the second algorithm without correction);
         conditional information keeps Frenzel-Pompe. It requires
-        ``ties="jitter"`` and ``metric="chebyshev"``.
+        ``ties="jitter"``, ``metric="chebyshev"`` and ``transform=None``
+        (normal scores of ranks put a strongly dependent pair on a lattice,
+        whose flat neighbourhoods measure only the tie-breaking noise).
     random_state : int, RandomState instance or None, default=None
         Determines the random numbers used for the tie-breaking noise.
         Pass an int for reproducible results across multiple calls.
@@ -199,13 +201,18 @@ class KSG(BaseMIEstimator):
         super()._validate_params()
         if self.correction is None:
             return
-        for name, needed in (("ties", "jitter"), ("metric", "chebyshev")):
+        # the correction reads the local geometry of tie-free samples in the
+        # maximum norm; normal scores of ranks put strongly dependent pairs
+        # on a lattice whose thin boxes measure the tie-breaking noise
+        needs = (("ties", "jitter"), ("metric", "chebyshev"), ("transform", None))
+        for name, needed in needs:
             if getattr(self, name) != needed:
                 raise ValueError(
                     f"correction={self.correction!r} corrects the maximum-norm "
-                    f"KSG estimate of tie-free data: it requires {name}="
-                    f"{needed!r}; got {name}={getattr(self, name)!r}. Set "
-                    f"{name}={needed!r} or correction=None."
+                    "KSG estimate of tie-free samples in their own geometry: "
+                    f"it requires {name}={needed!r}; got "
+                    f"{name}={getattr(self, name)!r}. Set {name}={needed!r} or "
+                    "correction=None."
                 )
 
     def _min_samples(self):
