@@ -26,9 +26,10 @@ For each task the table shows the truth, and for each estimator the bias
 (mean estimate minus truth) and the spread (standard deviation over seeds);
 a task "passes" when the mean estimate is within ``max(0.1 nats, 10%)`` of
 the truth. The last lines count the passes and, for each task the first
-estimator misses, name its failure modes (high dimension, heavy tails,
-monotone warps, maps that mix coordinates, strong dependence) and the
-estimators of the run that pass it. ``--strong`` runs strongly dependent
+estimator misses, name its failure modes (high dimension, informative
+coordinates diluted among others, heavy tails, monotone warps, maps that
+mix coordinates, strong dependence) and the estimators of the run that
+pass it. ``--strong`` runs strongly dependent
 pairs instead (truth above ``log n``, beyond the reach of plain KSG), where
 the local non-uniformity correction (``KSG(correction="lnc")``) matters.
 For reference, on the full configuration (n = 10,000, 10 seeds) the
@@ -387,7 +388,7 @@ def failure_modes(name, dx, dy, truth, n):
     """The known failure modes of k-NN estimates a task exhibits."""
     modes = []
     if "2-pair" in name and dx > 2:
-        modes.append(f"high dimension: 4 informative of {dx + dy} coordinates")
+        modes.append(f"diluted: 4 informative of {dx + dy} coordinates")
     elif dx + dy >= 10:
         modes.append(f"high dimension ({dx + dy} coordinates)")
     if "student" in name:
