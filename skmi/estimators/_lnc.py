@@ -201,8 +201,8 @@ def lnc_mutual_info(x, y, k, alpha):
     Returns
     -------
     float
-        ``I_KSG + (1/N) sum_i max(0, -log(Vbar(i) / V(i)))`` over the
-        samples with ``Vbar(i) / V(i) < alpha``, in nats.
+        ``I_KSG - (1/N) sum_i log(Vbar(i) / V(i))`` over the samples with
+        ``0 < Vbar(i) / V(i) < alpha``, in nats.
     """
     n = x.shape[0]
     log_ratio, eps_x, eps_y = lnc_log_ratios(x, y, k)
@@ -214,7 +214,9 @@ def lnc_mutual_info(x, y, k, alpha):
     )
     if alpha is None or not lnc_applies(k, x.shape[1], y.shape[1]):
         return float(base)
-    corrected = log_ratio < np.log(alpha)
+    # a box of zero volume (neighbours exactly on a line) has no finite ratio:
+    # such a sample is left uncorrected
+    corrected = (log_ratio < np.log(alpha)) & np.isfinite(log_ratio)
     return float(base - np.sum(log_ratio[corrected]) / n)
 
 
