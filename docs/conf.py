@@ -78,7 +78,8 @@ sphinx_gallery_conf = {
 # -- HTML --------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmi {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["skmi.css"]
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "show_prev_next": False,
