@@ -78,11 +78,17 @@ sphinx_gallery_conf = {
 # -- HTML --------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"skmi {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["skmi.css"]
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "show_prev_next": False,
     "secondary_sidebar_items": ["page-toc"],
+    # "On this page" lists a class's methods whatever part of the page is in
+    # view: with the default level 1 they were shown only while the
+    # theme's scroll tracking marked the class's own section active (not on
+    # loading a long page, nor below the class's docstring).
+    "show_toc_level": 2,
 }
 html_sidebars = {
     "**": ["sidebar-nav-bs"],

@@ -170,3 +170,26 @@ def test_copula_leaves_entropy_alone():
     x = rng.exponential(size=(500, 2))
     a = KSG(transform="copula", random_state=0).entropy(x)
     assert a == KSG(random_state=0).entropy(x)
+
+
+def test_euclidean_conditional_terms_of_a_search_step_use_the_euclidean_norm():
+    from skmi.selection._terms import EstimatorTerms
+
+    x, y, z = correlated(4, 300, 1, 1, dz=3)
+    est = KSG(3, metric="euclidean", random_state=0)
+    columns = est.prepare(np.hstack([x, z]), np.zeros(4, dtype=bool), 0)
+    target = est.prepare_target(y[:, 0], False, 1)
+    runner = EstimatorTerms(est, columns, target, None)
+    conditioning = runner.conditioning([1, 2, 3])
+    # no maximum-norm Frenzel-Pompe structure stands in for the estimator
+    assert conditioning[1] is None
+    value = runner.terms([0], conditioning, ("crel",))["crel"][0]
+    zc = np.hstack([c.continuous for c in columns[1:]])
+    expected = brute_fp_euclidean(columns[0].continuous, target.continuous, zc, 3)
+    assert value == pytest.approx(expected, abs=TOL)
+    assert value != pytest.approx(
+        KSG(3, random_state=0).conditional_mutual_info_prepared(
+            columns[0], target, conditioning[0]
+        ),
+        abs=1e-6,
+    )
