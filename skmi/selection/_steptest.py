@@ -41,6 +41,7 @@ from scipy.stats import rankdata
 
 from ..estimators._codes import bin_quantile, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
+from ._chosen_cmi import PermutationRecord, chosen_cmi_test, joined
 from ._count_statistic import CountDependence, Indicators
 from ._permutation import (
     StepTest,
@@ -79,6 +80,9 @@ MIN_COUNT_SAMPLES = 5000
 MAX_COUNT_ENTRIES = 20_000_000
 #: equal-frequency bins of a continuous target in the counts
 TARGET_BINS = 5
+#: the statistics, as :meth:`StepTester.rows_note` names them
+NEIGHBOURS = "neighbour statistic"
+CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
 #: separation of the levels of a categorical coordinate (continuous
 #: coordinates lie in [0, 1], so in the max-norm two samples with different
 #: levels are farther apart than any two with the same levels)
@@ -425,7 +429,7 @@ class StepTester:
         counts = self.counts_apply(selected, self.candidates)
         sample = self.counting if counts else self.near
         self.n_rows = sample.n_samples
-        self.kind = "conditional G statistic" if counts else "neighbour statistic"
+        self.kind = "conditional G statistic" if counts else NEIGHBOURS
         if self.n_rows < self.n_total and self.kind not in self._warned:
             self._warned.add(self.kind)
             warnings.warn(
@@ -435,17 +439,45 @@ class StepTester:
                 UserWarning,
                 stacklevel=2,
             )
+        self._record, self._selected = None, selected
         if sample.n_samples < 3 or not self.candidates:
             return StepTest(1.0, 0, np.zeros(0), 0, 1)
         stat = self.statistic(selected, self.candidates)
         identity = np.arange(sample.n_samples)[None, :]
         self.observed = stat.scores(identity)[0]
+        self._record = PermutationRecord(self.permutation_sampler(selected, sample))
         return sequential_pvalue(
             float(self.observed.max()),
             stat.scores,
-            self.permutation_sampler(selected, sample),
+            self._record,
             self.n_permutations,
             self.n_exceed,
+        )
+
+    def test_chosen(self, k, step):
+        """The test of candidate ``k``, chosen by a criterion, after :meth:`test`.
+
+        On counts, its conditional G statistic against the null maxima of
+        ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once ``step``
+        rejected, the k-NN conditional mutual information of ``k`` on the
+        same permutations (:func:`chosen_cmi_test`).
+
+        Returns
+        -------
+        StepTest
+        """
+        sample = self.near
+        if (
+            self.kind != NEIGHBOURS
+            or sample.sparse
+            or self._record is None
+            or step.n_permutations < step.max_permutations
+        ):
+            return step.pvalue_at(self.observed_of(k))
+        self.kind = CHOSEN_CMI
+        z = joined([sample.column(j) for j in self._selected])
+        return chosen_cmi_test(
+            sample.column(int(k)), sample.target, z, step, self._record
         )
 
     def rows_note(self):

@@ -174,7 +174,7 @@ class StoppingRule:
             return GO
         if self._failed is not None:
             return self._failed
-        step = self._step.pvalue_at(self.tester.observed_of(k))
+        step = self.tester.test_chosen(k, self._step)
         reason = ""
         if step.pvalue > self.alpha:
             what = f"The best candidate {self._name(k)} (gain {score:.4g}{self.units})"
