@@ -26,6 +26,9 @@ class FakeTester:
     def observed_of(self, k):
         return self.observed[k]
 
+    def test_chosen(self, k, step):
+        return step.pvalue_at(self.observed_of(k))
+
     def rows_note(self):
         return "fake statistic on all 50 rows"
 

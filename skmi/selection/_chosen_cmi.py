@@ -33,7 +33,6 @@ import dataclasses
 
 import numpy as np
 
-from ..estimators import KSG
 from ..estimators._variables import Variable
 from ._permutation import sequential_pvalue
 
@@ -71,7 +70,7 @@ class PermutationRecord:
         return draw, stack.shape[0]
 
 
-def chosen_cmi_test(x, y, z, step, record, estimator=None):
+def chosen_cmi_test(x, y, z, step, record, estimator):
     """The permutation test of ``I(X; Y | Z)`` on the step test's draws.
 
     Parameters
@@ -85,8 +84,9 @@ def chosen_cmi_test(x, y, z, step, record, estimator=None):
         ``record`` holds (all of them: a step test that rejected drew every
         permutation).
     record : PermutationRecord
-    estimator : BaseMIEstimator or None, default=None
-        The estimator of the conditional information (None: ``KSG()``).
+    estimator : BaseMIEstimator
+        The estimator of the conditional information (the search's own, which
+        prepared ``x``, ``y`` and ``z``).
 
     Returns
     -------
@@ -98,6 +98,7 @@ def chosen_cmi_test(x, y, z, step, record, estimator=None):
     Examples
     --------
     >>> import numpy as np
+    >>> from skmi.estimators import KSG
     >>> from skmi.estimators._variables import Variable
     >>> from skmi.selection._chosen_cmi import PermutationRecord, chosen_cmi_test
     >>> from skmi.selection._permutation import free_permutations, sequential_pvalue
@@ -106,10 +107,9 @@ def chosen_cmi_test(x, y, z, step, record, estimator=None):
     >>> x, y = Variable(a), Variable(a + 0.5 * rng.standard_normal(200))
     >>> record = PermutationRecord(lambda b: free_permutations(200, b, rng))
     >>> step = sequential_pvalue(1.0, lambda p: np.zeros((len(p), 1)), record, 19, 1)
-    >>> chosen_cmi_test(x, y, None, step, record).pvalue
+    >>> chosen_cmi_test(x, y, None, step, record, KSG()).pvalue
     0.05
     """
-    estimator = KSG() if estimator is None else estimator
     draw, available = record.replay()
     if available < step.max_permutations:
         raise ValueError("the step test stopped before its last permutation")

@@ -355,7 +355,7 @@ def forward_select(
     resumed = path_state is not None and path_state.saved
     rel = path_state.relevance if resumed else np.asarray(runner.relevance(), float)
     search = _Search(runner, params.criterion, params.beta, rel, params.n_jobs)
-    stopping = StoppingRule.of(params, columns, target, categorical, rng)
+    stopping = StoppingRule.of(params, columns, target, categorical, rng, estimator)
     path = _Path(columns, raw, constant, stopping.tested)
     if resumed:
         offers = path_state.restore(search, path.available, path.deferred, path.gains)

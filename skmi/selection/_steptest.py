@@ -317,6 +317,11 @@ class StepTester:
     max_samples : int, default=MAX_SAMPLES
         Largest number of rows of the neighbour statistic.
     workers : int, default=1
+    estimator : BaseMIEstimator or None, default=None
+        The search's estimator, which prepared the columns: with it, a
+        candidate a criterion chooses on neighbours is judged by its
+        estimate of the conditional information (:meth:`test_chosen`);
+        without, by its neighbour statistic.
     """
 
     def __init__(
@@ -329,6 +334,7 @@ class StepTester:
         n_exceed,
         max_samples=MAX_SAMPLES,
         workers=1,
+        estimator=None,
     ):
         n = target.n_samples
         p = max(1, len(columns))
@@ -347,6 +353,7 @@ class StepTester:
         self.n_permutations = n_permutations
         self.n_exceed = n_exceed
         self.workers = workers
+        self.estimator = estimator
         self.categorical = np.asarray(categorical, dtype=bool)
         self.discrete = np.array([_is_codes(columns, j) for j in range(len(columns))])
         self.coords = {}
@@ -457,10 +464,10 @@ class StepTester:
     def test_chosen(self, k, step):
         """The test of candidate ``k``, chosen by a criterion, after :meth:`test`.
 
-        On counts, its conditional G statistic against the null maxima of
-        ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once ``step``
-        rejected, the k-NN conditional mutual information of ``k`` on the
-        same permutations (:func:`chosen_cmi_test`).
+        On counts (or without an estimator), its statistic against the null
+        maxima of ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once
+        ``step`` rejected, the estimate of its conditional mutual
+        information on the same permutations (:func:`chosen_cmi_test`).
 
         Returns
         -------
@@ -469,6 +476,7 @@ class StepTester:
         sample = self.near
         if (
             self.kind != NEIGHBOURS
+            or self.estimator is None
             or sample.sparse
             or self._record is None
             or step.n_permutations < step.max_permutations
@@ -477,7 +485,7 @@ class StepTester:
         self.kind = CHOSEN_CMI
         z = joined([sample.column(j) for j in self._selected])
         return chosen_cmi_test(
-            sample.column(int(k)), sample.target, z, step, self._record
+            sample.column(int(k)), sample.target, z, step, self._record, self.estimator
         )
 
     def rows_note(self):

@@ -83,14 +83,16 @@ class StoppingRule:
         self._failed = None
 
     @classmethod
-    def of(cls, params, columns, target, categorical, rng):
+    def of(cls, params, columns, target, categorical, rng, estimator=None):
         """The rule of a search (see :class:`~skmi.selection._forward.ForwardParams`).
 
         The step test draws its rows and permutations from its own random
         state, seeded from a copy of ``rng``: ``rng`` is not advanced, so the
         rest of the search (the interaction screen) draws the same numbers
         whether the steps are tested or not, and "auto" selects the first
-        features of the path of a fixed number.
+        features of the path of a fixed number. ``estimator`` (the search's)
+        estimates the conditional information of a chosen candidate on
+        neighbours (see :meth:`StepTester.test_chosen`).
         """
         auto = isinstance(params.n_features_to_select, str)
         tester = None
@@ -105,6 +107,7 @@ class StoppingRule:
                 params.n_permutations,
                 decisive_exceedances(params.alpha, params.n_permutations),
                 workers=effective_n_jobs(params.n_jobs),
+                estimator=estimator,
             )
         units = "" if params.criterion == "disr" else " nats"
         return cls(
