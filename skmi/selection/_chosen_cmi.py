@@ -38,45 +38,70 @@ from ._permutation import sequential_pvalue
 
 __all__ = ["PermutationRecord", "chosen_cmi_test", "joined"]
 
+#: candidates of largest neighbour statistic on each permutation against
+#: which the chosen candidate is judged
+N_RIVALS = 2
+
 
 class PermutationRecord:
-    """A permutation sampler that keeps what it drew, to draw it again.
+    """The step test's permutations and each one's strongest candidates.
+
+    Wraps the sampler and the statistic of a step test so that the chosen
+    candidate's test can replay the same permutations, and match the chosen
+    candidate against the candidates whose statistic was largest on each.
 
     Parameters
     ----------
     draw : callable
         ``draw(b)`` gives ``b`` permutations (an int array ``(b, n)``).
+    score : callable
+        ``score(permutations)`` gives the statistics of every candidate.
+    n_rivals : int, default=N_RIVALS
+        Candidates kept per permutation.
     """
 
-    def __init__(self, draw):
-        self._draw = draw
-        self.drawn = []
+    def __init__(self, draw, score, n_rivals=N_RIVALS):
+        self._draw, self._score, self.n_rivals = draw, score, n_rivals
+        self.drawn, self.rivals = [], []
 
-    def __call__(self, b):
+    def draw(self, b):
         perms = self._draw(b)
         self.drawn.append(perms)
         return perms
 
-    def replay(self):
-        """``draw(b)`` giving the recorded permutations again, in order."""
-        stack = np.vstack(self.drawn) if self.drawn else np.zeros((0, 0), int)
-        position = [0]
+    def score(self, permutations):
+        scores = self._score(permutations)
+        if permutations.shape[0] > 1 or not np.array_equal(
+            permutations[0], np.arange(permutations.shape[1])
+        ):
+            m = min(self.n_rivals, scores.shape[1])
+            top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
+            self.rivals.append(top)
+        return scores
 
-        def draw(b):
-            start = position[0]
-            position[0] = start + b
-            return stack[start : start + b]
-
-        return draw, stack.shape[0]
+    @property
+    def n_drawn(self):
+        return sum(p.shape[0] for p in self.drawn)
 
 
-def chosen_cmi_test(x, y, z, step, record, estimator):
-    """The permutation test of ``I(X; Y | Z)`` on the step test's draws.
+def chosen_cmi_test(column, k, y, z, step, record, estimator):
+    """The permutation test of ``I(X_k; Y | Z)`` on the step test's draws.
+
+    The observed statistic is the estimate of ``I(X_k; Y | Z)``; on each
+    permutation of the step test, the null statistic is the largest estimate
+    over ``X_k`` and the candidates whose neighbour statistics were largest
+    on that permutation (a screened maximum: the chosen candidate is judged
+    against the best of a short list, not against itself alone).
 
     Parameters
     ----------
-    x, y : Variable
-        The chosen candidate and the target on the test rows.
+    column : callable
+        ``column(j)`` gives candidate ``j`` (position ``j`` in the step's
+        candidates) on the test rows, a Variable.
+    k : int
+        Position of the chosen candidate.
+    y : Variable
+        The target on the test rows.
     z : Variable or None
         The selected set on the test rows (None: the first step).
     step : StepTest
@@ -86,7 +111,7 @@ def chosen_cmi_test(x, y, z, step, record, estimator):
     record : PermutationRecord
     estimator : BaseMIEstimator
         The estimator of the conditional information (the search's own, which
-        prepared ``x``, ``y`` and ``z``).
+        prepared the columns).
 
     Returns
     -------
@@ -105,23 +130,43 @@ def chosen_cmi_test(x, y, z, step, record, estimator):
     >>> rng = np.random.RandomState(0)
     >>> a = rng.standard_normal(200)
     >>> x, y = Variable(a), Variable(a + 0.5 * rng.standard_normal(200))
-    >>> record = PermutationRecord(lambda b: free_permutations(200, b, rng))
-    >>> step = sequential_pvalue(1.0, lambda p: np.zeros((len(p), 1)), record, 19, 1)
-    >>> chosen_cmi_test(x, y, None, step, record, KSG()).pvalue
+    >>> record = PermutationRecord(
+    ...     lambda b: free_permutations(200, b, rng), lambda p: np.zeros((len(p), 1))
+    ... )
+    >>> step = sequential_pvalue(1.0, record.score, record.draw, 19, 1)
+    >>> chosen_cmi_test(lambda j: x, 0, y, None, step, record, KSG()).pvalue
     0.05
     """
-    draw, available = record.replay()
-    if available < step.max_permutations:
+    if record.n_drawn < step.max_permutations:
         raise ValueError("the step test stopped before its last permutation")
+    perms = np.vstack(record.drawn)
+    rivals = np.vstack(record.rivals)
+    cache = {}
 
-    def estimate(target):
-        return estimator.conditional_mutual_info_prepared(x, target, z)
+    def estimate(j, target, b):
+        if (j, b) not in cache:
+            cache[j, b] = estimator.conditional_mutual_info_prepared(
+                column(j), target, z
+            )
+        return cache[j, b]
 
-    def score(permutations):
-        return np.array([[estimate(y.take(p))] for p in permutations])
+    position = [0]
+
+    def draw(b):
+        start = position[0]
+        position[0] = start + b
+        return np.arange(start, start + b)[:, None]
+
+    def score(rows):
+        out = np.empty((rows.shape[0], 1))
+        for i, b in enumerate(rows[:, 0]):
+            target = y.take(perms[b])
+            members = {int(k)} | {int(j) for j in rivals[b]}
+            out[i, 0] = max(estimate(j, target, b) for j in sorted(members))
+        return out
 
     chosen = sequential_pvalue(
-        estimate(y), score, draw, step.max_permutations, step.n_exceed, batch=1
+        estimate(k, y, -1), score, draw, step.max_permutations, step.n_exceed, batch=1
     )
     return dataclasses.replace(chosen, pvalue=max(chosen.pvalue, step.pvalue))
 

@@ -452,11 +452,13 @@ class StepTester:
         stat = self.statistic(selected, self.candidates)
         identity = np.arange(sample.n_samples)[None, :]
         self.observed = stat.scores(identity)[0]
-        self._record = PermutationRecord(self.permutation_sampler(selected, sample))
+        self._record = PermutationRecord(
+            self.permutation_sampler(selected, sample), stat.scores
+        )
         return sequential_pvalue(
             float(self.observed.max()),
-            stat.scores,
-            self._record,
+            self._record.score,
+            self._record.draw,
             self.n_permutations,
             self.n_exceed,
         )
@@ -485,7 +487,13 @@ class StepTester:
         self.kind = CHOSEN_CMI
         z = joined([sample.column(j) for j in self._selected])
         return chosen_cmi_test(
-            sample.column(int(k)), sample.target, z, step, self._record, self.estimator
+            lambda j: sample.column(self.candidates[j]),
+            self.candidates.index(int(k)),
+            sample.target,
+            z,
+            step,
+            self._record,
+            self.estimator,
         )
 
     def rows_note(self):
