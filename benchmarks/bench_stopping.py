@@ -15,6 +15,12 @@ prints, over several seeds:
 * **size**: how often pure noise (continuous, categorical, counts) selects
   anything, and how many of 30 noise columns appended to ``load_wine`` are
   admitted per fit;
+* **the proxy limit**: three or four continuous selected features, ``y``
+  their sum plus noise and a candidate that is a close proxy of the sum
+  (independent of ``y`` given them): how often the step test rejects and how
+  often the proxy is then admitted, judged by the neighbour statistic alone
+  (no estimator given to the test) and by its k-NN conditional information
+  (the default);
 * **the path's ceiling** on the wide continuous data: "auto" selects the
   first features of the fixed-size path, so it cannot keep more informative
   features than the path holds before its first noise feature (printed from
@@ -49,6 +55,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmi import ConditionalMutualInfoSelector
+from skmi.estimators import KSG
+from skmi.selection._steptest import StepTester
 
 
 # --------------------------------------------------------------------------
@@ -183,6 +191,49 @@ def power_and_size(seeds, wide_seeds):
 
 
 # --------------------------------------------------------------------------
+# the proxy limit
+# --------------------------------------------------------------------------
+def proxy_step(seed, n, d, with_estimator):
+    """(step test rejects, proxy admitted) for one data set."""
+    rng = np.random.RandomState(seed)
+    z = rng.standard_normal((n, d))
+    total = z.sum(axis=1) / np.sqrt(d)
+    proxy = total + 0.1 * rng.standard_normal(n)
+    y = total + 0.5 * rng.standard_normal(n)
+    est = KSG()
+    mask = np.zeros(d + 4, dtype=bool)
+    X = np.column_stack([z, proxy, rng.standard_normal((n, 3))])
+    tester = StepTester(
+        est.prepare(X, mask, rng),
+        est.prepare_target(y, False, rng),
+        mask,
+        rng,
+        19,
+        1,
+        estimator=est if with_estimator else None,
+    )
+    step = tester.test(list(range(d)), list(range(d, d + 4)))
+    if step.pvalue > 0.05:
+        return False, False
+    return True, tester.test_chosen(d, step).pvalue <= 0.05
+
+
+def proxy_limit(reps, n=1000):
+    print(
+        f"size: a close proxy of the selected features' sum (n = {n}, "
+        f"{reps} data sets, alpha = 0.05)"
+    )
+    for d in (3, 4):
+        for with_estimator in (False, True):
+            r = np.array([proxy_step(s, n, d, with_estimator) for s in range(reps)])
+            label = "k-NN CMI" if with_estimator else "neighbour statistic"
+            print(
+                f"  {d} selected, chosen judged by {label:19s}: step test rejects "
+                f"{r[:, 0].mean():.2f}, proxy admitted {r[:, 1].mean():.2f}"
+            )
+
+
+# --------------------------------------------------------------------------
 # downstream scores
 # --------------------------------------------------------------------------
 def cv_score(X, y, n_features_to_select):
@@ -257,6 +308,7 @@ def main():
     args = parser.parse_args()
     if not args.skip_power:
         power_and_size(args.seeds, args.wide_seeds)
+        proxy_limit(4 * args.seeds)
     if args.real:
         real_scores()
     if args.skip_cost:

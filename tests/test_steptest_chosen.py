@@ -107,20 +107,21 @@ def _step_problem(seed, chosen_kind, n=300):
     y = z.sum(axis=1) / np.sqrt(3) + 0.6 * strong + 0.7 * rng.standard_normal(n)
     if chosen_kind == "abs":
         y = y + 1.2 * np.abs(chosen)
-    est = KSG()
-    mask = np.zeros(5, bool)
-    cols = est.prepare(np.column_stack([z, strong, chosen]), mask, rng)
-    target = est.prepare_target(y, False, rng)
-    return cols, target, mask, rng, est
+    return np.column_stack([z, strong, chosen]), y, rng
+
+
+def _tester(X, y, rng, with_estimator):
+    """The step tester of continuous columns, with KSG or without estimator."""
+    est, mask = KSG(), np.zeros(X.shape[1], bool)
+    columns, target = est.prepare(X, mask, rng), est.prepare_target(y, False, rng)
+    estimator = est if with_estimator else None
+    return StepTester(columns, target, mask, rng, 19, 1, estimator=estimator)
 
 
 def _chosen_pvalues(chosen_kind, seeds, with_estimator):
     out, kinds = [], set()
     for seed in seeds:
-        cols, target, mask, rng, est = _step_problem(seed, chosen_kind)
-        tester = StepTester(
-            cols, target, mask, rng, 19, 1, estimator=est if with_estimator else None
-        )
+        tester = _tester(*_step_problem(seed, chosen_kind), with_estimator)
         step = tester.test([0, 1, 2], [3, 4])
         if step.pvalue > 0.05:  # the strong candidate is missed: no decision
             continue
@@ -171,3 +172,28 @@ def test_continuous_noise_selects_nothing_with_the_chosen_test(monkeypatch):
     # each fit's chance is at most alpha = 0.05 (sd over 60 fits: 0.028)
     assert selected / n_seeds <= 0.05 + 2.5 * 0.028
     assert calls  # the chosen candidate's test ran where the step test rejected
+
+
+def _proxy_step(seed, with_estimator, n=400, d=3):
+    """Three selected features, ``y`` their sum plus noise, and a close proxy
+    of the sum (independent of ``y`` given them) among noise candidates."""
+    rng = np.random.RandomState(seed)
+    z = rng.standard_normal((n, d))
+    total = z.sum(axis=1) / np.sqrt(d)
+    X = np.column_stack([z, total + 0.1 * rng.standard_normal(n), rng.randn(n, 2)])
+    y = total + 0.5 * rng.standard_normal(n)
+    tester = _tester(X, y, rng, with_estimator)
+    step = tester.test(list(range(d)), [d, d + 1, d + 2])
+    if step.pvalue > 0.05:
+        return False
+    return tester.test_chosen(d, step).pvalue <= 0.05
+
+
+@pytest.mark.slow
+def test_a_proxy_of_three_selected_features_is_rarely_admitted():
+    n_runs = 30
+    cmi = np.mean([_proxy_step(s, True) for s in range(n_runs)])
+    neighbour = np.mean([_proxy_step(s, False) for s in range(n_runs)])
+    assert neighbour >= 0.5  # the case the neighbour statistic gets wrong
+    # at most twice alpha (binomial sd at 0.1 over 30 runs: 0.055)
+    assert cmi <= 0.10 + 2.5 * 0.055
