@@ -34,7 +34,7 @@ import dataclasses
 import numpy as np
 
 from ..estimators._variables import Variable
-from ._permutation import sequential_pvalue
+from ._permutation import reaches, sequential_pvalue
 
 __all__ = ["PermutationRecord", "chosen_cmi_test", "joined"]
 
@@ -84,14 +84,17 @@ class PermutationRecord:
         return sum(p.shape[0] for p in self.drawn)
 
 
-def chosen_cmi_test(column, k, y, z, step, record, estimator):
+def chosen_cmi_test(column, k, y, z, step, record, estimator, rivals=True):
     """The permutation test of ``I(X_k; Y | Z)`` on the step test's draws.
 
     The observed statistic is the estimate of ``I(X_k; Y | Z)``; on each
     permutation of the step test, the null statistic is the largest estimate
     over ``X_k`` and the candidates whose neighbour statistics were largest
     on that permutation (a screened maximum: the chosen candidate is judged
-    against the best of a short list, not against itself alone).
+    against the best of a short list, not against itself alone), or, without
+    ``rivals``, the estimate of ``X_k`` alone. The other candidates of a
+    permutation are not estimated once ``X_k``'s estimate reaches the
+    observed one (the maximum then does too).
 
     Parameters
     ----------
@@ -112,6 +115,10 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     estimator : BaseMIEstimator
         The estimator of the conditional information (the search's own, which
         prepared the columns).
+    rivals : bool, default=True
+        Whether the null statistic is the screened maximum. Without, the
+        test corrects for no choice among candidates: for a candidate whose
+        own neighbour statistic already beat the step test's null maxima.
 
     Returns
     -------
@@ -140,15 +147,10 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     if record.n_drawn < step.max_permutations:
         raise ValueError("the step test stopped before its last permutation")
     perms = np.vstack(record.drawn)
-    rivals = np.vstack(record.rivals)
-    cache = {}
+    strongest = np.vstack(record.rivals)
 
-    def estimate(j, target, b):
-        if (j, b) not in cache:
-            cache[j, b] = estimator.conditional_mutual_info_prepared(
-                column(j), target, z
-            )
-        return cache[j, b]
+    def estimate(j, target):
+        return estimator.conditional_mutual_info_prepared(column(j), target, z)
 
     position = [0]
 
@@ -161,12 +163,17 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
         out = np.empty((rows.shape[0], 1))
         for i, b in enumerate(rows[:, 0]):
             target = y.take(perms[b])
-            members = {int(k)} | {int(j) for j in rivals[b]}
-            out[i, 0] = max(estimate(j, target, b) for j in sorted(members))
+            others = sorted({int(j) for j in strongest[b]} - {k}) if rivals else []
+            out[i, 0] = -np.inf
+            for j in [k, *others]:  # once one reaches, the maximum does
+                out[i, 0] = max(out[i, 0], estimate(j, target))
+                if reaches(out[i, 0], observed):
+                    break
         return out
 
+    observed = estimate(k, y)
     chosen = sequential_pvalue(
-        estimate(k, y, -1), score, draw, step.max_permutations, step.n_exceed, batch=1
+        observed, score, draw, step.max_permutations, step.n_exceed, batch=1
     )
     return dataclasses.replace(chosen, pvalue=max(chosen.pvalue, step.pvalue))
 

@@ -469,12 +469,15 @@ class StepTester:
         On counts (or without an estimator), its statistic against the null
         maxima of ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once
         ``step`` rejected, the estimate of its conditional mutual
-        information on the same permutations (:func:`chosen_cmi_test`).
+        information on the same permutations (:func:`chosen_cmi_test`),
+        against its own null when its neighbour statistic beat the null
+        maxima, else against the screened maximum.
 
         Returns
         -------
         StepTest
         """
+        own = step.pvalue_at(self.observed_of(k))
         sample = self.near
         if (
             self.kind != NEIGHBOURS
@@ -483,17 +486,19 @@ class StepTester:
             or self._record is None
             or step.n_permutations < step.max_permutations
         ):
-            return step.pvalue_at(self.observed_of(k))
+            return own
         self.kind = CHOSEN_CMI
-        z = joined([sample.column(j) for j in self._selected])
         return chosen_cmi_test(
             lambda j: sample.column(self.candidates[j]),
             self.candidates.index(int(k)),
             sample.target,
-            z,
+            joined([sample.column(j) for j in self._selected]),
             step,
             self._record,
             self.estimator,
+            # a neighbour statistic that beat the null maxima already
+            # accounts for the choice among candidates
+            rivals=own.n_reached >= step.n_exceed,
         )
 
     def rows_note(self):
