@@ -80,6 +80,11 @@ MIN_COUNT_SAMPLES = 5000
 MAX_COUNT_ENTRIES = 20_000_000
 #: equal-frequency bins of a continuous target in the counts
 TARGET_BINS = 5
+#: selected continuous features from which the local permutations blur the
+#: target's relation with them enough for a proxy of them to pass the
+#: neighbour statistic (the chosen candidate is then always judged by its
+#: conditional information)
+BLURRED_SET = 3
 #: the statistics, as :meth:`StepTester.rows_note` names them
 NEIGHBOURS = "neighbour statistic"
 CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
@@ -469,9 +474,11 @@ class StepTester:
         On counts (or without an estimator), its statistic against the null
         maxima of ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once
         ``step`` rejected, the estimate of its conditional mutual
-        information on the same permutations (:func:`chosen_cmi_test`),
-        against its own null when its neighbour statistic beat the null
-        maxima, else against the screened maximum.
+        information on the same permutations (:func:`chosen_cmi_test`):
+        against the screened maximum when its neighbour statistic did not
+        beat the null maxima; when it did, against its own null from
+        ``BLURRED_SET`` selected features on (below, the neighbour statistic
+        decides alone).
 
         Returns
         -------
@@ -485,6 +492,8 @@ class StepTester:
             or sample.sparse
             or self._record is None
             or step.n_permutations < step.max_permutations
+            or own.n_reached < step.n_exceed
+            and len(self._selected) < BLURRED_SET
         ):
             return own
         self.kind = CHOSEN_CMI
