@@ -48,8 +48,7 @@ def _variables(seed, n=200):
     return est, cols, est.prepare_target(y, False, rng), rng
 
 
-@pytest.mark.parametrize("rivals", [True, False])
-def test_the_chosen_test_matches_a_brute_force_replay(rivals):
+def test_the_chosen_test_matches_a_brute_force_replay():
     est, cols, y, rng = _variables(0)
     n = y.n_samples
     z = cols[0]
@@ -57,7 +56,7 @@ def test_the_chosen_test_matches_a_brute_force_replay(rivals):
     record = _record(n, lambda p: rng.rand(p.shape[0], 3), rng)
     step = sequential_pvalue(10.0, record.score, record.draw, 19, 1)
     assert step.n_permutations == 19
-    got = cc.chosen_cmi_test(lambda j: cands[j], 1, y, z, step, record, est, rivals)
+    got = cc.chosen_cmi_test(lambda j: cands[j], 1, y, z, step, record, est)
     # by hand: the chosen candidate's estimate against, on each permutation,
     # the largest estimate over it and that permutation's two strongest
     observed = est.conditional_mutual_info_prepared(cands[1], y, z)
@@ -65,7 +64,7 @@ def test_the_chosen_test_matches_a_brute_force_replay(rivals):
     null = []
     for b in range(19):
         target = y.take(perms[b])
-        members = sorted({1, *strongest[b].tolist()}) if rivals else [1]
+        members = sorted({1, *strongest[b].tolist()})
         null.append(
             max(
                 est.conditional_mutual_info_prepared(cands[j], target, z)
@@ -198,3 +197,18 @@ def test_a_proxy_of_three_selected_features_is_rarely_admitted():
     assert neighbour >= 0.5  # the case the neighbour statistic gets wrong
     # at most twice alpha (binomial sd at 0.1 over 30 runs: 0.055)
     assert cmi <= 0.10 + 2.5 * 0.055
+
+
+@pytest.mark.parametrize("n_selected", [1, 3])
+def test_below_three_selected_a_strong_neighbour_statistic_decides_alone(n_selected):
+    rng = np.random.RandomState(0)
+    n = 300
+    z = rng.standard_normal((n, n_selected))
+    x = rng.standard_normal(n)
+    y = z.sum(axis=1) + 2.0 * x + 0.3 * rng.standard_normal(n)
+    tester = _tester(np.column_stack([z, x]), y, rng, True)
+    step = tester.test(list(range(n_selected)), [n_selected])
+    assert step.pvalue <= 0.05
+    assert tester.test_chosen(n_selected, step).pvalue <= 0.05
+    expected = st.NEIGHBOURS if n_selected < st.BLURRED_SET else st.CHOSEN_CMI
+    assert tester.kind == expected

@@ -84,15 +84,15 @@ class PermutationRecord:
         return sum(p.shape[0] for p in self.drawn)
 
 
-def chosen_cmi_test(column, k, y, z, step, record, estimator, rivals=True):
+def chosen_cmi_test(column, k, y, z, step, record, estimator):
     """The permutation test of ``I(X_k; Y | Z)`` on the step test's draws.
 
     The observed statistic is the estimate of ``I(X_k; Y | Z)``; on each
     permutation of the step test, the null statistic is the largest estimate
     over ``X_k`` and the candidates whose neighbour statistics were largest
     on that permutation (a screened maximum: the chosen candidate is judged
-    against the best of a short list, not against itself alone), or, without
-    ``rivals``, the estimate of ``X_k`` alone. The other candidates of a
+    against the best of a short list, not against itself alone). The other
+    candidates of a
     permutation are not estimated once ``X_k``'s estimate reaches the
     observed one (the maximum then does too).
 
@@ -115,10 +115,6 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator, rivals=True):
     estimator : BaseMIEstimator
         The estimator of the conditional information (the search's own, which
         prepared the columns).
-    rivals : bool, default=True
-        Whether the null statistic is the screened maximum. Without, the
-        test corrects for no choice among candidates: for a candidate whose
-        own neighbour statistic already beat the step test's null maxima.
 
     Returns
     -------
@@ -163,7 +159,7 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator, rivals=True):
         out = np.empty((rows.shape[0], 1))
         for i, b in enumerate(rows[:, 0]):
             target = y.take(perms[b])
-            others = sorted({int(j) for j in strongest[b]} - {k}) if rivals else []
+            others = sorted({int(j) for j in strongest[b]} - {k})
             out[i, 0] = -np.inf
             for j in [k, *others]:  # once one reaches, the maximum does
                 out[i, 0] = max(out[i, 0], estimate(j, target))

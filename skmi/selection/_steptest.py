@@ -474,11 +474,10 @@ class StepTester:
         On counts (or without an estimator), its statistic against the null
         maxima of ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once
         ``step`` rejected, the estimate of its conditional mutual
-        information on the same permutations (:func:`chosen_cmi_test`):
-        against the screened maximum when its neighbour statistic did not
-        beat the null maxima; when it did, against its own null from
-        ``BLURRED_SET`` selected features on (below, the neighbour statistic
-        decides alone).
+        information on the same permutations against a screened maximum
+        (:func:`chosen_cmi_test`), except that with fewer than
+        ``BLURRED_SET`` selected features a candidate whose neighbour
+        statistic beat the null maxima is judged on it alone.
 
         Returns
         -------
@@ -505,9 +504,6 @@ class StepTester:
             step,
             self._record,
             self.estimator,
-            # a neighbour statistic that beat the null maxima already
-            # accounts for the choice among candidates
-            rivals=own.n_reached >= step.n_exceed,
         )
 
     def rows_note(self):
