@@ -17,7 +17,9 @@ step; a permutation of the target only gathers ranks.
 random subsample of the rows (in random order, so that a sorted data set
 cannot leak through the order of tied neighbours) with every column turned
 into test coordinates, and tests a step given the selected set, the
-remaining candidates and the chosen one.
+remaining candidates and the chosen one (on neighbours, by the chosen
+candidate's estimated conditional information on the same permutations,
+:mod:`skmi.selection._chosen_cmi`).
 
 References
 ----------
