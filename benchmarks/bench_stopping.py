@@ -15,14 +15,30 @@ prints, over several seeds:
 * **size**: how often pure noise (continuous, categorical, counts) selects
   anything, and how many of 30 noise columns appended to ``load_wine`` are
   admitted per fit;
+* **the proxy limit**: three or four continuous selected features, ``y``
+  their sum plus noise and a candidate that is a close proxy of the sum
+  (independent of ``y`` given them): how often the step test rejects and how
+  often the proxy is then admitted, judged by the neighbour statistic alone
+  (no estimator given to the test) and by its k-NN conditional information
+  (the default);
+* **the path's ceiling** on the wide continuous data: "auto" selects the
+  first features of the fixed-size path, so it cannot keep more informative
+  features than the path holds before its first noise feature (printed from
+  a fixed run of 10 features);
+* **downstream scores** (``--real``): the 5-fold accuracy of a standardised
+  logistic regression (``make_pipeline(selector, StandardScaler(),
+  LogisticRegression(max_iter=5000))``, the selection refitted in each fold)
+  with "auto" and with 5 and 10 features, on ``load_wine`` and
+  ``load_digits``;
 * **cost**: "auto" against a fixed run of the size "auto" chose (budget 5x),
   median of alternating runs, on ``load_breast_cancer``, the categorical
-  table, the word counts and a 100,000 x 5 continuous regression.
+  table, the word counts, ``load_digits`` and a 100,000 x 5 continuous
+  regression.
 
 Run from the repository root::
 
     python benchmarks/bench_stopping.py [--seeds 10] [--wide-seeds 3]
-        [--repeats 5] [--skip-cost] [--skip-large]
+        [--repeats 5] [--skip-cost] [--skip-large] [--skip-power] [--real]
 """
 
 import argparse
@@ -32,9 +48,15 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skmi import ConditionalMutualInfoSelector
+from skmi.estimators import KSG
+from skmi.selection._steptest import StepTester
 
 
 # --------------------------------------------------------------------------
@@ -125,6 +147,17 @@ def kept(family, seeds, **params):
     return np.array(informative), np.array(noise), statistics.median(times)
 
 
+def path_ceiling(family, seeds, length=10):
+    """Informative features of the fixed path before its first noise feature."""
+    ceilings = []
+    for seed in range(seeds):
+        X, y, truth = family(seed)
+        order = fit(X, y, length, seed=seed).selection_order_.tolist()
+        noise = [i for i, j in enumerate(order) if j not in truth]
+        ceilings.append(noise[0] if noise else length)
+    return ceilings
+
+
 def power_and_size(seeds, wide_seeds):
     print("power: informative features kept by the default selector")
     for family in POWER:
@@ -135,6 +168,11 @@ def power_and_size(seeds, wide_seeds):
             f"  {family.__name__:18s} kept of {n_true}: {good.tolist()} "
             f"(noise {bad.tolist()}), median fit {t:.1f} s"
         )
+    ceiling = path_ceiling(wide_continuous, wide_seeds)
+    print(
+        "  wide_continuous: informative features before the first noise "
+        f"feature of the fixed path of 10 (the most 'auto' can keep): {ceiling}"
+    )
     print("size: fits that select noise (step test alone: interactions=1)")
     for family in SIZE:
         for params in ({}, {"interactions": 1}):
@@ -150,6 +188,79 @@ def power_and_size(seeds, wide_seeds):
                     f"  {family.__name__:18s} {label:15s} {np.sum(bad > 0)} of "
                     f"{bad.size} fits select something"
                 )
+
+
+# --------------------------------------------------------------------------
+# the proxy limit
+# --------------------------------------------------------------------------
+def proxy_step(seed, n, d, with_estimator):
+    """(step test rejects, proxy admitted) for one data set."""
+    rng = np.random.RandomState(seed)
+    z = rng.standard_normal((n, d))
+    total = z.sum(axis=1) / np.sqrt(d)
+    proxy = total + 0.1 * rng.standard_normal(n)
+    y = total + 0.5 * rng.standard_normal(n)
+    est = KSG()
+    mask = np.zeros(d + 4, dtype=bool)
+    X = np.column_stack([z, proxy, rng.standard_normal((n, 3))])
+    tester = StepTester(
+        est.prepare(X, mask, rng),
+        est.prepare_target(y, False, rng),
+        mask,
+        rng,
+        19,
+        1,
+        estimator=est if with_estimator else None,
+    )
+    step = tester.test(list(range(d)), list(range(d, d + 4)))
+    if step.pvalue > 0.05:
+        return False, False
+    return True, tester.test_chosen(d, step).pvalue <= 0.05
+
+
+def proxy_limit(reps, n=1000):
+    print(
+        f"size: a close proxy of the selected features' sum (n = {n}, "
+        f"{reps} data sets, alpha = 0.05)"
+    )
+    for d in (3, 4):
+        for with_estimator in (False, True):
+            r = np.array([proxy_step(s, n, d, with_estimator) for s in range(reps)])
+            label = "k-NN CMI" if with_estimator else "neighbour statistic"
+            print(
+                f"  {d} selected, chosen judged by {label:19s}: step test rejects "
+                f"{r[:, 0].mean():.2f}, proxy admitted {r[:, 1].mean():.2f}"
+            )
+
+
+# --------------------------------------------------------------------------
+# downstream scores
+# --------------------------------------------------------------------------
+def cv_score(X, y, n_features_to_select):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make_pipeline(
+            ConditionalMutualInfoSelector(n_features_to_select, random_state=0),
+            StandardScaler(),
+            LogisticRegression(max_iter=5000),
+        )
+        return cross_val_score(model, X, y, cv=5).mean()
+
+
+def real_scores():
+    print(
+        "downstream: 5-fold accuracy of a standardised logistic regression "
+        "after the selector (refitted in each fold)"
+    )
+    for name, loader in (("load_wine", load_wine), ("load_digits", load_digits)):
+        X, y = loader(return_X_y=True)
+        m = fit(X, y).n_features_to_select_
+        auto, five, ten = (cv_score(X, y, n) for n in ("auto", 5, 10))
+        print(
+            f"  {name:12s} auto ({m} features on all rows) {auto:.3f}, 5 "
+            f"features {five:.3f}, 10 features {ten:.3f}; auto - best fixed "
+            f"{auto - max(five, ten):+.3f} (target >= -0.02)"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -193,14 +304,19 @@ def main():
     parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--skip-power", action="store_true")
+    parser.add_argument("--real", action="store_true")
     args = parser.parse_args()
     if not args.skip_power:
         power_and_size(args.seeds, args.wide_seeds)
+        proxy_limit(4 * args.seeds)
+    if args.real:
+        real_scores()
     if args.skip_cost:
         return
     compare("load_breast_cancer", *load_breast_cancer(return_X_y=True), args.repeats)
     compare("categorical table", *categorical_table(0)[:2], args.repeats)
     compare("word counts 2000 x 400", *word_counts(0)[:2], args.repeats)
+    compare("load_digits", *load_digits(return_X_y=True), args.repeats)
     if not args.skip_large:
         compare("continuous 1e5 x 5", *large_problem(), args.repeats)
 

@@ -94,19 +94,21 @@ class ConditionalMutualInfoSelector(
 
     n_permutations : int, default=19
         Largest number of permutations of each step test of
-        ``n_features_to_select="auto"`` (raised to what the step tests'
-        level needs when the interaction screen shares `alpha`); a step
+        ``n_features_to_select="auto"`` (for the first step, raised to what
+        its level needs when the interaction screen shares `alpha`); a step
         stops drawing as soon as its decision is known. The smallest p-value
         is ``1 / (n_permutations + 1)``, which must not exceed `alpha`.
 
     alpha : float, default=0.05
-        The probability that the search admits a feature when no remaining
-        candidate carries information on the target given the selected
-        features. When the interaction screen runs, it tests at level
-        ``alpha / 2`` and each step test at the level left, ``alpha / 2``
-        (with at least ``ceil(2 / alpha) - 1`` permutations: 39 at 0.05);
-        otherwise each step is tested at `alpha`. The search stops at the
-        first step whose p-value exceeds its level.
+        Level of the step tests: the probability that a step admits a
+        feature when no remaining candidate carries information on the
+        target given the selected features. When the interaction screen
+        runs, it shares `alpha` with the first step (the test that any
+        feature is informative): the screen tests at ``alpha / 2`` and the
+        first step at the ``alpha / 2`` left (with at least
+        ``ceil(2 / alpha) - 1`` permutations: 39 at 0.05), so that pure
+        noise is selected with probability at most `alpha`. The search stops
+        at the first step whose p-value exceeds its level.
 
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete: "auto" reads the columns (strings,
@@ -332,8 +334,8 @@ class ConditionalMutualInfoSelector(
     [0, 1]
     >>> print(selector.stop_reason_)  # doctest: +NORMALIZE_WHITESPACE
     No remaining candidate is significant (the largest statistic over them) at
-    level 0.025 (alpha=0.05 less the interaction screen's 0.025): p >= 0.05
-    after 1 of 39 permutations (neighbour statistic on all 300 rows)
+    alpha=0.05: p >= 0.1 after 1 of 19 permutations (neighbour statistic on
+    all 300 rows)
     """
 
     _parameter_constraints: dict = {

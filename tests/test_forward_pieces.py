@@ -18,13 +18,16 @@ class FakeTester:
         self.observed = dict(observed)
         self.calls = []
 
-    def test(self, selected, candidates):
+    def test(self, selected, candidates, n_permutations=None, n_exceed=None):
         self.calls.append((list(selected), list(candidates)))
         best = max(self.observed[int(k)] for k in candidates)
         return StepTest(1.0, 0, self.null, self.null.size, 1).pvalue_at(best)
 
     def observed_of(self, k):
         return self.observed[k]
+
+    def test_chosen(self, k, step):
+        return step.pvalue_at(self.observed_of(k))
 
     def rows_note(self):
         return "fake statistic on all 50 rows"

@@ -364,7 +364,7 @@ def forward_select(
             estimator, columns, target, rel, params, rng, path.deferred
         )
     stopping = StoppingRule.of(
-        params, columns, target, categorical, rng, blocks.screen_level
+        params, columns, target, categorical, rng, blocks.screen_level, estimator
     )
     stop_reason = stopping.completed
     while len(search.selected) < stopping.n_max(len(columns)):

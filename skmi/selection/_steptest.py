@@ -17,7 +17,9 @@ step; a permutation of the target only gathers ranks.
 random subsample of the rows (in random order, so that a sorted data set
 cannot leak through the order of tied neighbours) with every column turned
 into test coordinates, and tests a step given the selected set, the
-remaining candidates and the chosen one.
+remaining candidates and the chosen one (on neighbours, by the chosen
+candidate's estimated conditional information on the same permutations,
+:mod:`skmi.selection._chosen_cmi`).
 
 References
 ----------
@@ -41,6 +43,7 @@ from scipy.stats import rankdata
 
 from ..estimators._codes import bin_quantile, factorize, joint_codes
 from ..estimators._sparse import SparseColumns
+from ._chosen_cmi import PermutationRecord, chosen_cmi_test, joined
 from ._count_statistic import CountDependence, Indicators
 from ._permutation import (
     StepTest,
@@ -79,6 +82,14 @@ MIN_COUNT_SAMPLES = 5000
 MAX_COUNT_ENTRIES = 20_000_000
 #: equal-frequency bins of a continuous target in the counts
 TARGET_BINS = 5
+#: selected continuous features from which the local permutations blur the
+#: target's relation with them enough for a proxy of them to pass the
+#: neighbour statistic (the chosen candidate is then always judged by its
+#: conditional information)
+BLURRED_SET = 3
+#: the statistics, as :meth:`StepTester.rows_note` names them
+NEIGHBOURS = "neighbour statistic"
+CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
 #: separation of the levels of a categorical coordinate (continuous
 #: coordinates lie in [0, 1], so in the max-norm two samples with different
 #: levels are farther apart than any two with the same levels)
@@ -313,6 +324,11 @@ class StepTester:
     max_samples : int, default=MAX_SAMPLES
         Largest number of rows of the neighbour statistic.
     workers : int, default=1
+    estimator : BaseMIEstimator or None, default=None
+        The search's estimator, which prepared the columns: with it, a
+        candidate a criterion chooses on neighbours is judged by its
+        estimate of the conditional information (:meth:`test_chosen`);
+        without, by its neighbour statistic.
     """
 
     def __init__(
@@ -325,6 +341,7 @@ class StepTester:
         n_exceed,
         max_samples=MAX_SAMPLES,
         workers=1,
+        estimator=None,
     ):
         n = target.n_samples
         p = max(1, len(columns))
@@ -339,10 +356,14 @@ class StepTester:
             else _Sample(columns, target, order[:m_near])
         )
         self.rows, self.n_samples = self.near.rows, m_near
-        self.rng = rng
+        # each step draws from a generator of its own (seeded by the step's
+        # number), so its permutations do not depend on how many the earlier
+        # steps drew
+        self._seed = int(rng.randint(np.iinfo(np.int32).max))
         self.n_permutations = n_permutations
         self.n_exceed = n_exceed
         self.workers = workers
+        self.estimator = estimator
         self.categorical = np.asarray(categorical, dtype=bool)
         self.discrete = np.array([_is_codes(columns, j) for j in range(len(columns))])
         self.coords = {}
@@ -366,7 +387,8 @@ class StepTester:
     def permutation_sampler(self, selected, sample=None):
         """``draw(b)`` giving ``b`` target permutations that respect ``selected``."""
         sample = self.near if sample is None else sample
-        rng, m = self.rng, sample.n_samples
+        rng = np.random.RandomState([self._seed, len(selected)])
+        m = sample.n_samples
         if not selected:
             return lambda b: free_permutations(m, b, rng)
         if self.categorical[selected].all():
@@ -406,8 +428,11 @@ class StepTester:
             workers=self.workers,
         )
 
-    def test(self, selected, candidates):
+    def test(self, selected, candidates, n_permutations=None, n_exceed=None):
         """Test the step whose candidates are ``candidates``.
+
+        ``n_permutations`` and ``n_exceed`` replace the tester's own for
+        this step (a step tested at another level).
 
         The observed statistic is the largest over the candidates, so the
         test rejects only if some candidate carries conditional information;
@@ -425,7 +450,7 @@ class StepTester:
         counts = self.counts_apply(selected, self.candidates)
         sample = self.counting if counts else self.near
         self.n_rows = sample.n_samples
-        self.kind = "conditional G statistic" if counts else "neighbour statistic"
+        self.kind = "conditional G statistic" if counts else NEIGHBOURS
         if self.n_rows < self.n_total and self.kind not in self._warned:
             self._warned.add(self.kind)
             warnings.warn(
@@ -435,17 +460,59 @@ class StepTester:
                 UserWarning,
                 stacklevel=2,
             )
+        self._record, self._selected = None, selected
         if sample.n_samples < 3 or not self.candidates:
             return StepTest(1.0, 0, np.zeros(0), 0, 1)
         stat = self.statistic(selected, self.candidates)
         identity = np.arange(sample.n_samples)[None, :]
         self.observed = stat.scores(identity)[0]
+        self._record = PermutationRecord(
+            self.permutation_sampler(selected, sample), stat.scores
+        )
         return sequential_pvalue(
             float(self.observed.max()),
-            stat.scores,
-            self.permutation_sampler(selected, sample),
-            self.n_permutations,
-            self.n_exceed,
+            self._record.score,
+            self._record.draw,
+            self.n_permutations if n_permutations is None else n_permutations,
+            self.n_exceed if n_exceed is None else n_exceed,
+        )
+
+    def test_chosen(self, k, step):
+        """The test of candidate ``k``, chosen by a criterion, after :meth:`test`.
+
+        On counts (or without an estimator), its statistic against the null
+        maxima of ``step`` (:meth:`StepTest.pvalue_at`); on neighbours, once
+        ``step`` rejected, the estimate of its conditional mutual
+        information on the same permutations against a screened maximum
+        (:func:`chosen_cmi_test`), except that with fewer than
+        ``BLURRED_SET`` selected features a candidate whose neighbour
+        statistic beat the null maxima is judged on it alone.
+
+        Returns
+        -------
+        StepTest
+        """
+        own = step.pvalue_at(self.observed_of(k))
+        sample = self.near
+        if (
+            self.kind != NEIGHBOURS
+            or self.estimator is None
+            or sample.sparse
+            or self._record is None
+            or step.n_permutations < step.max_permutations
+            or own.n_reached < step.n_exceed
+            and len(self._selected) < BLURRED_SET
+        ):
+            return own
+        self.kind = CHOSEN_CMI
+        return chosen_cmi_test(
+            lambda j: sample.column(self.candidates[j]),
+            self.candidates.index(int(k)),
+            sample.target,
+            joined([sample.column(j) for j in self._selected]),
+            step,
+            self._record,
+            self.estimator,
         )
 
     def rows_note(self):

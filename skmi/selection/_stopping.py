@@ -12,9 +12,11 @@ A search for a given number of features stops when it has them. With
   over all of them: when even it is not significant, no candidate is), then
   read at the chosen candidate's statistic on the same permutations.
   When the interaction screen ran, it spent a share of ``alpha``
-  (:data:`~skmi.selection._screen_plan.SCREEN_SHARE`) and each step test
-  is at the level left, so that pure noise is selected (by a false block
-  or a false step) with probability at most ``alpha``.
+  (:data:`~skmi.selection._screen_plan.SCREEN_SHARE`) and the first step's
+  test (the test that anything at all is informative) is at the level
+  left, so that pure noise is selected (by a false block or a false first
+  step) with probability at most ``alpha``; every later step is tested at
+  ``alpha``.
 
 The rule only answers; the loop acts on its :class:`Decision`.
 """
@@ -56,10 +58,10 @@ GO = Decision(False)
 def _not_significant(step, rule, what):
     """``what`` (a sentence's start) and the step's p-value, statistic and rows."""
     level = f"alpha={rule.alpha:g}"
-    if rule.screen_level:
+    if rule.level < rule.alpha:
         level = (
-            f"level {rule.alpha:.3g} (alpha={rule.alpha + rule.screen_level:g} "
-            f"less the interaction screen's {rule.screen_level:.3g})"
+            f"level {rule.level:.3g} (alpha={rule.alpha:g} less the interaction "
+            f"screen's {rule.alpha - rule.level:.3g})"
         )
     return f"{what} at {level}: {step.describe()} ({rule.tester.rows_note()})"
 
@@ -74,7 +76,7 @@ class StoppingRule:
         With "auto": the smallest best score that lets the search go on
         (instead of the step test).
     alpha : float
-        Level of each step test.
+        Level of the step tests.
     tester : StepTester or None
         The step test; given exactly when the rule is tested ("auto" without
         ``tol``).
@@ -83,8 +85,9 @@ class StoppingRule:
     units : str
         Units of the scores, for the stop reason.
     screen_level : float
-        The level the interaction screen spent of the selector's ``alpha``
-        (``alpha`` is what it left), for the stop reason.
+        The level the interaction screen spent of ``alpha``: the first step
+        is tested at what it left, with at least the permutations that level
+        needs.
     """
 
     def __init__(
@@ -101,7 +104,8 @@ class StoppingRule:
         self.n_select = None if self.auto else int(n_features_to_select)
         self.tol = tol
         self.alpha = alpha
-        self.screen_level = screen_level
+        self.first_level = alpha - screen_level
+        self.level = alpha  #: the level of the step being decided
         self.tester = tester
         self.names = names
         self.units = units
@@ -114,44 +118,55 @@ class StoppingRule:
         return isinstance(params.n_features_to_select, str) and params.tol is None
 
     @classmethod
-    def of(cls, params, columns, target, categorical, rng, screen_level=0.0):
+    def of(
+        cls, params, columns, target, categorical, rng, screen_level=0.0, estimator=None
+    ):
         """The rule of a search (see :class:`~skmi.selection._forward.ForwardParams`).
 
-        The step tests spend what the interaction screen (which tested at
-        ``screen_level``, 0 when it did not run) left of ``params.alpha``,
-        with at least the permutations that level needs.
+        The first step is tested at what the interaction screen (which
+        tested at ``screen_level``, 0 when it did not run) left of
+        ``params.alpha``, the others at ``params.alpha``.
 
         The step test draws its rows and permutations from its own random
         state, seeded from a copy of ``rng``: ``rng`` is not advanced, so the
         rest of the search (the interaction screen) draws the same numbers
         whether the steps are tested or not, and "auto" selects the first
-        features of the path of a fixed number.
+        features of the path of a fixed number. ``estimator`` (the search's)
+        estimates the conditional information of a chosen candidate on
+        neighbours (see :meth:`StepTester.test_chosen`).
         """
-        level = params.alpha - screen_level
         tester = None
         if cls.tests(params):
             if categorical is None:
                 categorical = np.array([c.is_discrete for c in columns], dtype=bool)
-            n_permutations = level_permutations(level, params.n_permutations, 0)
             tester = StepTester(
                 columns,
                 target,
                 categorical,
                 np.random.RandomState(copy.deepcopy(rng).randint(_MAX_SEED, size=2)[1]),
-                n_permutations,
-                decisive_exceedances(level, n_permutations),
+                params.n_permutations,
+                decisive_exceedances(params.alpha, params.n_permutations),
                 workers=effective_n_jobs(params.n_jobs),
+                estimator=estimator,
             )
         units = "" if params.criterion == "disr" else " nats"
         return cls(
             params.n_features_to_select,
             params.tol,
-            level,
+            params.alpha,
             tester,
             params.feature_names,
             units,
             screen_level,
         )
+
+    def _budget(self, selected):
+        """The level of the step after ``selected``, and its permutations
+        (None: the tester's own) and decisive exceedances."""
+        if selected or self.first_level >= self.alpha:
+            return self.alpha, None, None
+        n = level_permutations(self.first_level, self.tester.n_permutations, 0)
+        return self.first_level, n, decisive_exceedances(self.first_level, n)
 
     @property
     def tested(self):
@@ -179,8 +194,9 @@ class StoppingRule:
         self._failed = None
         if not self.tested:
             return GO
-        self._step = self.tester.test(selected, pool)
-        if self._step.pvalue <= self.alpha:
+        self.level, n_permutations, n_exceed = self._budget(selected)
+        self._step = self.tester.test(selected, pool, n_permutations, n_exceed)
+        if self._step.pvalue <= self.level:
             return GO
         what = "No remaining candidate" if selected else "No candidate"
         what += " is significant (the largest statistic over them)"
@@ -211,9 +227,9 @@ class StoppingRule:
             return GO
         if self._failed is not None:
             return self._failed
-        step = self._step.pvalue_at(self.tester.observed_of(k))
+        step = self.tester.test_chosen(k, self._step)
         reason = ""
-        if step.pvalue > self.alpha:
+        if step.pvalue > self.level:
             what = f"The best candidate {self._name(k)} (gain {score:.4g}{self.units})"
             what += " is not significant"
             reason = _not_significant(step, self, what)
