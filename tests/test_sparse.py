@@ -161,13 +161,20 @@ def _peak_memory_of_fits(X, y, n_select):
     """Peak traced memory of both selectors fitted on ``X`` (in bytes), from
     an empty memo of cell expectations (a bounded cache kept by the process:
     see ``skmi.estimators._chance``)."""
-    _chance._CELLS = _chance._CellMemo()
-    tracemalloc.start()
-    try:
+
+    def fits():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # constant columns
             MutualInfoSelector(k=10).fit(X, y)
             ConditionalMutualInfoSelector(n_features_to_select=n_select).fit(X, y)
+
+    # once untraced, so that what the process keeps for good (tables of
+    # logarithms, thread pools) is not counted whatever ran before
+    fits()
+    _chance._CELLS = _chance._CellMemo()
+    tracemalloc.start()
+    try:
+        fits()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -259,7 +266,10 @@ def test_continuous_sparse_columns_stay_sparse():
     n, p = 2_000, 1_500
     X, y = _zero_inflated(n, p, 0.004, 9)
     peak = _peak_memory_of_fits(X.tocsr(), y, 2)
-    assert peak < n * p / 4, peak  # a dense copy would take 8 bytes per cell
+    # a dense copy would take 8 bytes per cell; the working memory (about
+    # 0.7 MB here, a few hundred bytes per prepared column) grows with the
+    # columns and the non-zeros, not with the cells
+    assert peak < n * p / 2, peak
 
 
 def test_tfidf_forward_selection_finds_the_planted_term():
