@@ -55,7 +55,7 @@ FIT_PASSES = 6
 #: the screen of "auto" costs at most this share of the plain fit ...
 SHARE = 0.3
 #: ... or at most this many seconds
-SMALL = 0.2
+SMALL = 0.1
 #: rows of the screen of "auto", at least (or every row when fewer)
 MIN_ROWS = 500
 #: share of the selector's ``alpha`` the screen's test spends; the step
