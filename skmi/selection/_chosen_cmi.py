@@ -36,7 +36,13 @@ import numpy as np
 from ..estimators._variables import Variable
 from ._permutation import reaches, sequential_pvalue
 
-__all__ = ["PermutationRecord", "chosen_cmi_test", "joined"]
+__all__ = [
+    "PermutationRecord",
+    "Resampler",
+    "chosen_cmi_test",
+    "joined",
+    "step_estimate",
+]
 
 #: candidates of largest neighbour statistic on each permutation against
 #: which the chosen candidate is judged
@@ -84,17 +90,88 @@ class PermutationRecord:
         return sum(p.shape[0] for p in self.drawn)
 
 
-def chosen_cmi_test(column, k, y, z, step, record, estimator):
-    """The permutation test of ``I(X_k; Y | Z)`` on the step test's draws.
+class Resampler:
+    """A candidate drawn again given the selected set, by a permutation of rows.
 
-    The observed statistic is the estimate of ``I(X_k; Y | Z)``; on each
-    permutation of the step test, the null statistic is the largest estimate
-    over ``X_k`` and the candidates whose neighbour statistics were largest
-    on that permutation (a screened maximum: the chosen candidate is judged
+    Under the hypothesis that ``X_k`` carries no information on ``Y`` given
+    ``Z``, the candidate may be drawn again from its distribution given
+    ``Z`` while ``Y`` and ``Z`` stay as they are. A continuous candidate is
+    split into a linear fit on ``Z``'s continuous coordinates and residuals;
+    a draw permutes the residuals by a permutation that respects ``Z``
+    (within its strata, or among its neighbours) and puts the candidate's
+    own values back in the order of the result, so that the draw has
+    exactly the candidate's values, ties included. A function of ``Z`` (a
+    close proxy of a sum of selected features) is thus drawn as a function
+    of ``Z`` again, which a permutation of the rows alone blurs in three
+    and more dimensions. Discrete (or mixed) candidates are permuted as
+    they are.
+
+    Parameters
+    ----------
+    x : Variable
+        The candidate.
+    z : Variable or None
+        The selected set (None: the first step, where a draw is a
+        permutation of the candidate).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmi.estimators._variables import Variable
+    >>> from skmi.selection._chosen_cmi import Resampler
+    >>> rng = np.random.RandomState(0)
+    >>> z = rng.standard_normal(500)
+    >>> x = Variable(2 * z + 0.1 * rng.standard_normal(500))
+    >>> perm = rng.permutation(500)
+    >>> drawn = Resampler(x, Variable(z)).draw(perm).continuous[:, 0]
+    >>> bool(np.array_equal(np.sort(drawn), np.sort(x.continuous[:, 0])))
+    True
+    >>> bool(np.abs(drawn - 2 * z).max() < 1.0)  # still a function of z
+    True
+    >>> bool(np.abs(x.continuous[perm, 0] - 2 * z).max() < 1.0)  # not so
+    False
+    """
+
+    def __init__(self, x, z):
+        self.x = x
+        self.fitted = None
+        if x.is_continuous and not x.constant:
+            values = x.continuous
+            parts = [np.ones((values.shape[0], 1))]
+            if z is not None and z.continuous is not None:
+                parts.append(z.continuous)
+            design = np.hstack(parts)
+            beta = np.linalg.lstsq(design, values, rcond=None)[0]
+            self.fitted = design @ beta
+            self.residuals = values - self.fitted
+            self.values = np.sort(values, axis=0)
+
+    def draw(self, permutation):
+        """The candidate drawn with the rows' residuals permuted."""
+        if self.fitted is None:
+            return self.x.take(permutation)
+        drawn = self.fitted + self.residuals[permutation]
+        out = np.empty_like(drawn)
+        np.put_along_axis(
+            out, np.argsort(drawn, axis=0, kind="stable"), self.values, axis=0
+        )
+        return Variable(out)
+
+
+def chosen_cmi_test(column, k, y, z, step, record, estimator):
+    """The test of ``I(X_k; Y | Z)`` on the step test's permutations.
+
+    The observed statistic is the estimate of ``I(X_k; Y | Z)``. Each
+    permutation of the step test draws the candidates again given ``Z``
+    (:class:`Resampler`: their residuals on ``Z`` permuted, ``Y`` and ``Z``
+    kept), and the null statistic is the largest estimate over ``X_k`` and
+    the candidates whose neighbour statistics were largest on that
+    permutation (a screened maximum: the chosen candidate is judged
     against the best of a short list, not against itself alone). The other
-    candidates of a
-    permutation are not estimated once ``X_k``'s estimate reaches the
-    observed one (the maximum then does too).
+    candidates of a permutation are not estimated once ``X_k``'s estimate
+    reaches the observed one (the maximum then does too). As ``Y`` and
+    ``Z`` stay, every estimate of the test shares the estimator's
+    structures of the step (its neighbour lists of ``Z`` and the target).
 
     Parameters
     ----------
@@ -144,9 +221,13 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
         raise ValueError("the step test stopped before its last permutation")
     perms = np.vstack(record.drawn)
     strongest = np.vstack(record.rivals)
+    estimate = step_estimate(estimator, y, z)
+    resamplers = {}
 
-    def estimate(j, target):
-        return estimator.conditional_mutual_info_prepared(column(j), target, z)
+    def resampler(j):
+        if j not in resamplers:
+            resamplers[j] = Resampler(column(j), z)
+        return resamplers[j]
 
     position = [0]
 
@@ -158,20 +239,37 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     def score(rows):
         out = np.empty((rows.shape[0], 1))
         for i, b in enumerate(rows[:, 0]):
-            target = y.take(perms[b])
             others = sorted({int(j) for j in strongest[b]} - {k})
             out[i, 0] = -np.inf
             for j in [k, *others]:  # once one reaches, the maximum does
-                out[i, 0] = max(out[i, 0], estimate(j, target))
+                out[i, 0] = max(out[i, 0], estimate(resampler(j).draw(perms[b])))
                 if reaches(out[i, 0], observed):
                     break
         return out
 
-    observed = estimate(k, y)
+    observed = estimate(column(k))
     chosen = sequential_pvalue(
         observed, score, draw, step.max_permutations, step.n_exceed, batch=1
     )
     return dataclasses.replace(chosen, pvalue=max(chosen.pvalue, step.pvalue))
+
+
+def step_estimate(estimator, y, z):
+    """``estimate(x)``: the estimator's ``I(X; Y | Z)`` for a step's ``y``, ``z``.
+
+    Through the estimator's structures of ``y`` and ``z`` where it has them
+    (built once for every candidate and draw of the step), otherwise its
+    plain estimate; both give the same value.
+    """
+    structure = None if z is None else estimator._step_structure(y, z)
+
+    def estimate(x):
+        value = None if structure is None else structure.conditional_mutual_info(x)
+        if value is None:
+            value = estimator.conditional_mutual_info_prepared(x, y, z)
+        return value
+
+    return estimate
 
 
 def joined(columns):
