@@ -6,15 +6,23 @@ candidate. On continuous (or mixed) data the neighbour statistic and the
 criterion's k-NN estimates do not always agree on which candidate carries
 information: with three or more selected features the neighbour statistic
 loses most of its power on nonlinear dependence (an ``|x|`` term given three
-selected features: power 0 of 40 against 30 of 40 for the k-NN CMI, see the
+selected features: power 0 of 38 against 37 of 38 for the k-NN CMI, see the
 user guide), and a candidate the criterion chooses with a clear conditional
 information can rank far down the neighbour statistics.
 
 So the chosen candidate ``X_k`` is judged by the Frenzel-Pompe/KSG estimate
 of ``I(X_k; Y | X_S)`` (the same k-NN family the default criterion uses),
-against the same estimate on the target permuted by the permutations the
-step test drew (within strata or among neighbours of the selected set), in
-the same sequential Monte Carlo test (Besag and Clifford, 1991). The step
+against the same estimate on candidates drawn again given the selected set
+by the permutations the step test drew (within strata or among neighbours
+of the selected set), in the same sequential Monte Carlo test (Besag and
+Clifford, 1991). The candidates are drawn again, not the target (a
+conditional randomisation in the manner of Candes et al., 2018, with the
+candidate's law given the set approximated by a linear fit and permuted
+residuals, :class:`Resampler`): a permutation of the target among
+neighbours blurs its relation with three or more selected features, which
+a close proxy of them then seems to restore, while the draws of a proxy
+stay a function of the set; and with the target and the set fixed, every
+estimate of the step shares the estimator's structures of them. The step
 admits ``X_k`` only when both tests reject: the test of the largest neighbour
 statistic keeps the level under the hypothesis that no candidate carries
 information, and the test of the chosen one keeps a candidate without
@@ -27,6 +35,9 @@ References
 .. [2] J. Runge, "Conditional independence testing based on a
    nearest-neighbor estimator of conditional mutual information", AISTATS
    2018.
+.. [3] E. Candes, Y. Fan, L. Janson and J. Lv, "Panning for gold: model-X
+   knockoffs for high dimensional controlled variable selection", Journal
+   of the Royal Statistical Society B 80, 2018.
 """
 
 import dataclasses
