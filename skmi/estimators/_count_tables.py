@@ -309,15 +309,26 @@ def _large_tables(n_levels, ky, n):
 class _MarginalInformation:
     """``I(X_r; Y)`` of many columns from their counts, in one fixed order of
     operations whatever produced the counts (codes in memory, or tables
-    summed over blocks of rows), so the two give the same bits."""
+    summed over blocks of rows), so the two give the same bits.
 
-    def __init__(self, m, y_counts, chance):
+    A constant column, or any column with a constant target, carries no
+    information: it is not counted and its value is exactly 0, not the
+    rounding of a difference of equal entropies (:attr:`varying` tells the
+    columns to count).
+    """
+
+    def __init__(self, n_levels, y_counts, chance):
+        m = n_levels.size
+        self.varying = n_levels > 1
+        if np.count_nonzero(y_counts) < 2:
+            self.varying[:] = False
         self.n = int(np.sum(y_counts))
         self.xlogx = xlogx_table(self.n)
         self.log_n = np.log(self.n)
         self.y_counts = y_counts
         self.chance = chance
-        self.h_x, self.h_xy = np.empty(m), np.empty(m)
+        # (the columns not counted keep zeros, then score exactly 0)
+        self.h_x, self.h_xy = np.zeros(m), np.zeros(m)
         self.totals, self.owner = [], []
 
     def large(self, r, level, cells):
@@ -343,14 +354,14 @@ class _MarginalInformation:
     def values(self):
         h_y = self.log_n - np.sum(self.xlogx[self.y_counts]) / self.n
         mi = self.h_x + h_y - self.h_xy
-        if self.chance and mi.size:
+        if self.chance and self.totals:
             mi -= expected_mutual_info_level_batch(
                 np.concatenate(self.totals),
                 np.concatenate(self.owner),
                 mi.size,
                 self.y_counts,
             )
-        return mi
+        return np.where(self.varying, mi, 0.0)
 
 
 def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
@@ -380,17 +391,19 @@ def marginal_mutual_info(codes, n_levels, y, ky, chance=False):
     Returns
     -------
     ndarray of shape (m,)
-        ``H(X_r) + H(Y) - H(X_r, Y)``, unclipped (less its expectation).
+        ``H(X_r) + H(Y) - H(X_r, Y)``, unclipped (less its expectation);
+        exactly 0 for a constant column, and for every column when the
+        target is constant.
     """
     n_levels = np.asarray(n_levels, dtype=np.int64)
     n = y.shape[0]
-    out = _MarginalInformation(n_levels.size, np.bincount(y, minlength=ky), chance)
+    out = _MarginalInformation(n_levels, np.bincount(y, minlength=ky), chance)
     big = _large_tables(n_levels, ky, n)
-    for r in np.flatnonzero(big):
+    for r in np.flatnonzero(big & out.varying):
         x = np.asarray(codes[r], dtype=np.int64)
         level = np.unique(x, return_counts=True)[1]
         out.large(r, level, np.unique(x * ky + y, return_counts=True)[1])
-    small = np.flatnonzero(~big)
+    small = np.flatnonzero(~big & out.varying)
     cells = np.cumsum(n_levels[small] * ky + n)
     start = 0
     while start < small.size:
@@ -429,13 +442,13 @@ def marginal_mutual_info_of_tables(tables, n_levels, y_counts, chance=False):
     n_levels = np.asarray(n_levels, dtype=np.int64)
     y_counts = np.asarray(y_counts, dtype=np.int64)
     ky = y_counts.size
-    out = _MarginalInformation(n_levels.size, y_counts, chance)
+    out = _MarginalInformation(n_levels, y_counts, chance)
     big = _large_tables(n_levels, ky, out.n)
-    for r in np.flatnonzero(big):
+    for r in np.flatnonzero(big & out.varying):
         cells = tables[r, : n_levels[r]].ravel()
         level = tables[r, : n_levels[r]].sum(axis=1)
         out.large(r, level[level > 0], cells[cells > 0])
-    small = np.flatnonzero(~big)
+    small = np.flatnonzero(~big & out.varying)
     if small.size:
         counts = np.concatenate([tables[r, : n_levels[r]].ravel() for r in small])
         offsets = np.concatenate(([0], np.cumsum(n_levels[small] * ky)[:-1]))

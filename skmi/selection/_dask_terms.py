@@ -289,17 +289,9 @@ def _target_table_mi(tables, n_levels, y_counts, correction, adjust):
     bits), the estimator's table function otherwise."""
     ky = len(y_counts)
     if correction is None:
-        # as in memory: a constant column or target scores exactly 0
-        scores = np.zeros(len(n_levels))
-        varying = np.flatnonzero(np.asarray(n_levels) > 1)
-        if np.count_nonzero(y_counts) > 1 and varying.size:
-            scores[varying] = marginal_mutual_info_of_tables(
-                tables[varying, :, :ky],
-                np.asarray(n_levels)[varying],
-                y_counts,
-                chance=adjust == "chance",
-            )
-        return scores
+        return marginal_mutual_info_of_tables(
+            tables[:, :, :ky], n_levels, y_counts, chance=adjust == "chance"
+        )
     return np.array(
         [
             mutual_info_table(t[: int(k), :ky], correction, adjust)

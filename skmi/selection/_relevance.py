@@ -81,27 +81,21 @@ def _dense_relevance(estimator, columns, target, n_jobs):
     (the estimator's values: a constant column or target scores exactly 0).
     """
     chance = estimator._table_counting() == "chance"
-    scores = np.zeros(len(columns))
-    if target.n_samples < 2 or target.n_levels == 1:
-        return scores
     y = np.asarray(target.codes, dtype=np.int64)
     n_levels = np.array([c.n_levels for c in columns], dtype=np.int64)
-    varying = np.flatnonzero(n_levels > 1)
 
     def share(part):
         codes = [columns[j].codes for j in part]
         return marginal_mutual_info(codes, n_levels[part], y, target.n_levels, chance)
 
+    everything = np.arange(len(columns))
     if effective_n_jobs(n_jobs) == 1:
-        results = [share(varying)]
-    else:
-        parts = [np.asarray(p, dtype=np.intp) for p in chunks(varying, n_jobs)]
-        results = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(share)(part) for part in parts
-        )
-    if varying.size:
-        scores[varying] = np.concatenate(results)
-    return scores
+        return share(everything)
+    parts = [np.asarray(p, dtype=np.intp) for p in chunks(everything, n_jobs)]
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(share)(part) for part in parts
+    )
+    return np.concatenate(results)
 
 
 def _relevance_chunk(estimator, columns, target, conditioning):
