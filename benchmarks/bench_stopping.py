@@ -10,6 +10,8 @@ prints, over several seeds:
   - binary columns (``y`` the majority of 3 of 10 bits, n = 2,000),
   - word counts (Poisson counts of 400 terms in 2,000 documents of 5
     classes, 15 terms more frequent in one class),
+  - a mixed table (six normal and six 4-level columns, a binary ``y`` of
+    three normal and two categorical ones, n = 2,000),
   - wide continuous data (n = 500, p = 2,000, 8 informative: four linear,
     ``sin``, ``|x|`` and a product of two);
 * **size**: how often pure noise (continuous, categorical, counts) selects
@@ -100,6 +102,26 @@ def wide_continuous(seed, n=500, p=2000):
     return X, y, list(range(8))
 
 
+def mixed_table(seed, n=2000):
+    """Six normal and six 4-level columns; a binary ``y`` of three normal
+    (linear, ``|x|``, ``sin``) and two categorical ones."""
+    rng = np.random.RandomState(seed)
+    df = pd.DataFrame({f"x{j}": rng.standard_normal(n) for j in range(6)})
+    for j in range(6):
+        df[f"c{j}"] = rng.choice(list("abcd"), n)
+    score = (
+        df.x0
+        + np.abs(df.x1)
+        - 0.8
+        + 0.7 * np.sin(2 * df.x2)
+        + (df.c0 == "a")
+        - (df.c0 == "b")
+        + 0.8 * df.c1.isin(["a", "c"])
+    )
+    y = (score + 0.7 * rng.standard_normal(n) > 0).astype(int)
+    return df, y, [0, 1, 2, 6, 7]
+
+
 def noise_continuous(seed):
     rng = np.random.RandomState(seed)
     return rng.standard_normal((300, 50)), rng.randint(0, 2, 300), []
@@ -123,7 +145,7 @@ def wine_and_noise(seed):
     return np.hstack([X, noise]), y, list(range(X.shape[1]))
 
 
-POWER = [categorical_table, binary_majority, word_counts, wide_continuous]
+POWER = [categorical_table, binary_majority, word_counts, mixed_table, wide_continuous]
 SIZE = [noise_continuous, noise_categorical, noise_counts, wine_and_noise]
 
 
@@ -169,11 +191,12 @@ def power_and_size(seeds, wide_seeds):
             f"  {family.__name__:18s} kept of {n_true}: {good.tolist()} "
             f"(noise {bad.tolist()}), median fit {t:.1f} s"
         )
-    ceiling = path_ceiling(wide_continuous, wide_seeds)
-    print(
-        "  wide_continuous: informative features before the first noise "
-        f"feature of the fixed path of 10 (the most 'auto' can keep): {ceiling}"
-    )
+    for family, n_seeds in ((mixed_table, seeds), (wide_continuous, wide_seeds)):
+        print(
+            f"  {family.__name__}: informative features before the first noise "
+            "feature of the fixed path of 10 (the most 'auto' can keep): "
+            f"{path_ceiling(family, n_seeds)}"
+        )
     print("size: fits that select noise (step test alone: interactions=1)")
     for family in SIZE:
         for params in ({}, {"interactions": 1}):

@@ -29,13 +29,22 @@ def test_the_record_keeps_draws_and_each_permutations_strongest():
     record = _record(n, scores, rng)
     identity = np.arange(n)[None, :]
     record.score(identity)  # the observed statistics are not a permutation's
-    assert record.rivals == []
+    assert record._rivals == {}
     perms = record.draw(4)
     record.score(perms)
     assert record.n_drawn == 4
     np.testing.assert_array_equal(record.drawn[0], perms)
     expected = np.argsort(-table[perms[:, 0] % 100], axis=1)[:, :2]
-    np.testing.assert_array_equal(np.sort(record.rivals[0]), np.sort(expected))
+    np.testing.assert_array_equal(np.sort(record.rivals(0)), np.sort(expected))
+    # by kind: the strongest of candidates 0, 2, 4 and of 1, 3
+    kinds = np.array([0, 1, 0, 1, 0])
+    record = cc.PermutationRecord(record.draw, scores, kinds=kinds)
+    record.score(perms)
+    values = table[perms[:, 0] % 100]
+    for k, members in ((2, [0, 2, 4]), (3, [1, 3])):
+        order = np.argsort(-values[:, members], axis=1)[:, :2]
+        expected = np.sort(np.array(members)[order], axis=1)
+        np.testing.assert_array_equal(np.sort(record.rivals(k), axis=1), expected)
 
 
 def _variables(seed, n=200):
@@ -73,7 +82,7 @@ def test_the_chosen_test_matches_a_brute_force_replay():
     # the largest estimate over it and that permutation's two strongest,
     # each drawn again given z (the target and z kept)
     observed = est.conditional_mutual_info_prepared(cands[1], y, z)
-    perms, strongest = np.vstack(record.drawn), np.vstack(record.rivals)
+    perms, strongest = np.vstack(record.drawn), record.rivals(1)
     null = []
     for b in range(19):
         members = sorted({1, *strongest[b].tolist()})

@@ -65,7 +65,11 @@ class PermutationRecord:
 
     Wraps the sampler and the statistic of a step test so that the chosen
     candidate's test can replay the same permutations, and match the chosen
-    candidate against the candidates whose statistic was largest on each.
+    candidate against the candidates of its kind whose statistic was
+    largest on each. (Kinds: the estimates of continuous and of discrete
+    candidates are not on one scale, e.g. those of a discrete candidate
+    given a continuous set lie lower, so a candidate is matched against
+    its own kind.)
 
     Parameters
     ----------
@@ -74,12 +78,15 @@ class PermutationRecord:
     score : callable
         ``score(permutations)`` gives the statistics of every candidate.
     n_rivals : int, default=N_RIVALS
-        Candidates kept per permutation.
+        Candidates kept per permutation and kind.
+    kinds : ndarray of int or None, default=None
+        The kind of each candidate (None: one kind).
     """
 
-    def __init__(self, draw, score, n_rivals=N_RIVALS):
+    def __init__(self, draw, score, n_rivals=N_RIVALS, kinds=None):
         self._draw, self._score, self.n_rivals = draw, score, n_rivals
-        self.drawn, self.rivals = [], []
+        self.kinds = None if kinds is None else np.asarray(kinds)
+        self.drawn, self._rivals = [], {}
 
     def draw(self, b):
         perms = self._draw(b)
@@ -91,10 +98,19 @@ class PermutationRecord:
         if permutations.shape[0] > 1 or not np.array_equal(
             permutations[0], np.arange(permutations.shape[1])
         ):
-            m = min(self.n_rivals, scores.shape[1])
-            top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
-            self.rivals.append(top)
+            kinds = np.zeros(scores.shape[1], int) if self.kinds is None else self.kinds
+            for kind in np.unique(kinds):
+                members = np.flatnonzero(kinds == kind)
+                m = min(self.n_rivals, members.size)
+                top = np.argpartition(-scores[:, members], m - 1, axis=1)[:, :m]
+                self._rivals.setdefault(int(kind), []).append(members[top])
         return scores
+
+    def rivals(self, k):
+        """The strongest candidates of ``k``'s kind on each permutation drawn,
+        an int array ``(n_drawn, n_rivals)`` (fewer columns for a small kind)."""
+        kind = 0 if self.kinds is None else int(self.kinds[k])
+        return np.vstack(self._rivals[kind])
 
     @property
     def n_drawn(self):
@@ -176,9 +192,11 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     permutation of the step test draws the candidates again given ``Z``
     (:class:`Resampler`: their residuals on ``Z`` permuted, ``Y`` and ``Z``
     kept), and the null statistic is the largest estimate over ``X_k`` and
-    the candidates whose neighbour statistics were largest on that
-    permutation (a screened maximum: the chosen candidate is judged
-    against the best of a short list, not against itself alone). The other
+    the candidates of its kind (continuous or discrete) whose neighbour
+    statistics were largest on that permutation
+    (:meth:`PermutationRecord.rivals`; a screened maximum: the chosen
+    candidate is judged against the best of a short list, not against
+    itself alone). The other
     candidates of a permutation are not estimated once ``X_k``'s estimate
     reaches the observed one (the maximum then does too). As ``Y`` and
     ``Z`` stay, every estimate of the test shares the estimator's
@@ -231,7 +249,7 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     if record.n_drawn < step.max_permutations:
         raise ValueError("the step test stopped before its last permutation")
     perms = np.vstack(record.drawn)
-    strongest = np.vstack(record.rivals)
+    strongest = record.rivals(k)
     estimate = step_estimate(estimator, y, z)
     resamplers = {}
 

@@ -85,8 +85,9 @@ TARGET_BINS = 5
 #: selected continuous features from which the local permutations blur the
 #: target's relation with them enough for a proxy of them to pass the
 #: neighbour statistic (the chosen candidate is then always judged by its
-#: conditional information)
-BLURRED_SET = 3
+#: conditional information): a proxy of the sum of two passed it in half
+#: the data sets, of one in at most alpha
+BLURRED_SET = 2
 #: the statistics, as :meth:`StepTester.rows_note` names them
 NEIGHBOURS = "neighbour statistic"
 CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
@@ -126,21 +127,36 @@ class NeighbourDependence:
     For candidate ``X_k`` the statistic is the ``k``-neighbour form of
     Azadkia and Chatterjee's coefficient
 
-    ``T_k = sum_i [a_k(i) - b(i)] / sum_i [R_i - b(i)]``,
+    ``T_k = sum_i [a_k(i) - b_k(i)] / sum_i [R_i - b_k(i)]``,
 
     with ``R_i`` the rank of ``Y_i``, ``a_k(i)`` the mean of
     ``min(R_i, R_j)`` over the ``k`` nearest neighbours ``j`` of sample ``i``
-    in ``(Z, X_k)`` and ``b(i)`` the same over its neighbours in ``Z`` (over
-    all other samples when ``Z`` is empty). ``T_k`` estimates a measure that
-    is zero iff ``Y`` is independent of ``X_k`` given ``Z`` and one iff ``Y``
-    is a function of ``(Z, X_k)``; it sees any kind of dependence, and its
-    neighbour lists depend on the features only.
+    in ``(Z, X_k)`` and ``b_k(i)`` the same over its neighbours in ``Z``
+    alone (over all other samples when ``Z`` is empty). ``T_k`` estimates a
+    measure that is zero iff ``Y`` is independent of ``X_k`` given ``Z`` and
+    one iff ``Y`` is a function of ``(Z, X_k)``; it sees any kind of
+    dependence, and its neighbour lists depend on the features only.
 
     The neighbours in ``(Z, X_k)`` are the ``k`` nearest among the
     ``N_CANDIDATE_NEIGHBOURS * k`` nearest in ``Z`` (one tree query per
     step, then a partial sort per candidate): exact unless a true neighbour
     lies outside that pool, and, like any choice that ignores ``Y``, without
     effect on the validity of a permutation test.
+
+    The baseline ``b_k(i)`` is taken at the candidate's own distance: over
+    the neighbours of ``i`` in ``Z`` that lie within the ``Z``-distance of
+    its farthest neighbour in ``(Z, X_k)`` (at least the ``k`` nearest).
+    A neighbour in ``(Z, X_k)`` must be close in ``X_k`` too, so it lies
+    farther in ``Z`` than the ``k`` nearest in ``Z`` do, most of all for a
+    categorical candidate, whose neighbours share its level. Against the
+    ``k`` nearest in ``Z`` a candidate without information would score below
+    zero, by an amount that depends on the candidate and that permutations
+    of the target among neighbours in ``Z`` (which blur its relation with
+    ``Z``) do not reproduce: its statistic then sits low in its own
+    permutation distribution, and the largest statistic over candidates of
+    different kinds misses a categorical candidate that carries information.
+    At the matched distance, the neighbours in ``(Z, X_k)`` of a candidate
+    without information are a random part of the baseline's.
 
     Parameters
     ----------
@@ -162,34 +178,44 @@ class NeighbourDependence:
         self.k = k = max(1, min(k, n - 1))
         self.candidates, self.workers = candidates, workers
         if z is None:
-            self.z_nbrs = self.pool = self.dist = None
+            self.pool = self.dist = self.reach = None
             self._b_of_rank = _mean_min_all(ranks)
         else:
             # the neighbours in (Z, X_k) are sought among the m nearest in Z
             m = min(n - 1, N_CANDIDATE_NEIGHBOURS * k)
             self.dist, self.pool = query_others(z, m, workers)
-            self.z_nbrs = self.pool[:, :k]
+            #: neighbours in Z of each sample's baseline, per candidate
+            self.reach = np.empty((len(candidates), n), dtype=np.int32)
         # the neighbour lists of as many candidates as the memory budget
         # holds are kept; the others are sought again at each call
         self.n_kept = min(len(candidates), MAX_NEIGHBOUR_ENTRIES // max(1, n * k))
         self.nbrs = np.empty((self.n_kept, n, k), dtype=np.int32)
-        for c in range(self.n_kept):
-            self.nbrs[c] = self._neighbours(c)
+        for c in range(len(candidates)):
+            nbrs, reach = self._neighbours(c)
+            if c < self.n_kept:
+                self.nbrs[c] = nbrs
+            if reach is not None:
+                self.reach[c] = reach
 
     def _neighbours(self, c):
-        """The ``k`` nearest neighbours of every sample in ``(Z, X_c)``."""
+        """The ``k`` nearest neighbours of every sample in ``(Z, X_c)``, and
+        how many of its nearest in ``Z`` lie as close in ``Z`` as the
+        farthest of them (None without ``Z``)."""
         x, k = self.candidates[c], self.k
         if self.pool is None:
-            return neighbours(x, k, workers=self.workers)
+            return neighbours(x, k, workers=self.workers), None
+        m = self.pool.shape[1]
+        if k >= m:
+            return self.pool, np.full(self.pool.shape[0], m)
         d = np.abs(x[self.pool] - x[:, None, :]).max(axis=2)
         np.maximum(d, self.dist, out=d)
-        if k >= self.pool.shape[1]:
-            return self.pool
         nearest = np.argpartition(d, k - 1, axis=1)[:, :k]
-        return np.take_along_axis(self.pool, nearest, axis=1)
+        radius = np.take_along_axis(self.dist, nearest, axis=1).max(axis=1)
+        reach = np.count_nonzero(self.dist <= radius[:, None], axis=1)
+        return np.take_along_axis(self.pool, nearest, axis=1), reach
 
     def _candidate_nbrs(self, c):
-        return self.nbrs[c] if c < self.n_kept else self._neighbours(c)
+        return self.nbrs[c] if c < self.n_kept else self._neighbours(c)[0]
 
     @staticmethod
     def _mean_min(r, nbrs):
@@ -200,6 +226,25 @@ class NeighbourDependence:
         gathered = r[:, nbrs]
         np.minimum(r[:, :, None], gathered, out=gathered)
         return gathered.sum(axis=(1, 2), dtype=np.int64) / nbrs.shape[1]
+
+    def _baselines(self, r, permutations):
+        """``b_k = sum_i b_k(i)`` of every candidate for each permutation
+        (whose ranks are ``r``), as a function of the candidate."""
+        if self.pool is None:
+            b = self._b_of_rank[permutations].sum(axis=1)
+            return lambda c: b
+        # running sums of min(R_i, R_j) along each sample's neighbours in Z,
+        # nearest first: a baseline is one entry per sample
+        gathered = r[:, self.pool]
+        np.minimum(r[:, :, None], gathered, out=gathered)
+        running = np.cumsum(gathered, axis=2, dtype=np.int64)
+        rows = np.arange(r.shape[1])
+
+        def baseline(c):
+            reach = self.reach[c]
+            return (running[:, rows, reach - 1] / reach).sum(axis=1)
+
+        return baseline
 
     def scores(self, permutations):
         """Statistics of every candidate for each permuted target.
@@ -215,17 +260,14 @@ class NeighbourDependence:
         """
         r = self.ranks[permutations]
         total = r.sum(axis=1, dtype=np.int64)
-        if self.z_nbrs is None:
-            b = self._b_of_rank[permutations].sum(axis=1)
-        else:
-            b = self._mean_min(r, self.z_nbrs)
-        denominator = total - b
-        out = np.empty((r.shape[0], len(self.candidates)))
+        baseline = self._baselines(r, permutations)
+        out = np.zeros((r.shape[0], len(self.candidates)))
         for c in range(len(self.candidates)):
-            out[:, c] = self._mean_min(r, self._candidate_nbrs(c)) - b
-        positive = denominator > 0
-        out[positive] /= denominator[positive, None]
-        out[~positive] = 0.0
+            b = baseline(c)
+            denominator = total - b
+            positive = denominator > 0
+            a = self._mean_min(r, self._candidate_nbrs(c))
+            out[positive, c] = (a - b)[positive] / denominator[positive]
         return out
 
 
@@ -467,7 +509,9 @@ class StepTester:
         identity = np.arange(sample.n_samples)[None, :]
         self.observed = stat.scores(identity)[0]
         self._record = PermutationRecord(
-            self.permutation_sampler(selected, sample), stat.scores
+            self.permutation_sampler(selected, sample),
+            stat.scores,
+            kinds=self.discrete[self.candidates],
         )
         return sequential_pvalue(
             float(self.observed.max()),
