@@ -52,24 +52,24 @@ def test_candidates_without_information_sit_inside_their_permutation_law():
     assert 0.2 <= np.mean(pvalues[:, 4:]) <= 0.8
 
 
-@pytest.mark.slow
-def test_the_step_test_keeps_its_level_given_a_mixed_set():
+def _rejections(seeds, informative):
+    """Whether the step test (19 permutations, alpha = 0.05) rejects."""
     rejected = []
-    for seed in range(40):
-        tester, selected, candidates = _mixed_step(seed, informative=False)
+    for seed in seeds:
+        tester, selected, candidates = _mixed_step(seed, informative)
         tester.n_permutations, tester.n_exceed = 19, 1
         rejected.append(tester.test(selected, candidates).pvalue <= 0.05)
+    return np.array(rejected)
+
+
+@pytest.mark.slow
+def test_the_step_test_keeps_its_level_given_a_mixed_set():
     # binomial sd at 0.05 over 40 steps: 0.034
-    assert np.mean(rejected) <= 0.05 + 2.5 * 0.034
+    assert np.mean(_rejections(range(40), False)) <= 0.05 + 2.5 * 0.034
 
 
 def test_the_step_test_sees_a_categorical_candidate_given_a_mixed_set():
-    rejected = []
-    for seed in range(10):
-        tester, selected, candidates = _mixed_step(seed, informative=True)
-        tester.n_permutations, tester.n_exceed = 19, 1
-        rejected.append(tester.test(selected, candidates).pvalue <= 0.05)
-    assert np.mean(rejected) >= 0.8
+    assert np.mean(_rejections(range(10), True)) >= 0.8
 
 
 def _mixed_table(seed, n=2000):
