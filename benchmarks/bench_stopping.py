@@ -17,7 +17,7 @@ prints, over several seeds:
 * **size**: how often pure noise (continuous, categorical, counts) selects
   anything, and how many of 30 noise columns appended to ``load_wine`` are
   admitted per fit;
-* **the proxy limit**: three, four or six continuous selected features,
+* **the proxy limit**: one to six continuous selected features,
   ``y`` a function of them plus noise and a candidate that is a close proxy
   of that function (independent of ``y`` given them): how often the step
   test rejects and how often the proxy is then admitted, judged by the
@@ -252,7 +252,7 @@ def proxy_limit(reps, n=1000):
     )
     for squares in (False, True):
         kind = "sum of squares" if squares else "sum"
-        for d in (3, 4, 6):
+        for d in (1, 2, 3, 4, 6):
             for with_estimator in (False, True):
                 r = np.array(
                     [proxy_step(s, n, d, with_estimator, squares) for s in range(reps)]

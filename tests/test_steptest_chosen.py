@@ -57,12 +57,21 @@ def _variables(seed, n=200):
     return est, cols, est.prepare_target(y, False, rng), rng
 
 
-def _redrawn(x, z, perm):
-    """A candidate drawn again given ``z`` by hand: the residuals of its
-    least-squares line on ``z`` permuted, then its own values in that order."""
+def _redrawn(x, z, perm, m=cc.N_SMOOTHING):
+    """A candidate drawn again given a one-dimensional ``z`` by hand: its
+    least-squares line on ``z`` plus the mean residual of the ``m`` nearest
+    other rows in ``z``, the residuals of that fit permuted, then its own
+    values in that order."""
     v, zc = x.continuous[:, 0], z.continuous[:, 0]
     slope, intercept = np.polyfit(zc, v, 1)
     fitted = intercept + slope * zc
+    line = v - fitted
+    local = np.empty_like(v)
+    for i in range(v.size):
+        d = np.abs(zc - zc[i])
+        d[i] = np.inf
+        local[i] = line[np.argsort(d, kind="stable")[:m]].mean()
+    fitted = fitted + local
     drawn = fitted + (v - fitted)[perm]
     out = np.empty_like(v)
     out[np.argsort(drawn)] = np.sort(v)
@@ -121,6 +130,20 @@ def test_a_redrawn_candidate_keeps_its_values_and_its_relation_to_z():
     )
     free = cc.Resampler(Variable(proxy), None).draw(perm).continuous[:, 0]
     np.testing.assert_array_equal(free, proxy[perm])
+
+
+def test_smoothing_neighbours_share_levels_and_leave_strata_alone():
+    rng = np.random.RandomState(4)
+    n = 300
+    codes = rng.randint(0, 3, n)
+    z = Variable(rng.standard_normal((n, 2)), codes=codes)
+    nearby = cc.smoothing_neighbours(z)
+    assert nearby.shape == (n, cc.N_SMOOTHING)
+    assert np.all(codes[nearby] == codes[:, None])
+    assert not np.any(nearby == np.arange(n)[:, None])
+    # given strata alone a draw stays a permutation within them (exact)
+    assert cc.smoothing_neighbours(Variable(codes=codes)) is None
+    assert cc.smoothing_neighbours(None) is None
 
 
 def test_the_step_estimate_equals_the_plain_estimate():

@@ -45,11 +45,12 @@ import dataclasses
 import numpy as np
 
 from ..estimators._variables import Variable
-from ._permutation import reaches, sequential_pvalue
+from ._permutation import query_others, reaches, sequential_pvalue
 
 __all__ = [
     "PermutationRecord",
     "Resampler",
+    "smoothing_neighbours",
     "chosen_cmi_test",
     "joined",
     "step_estimate",
@@ -58,6 +59,12 @@ __all__ = [
 #: candidates of largest neighbour statistic on each permutation against
 #: which the chosen candidate is judged
 N_RIVALS = 2
+#: neighbours in the selected set over which a candidate's residuals on its
+#: linear fit are averaged (the local part of its fit)
+N_SMOOTHING = 5
+#: separation of the levels of the selected set's discrete part when its
+#: neighbours are sought (continuous coordinates are standardised)
+_LEVEL_GAP = 1e6
 
 
 class PermutationRecord:
@@ -123,15 +130,17 @@ class Resampler:
     Under the hypothesis that ``X_k`` carries no information on ``Y`` given
     ``Z``, the candidate may be drawn again from its distribution given
     ``Z`` while ``Y`` and ``Z`` stay as they are. A continuous candidate is
-    split into a linear fit on ``Z``'s continuous coordinates and residuals;
-    a draw permutes the residuals by a permutation that respects ``Z``
-    (within its strata, or among its neighbours) and puts the candidate's
-    own values back in the order of the result, so that the draw has
-    exactly the candidate's values, ties included. A function of ``Z`` (a
-    close proxy of a sum of selected features) is thus drawn as a function
-    of ``Z`` again, which a permutation of the rows alone blurs in three
-    and more dimensions. Discrete (or mixed) candidates are permuted as
-    they are.
+    split into a fit on ``Z`` and residuals; a draw permutes the residuals
+    by a permutation that respects ``Z`` (within its strata, or among its
+    neighbours) and puts the candidate's own values back in the order of
+    the result, so that the draw has exactly the candidate's values, ties
+    included. The fit is a least-squares fit on ``Z``'s continuous
+    coordinates plus, given ``neighbours`` in ``Z``, the mean of its
+    residuals over them (a partially linear smoother). A function of ``Z``
+    (a close proxy of a sum of selected features) is thus drawn as a
+    function of ``Z`` again, which a permutation of the rows alone blurs in
+    three and more dimensions. Discrete (or mixed) candidates are permuted
+    as they are.
 
     Parameters
     ----------
@@ -140,6 +149,8 @@ class Resampler:
     z : Variable or None
         The selected set (None: the first step, where a draw is a
         permutation of the candidate).
+    neighbours : ndarray of shape (n, m) or None, default=None
+        Each row's nearest other rows in ``Z`` (see :func:`smoothing_neighbours`).
 
     Examples
     --------
@@ -159,7 +170,7 @@ class Resampler:
     False
     """
 
-    def __init__(self, x, z):
+    def __init__(self, x, z, neighbours=None):
         self.x = x
         self.fitted = None
         if x.is_continuous and not x.constant:
@@ -170,6 +181,8 @@ class Resampler:
             design = np.hstack(parts)
             beta = np.linalg.lstsq(design, values, rcond=None)[0]
             self.fitted = design @ beta
+            if neighbours is not None:
+                self.fitted += (values - self.fitted)[neighbours].mean(axis=1)
             self.residuals = values - self.fitted
             self.values = np.sort(values, axis=0)
 
@@ -183,6 +196,25 @@ class Resampler:
             out, np.argsort(drawn, axis=0, kind="stable"), self.values, axis=0
         )
         return Variable(out)
+
+
+def smoothing_neighbours(z, m=N_SMOOTHING):
+    """Each row's ``m`` nearest other rows in ``z`` for :class:`Resampler`,
+    or None where no smoothing applies.
+
+    None without a continuous part: given strata alone, a draw is then a
+    permutation of the candidate within them (exact). Neighbours share the
+    level of ``z``'s discrete part where it has enough rows; continuous
+    coordinates are standardised.
+    """
+    if z is None or z.continuous is None or z.n_samples <= m:
+        return None
+    c = z.continuous
+    spread = c.std(axis=0)
+    parts = [(c - c.mean(axis=0)) / np.where(spread > 0, spread, 1.0)]
+    if z.codes is not None:
+        parts.append(_LEVEL_GAP * z.codes[:, None].astype(np.float64))
+    return query_others(np.hstack(parts), m, 1)[1]
 
 
 def chosen_cmi_test(column, k, y, z, step, record, estimator):
@@ -251,11 +283,11 @@ def chosen_cmi_test(column, k, y, z, step, record, estimator):
     perms = np.vstack(record.drawn)
     strongest = record.rivals(k)
     estimate = step_estimate(estimator, y, z)
-    resamplers = {}
+    resamplers, nearby = {}, smoothing_neighbours(z)
 
     def resampler(j):
         if j not in resamplers:
-            resamplers[j] = Resampler(column(j), z)
+            resamplers[j] = Resampler(column(j), z, nearby)
         return resamplers[j]
 
     position = [0]
