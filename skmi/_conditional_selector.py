@@ -334,7 +334,7 @@ class ConditionalMutualInfoSelector(
     [0, 1]
     >>> print(selector.stop_reason_)  # doctest: +NORMALIZE_WHITESPACE
     No remaining candidate is significant (the largest statistic over them) at
-    alpha=0.05: p >= 0.1 after 1 of 19 permutations (neighbour statistic on
+    alpha=0.05: p >= 0.1 after 2 of 19 permutations (neighbour statistic on
     all 300 rows)
     """
 

@@ -17,7 +17,8 @@ by the permutations the step test drew (within strata or among neighbours
 of the selected set), in the same sequential Monte Carlo test (Besag and
 Clifford, 1991). The candidates are drawn again, not the target (a
 conditional randomisation in the manner of Candes et al., 2018, with the
-candidate's law given the set approximated by a linear fit and permuted
+candidate's law given the set approximated by a partially linear fit,
+least squares plus a mean of the residuals over neighbours, and permuted
 residuals, :class:`Resampler`): a permutation of the target among
 neighbours blurs its relation with three or more selected features, which
 a close proxy of them then seems to restore, while the draws of a proxy
