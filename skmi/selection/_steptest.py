@@ -178,22 +178,23 @@ class NeighbourDependence:
         self.k = k = max(1, min(k, n - 1))
         self.candidates, self.workers = candidates, workers
         if z is None:
-            self.pool = self.dist = self.reach = None
+            self.pool = self.dist = None
             self._b_of_rank = _mean_min_all(ranks)
         else:
             # the neighbours in (Z, X_k) are sought among the m nearest in Z
             m = min(n - 1, N_CANDIDATE_NEIGHBOURS * k)
             self.dist, self.pool = query_others(z, m, workers)
-            #: neighbours in Z of each sample's baseline, per candidate
-            self.reach = np.empty((len(candidates), n), dtype=np.int32)
-        # the neighbour lists of as many candidates as the memory budget
-        # holds are kept; the others are sought again at each call
+        # the neighbour lists (and baseline sizes) of as many candidates as
+        # the memory budget holds are kept; the others are sought again at
+        # each call
         self.n_kept = min(len(candidates), MAX_NEIGHBOUR_ENTRIES // max(1, n * k))
         self.nbrs = np.empty((self.n_kept, n, k), dtype=np.int32)
-        for c in range(len(candidates)):
-            nbrs, reach = self._neighbours(c)
-            if c < self.n_kept:
-                self.nbrs[c] = nbrs
+        self.reach = None
+        if self.pool is not None:
+            size = np.min_scalar_type(self.pool.shape[1])
+            self.reach = np.empty((self.n_kept, n), dtype=size)
+        for c in range(self.n_kept):
+            self.nbrs[c], reach = self._neighbours(c)
             if reach is not None:
                 self.reach[c] = reach
 
@@ -214,8 +215,12 @@ class NeighbourDependence:
         reach = np.count_nonzero(self.dist <= radius[:, None], axis=1)
         return np.take_along_axis(self.pool, nearest, axis=1), reach
 
-    def _candidate_nbrs(self, c):
-        return self.nbrs[c] if c < self.n_kept else self._neighbours(c)[0]
+    def _candidate(self, c):
+        """Neighbour lists and baseline sizes of candidate ``c`` (see
+        :meth:`_neighbours`)."""
+        if c >= self.n_kept:
+            return self._neighbours(c)
+        return self.nbrs[c], None if self.reach is None else self.reach[c]
 
     @staticmethod
     def _mean_min(r, nbrs):
@@ -228,11 +233,11 @@ class NeighbourDependence:
         return gathered.sum(axis=(1, 2), dtype=np.int64) / nbrs.shape[1]
 
     def _baselines(self, r, permutations):
-        """``b_k = sum_i b_k(i)`` of every candidate for each permutation
-        (whose ranks are ``r``), as a function of the candidate."""
+        """``b_k = sum_i b_k(i)`` for each permutation (whose ranks are
+        ``r``), as a function of a candidate's baseline sizes."""
         if self.pool is None:
             b = self._b_of_rank[permutations].sum(axis=1)
-            return lambda c: b
+            return lambda reach: b
         # running sums of min(R_i, R_j) along each sample's neighbours in Z,
         # nearest first: a baseline is one entry per sample
         gathered = r[:, self.pool]
@@ -240,8 +245,8 @@ class NeighbourDependence:
         running = np.cumsum(gathered, axis=2, dtype=np.int64)
         rows = np.arange(r.shape[1])
 
-        def baseline(c):
-            reach = self.reach[c]
+        def baseline(reach):
+            reach = reach.astype(np.intp)
             return (running[:, rows, reach - 1] / reach).sum(axis=1)
 
         return baseline
@@ -263,10 +268,11 @@ class NeighbourDependence:
         baseline = self._baselines(r, permutations)
         out = np.zeros((r.shape[0], len(self.candidates)))
         for c in range(len(self.candidates)):
-            b = baseline(c)
+            nbrs, reach = self._candidate(c)
+            b = baseline(reach)
             denominator = total - b
             positive = denominator > 0
-            a = self._mean_min(r, self._candidate_nbrs(c))
+            a = self._mean_min(r, nbrs)
             out[positive, c] = (a - b)[positive] / denominator[positive]
         return out
 
