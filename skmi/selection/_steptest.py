@@ -85,8 +85,8 @@ TARGET_BINS = 5
 #: selected continuous features from which the local permutations blur the
 #: target's relation with them enough for a proxy of them to pass the
 #: neighbour statistic (the chosen candidate is then always judged by its
-#: conditional information): a proxy of the sum of two passed it in half
-#: the data sets, of one in at most alpha
+#: conditional information): a proxy of the sum of two passed it in 0.12 to
+#: 0.53 of data sets (500 to 2,000 rows), of one in at most alpha
 BLURRED_SET = 2
 #: the statistics, as :meth:`StepTester.rows_note` names them
 NEIGHBOURS = "neighbour statistic"
