@@ -140,12 +140,16 @@ class CountDependence:
             self.rows = np.flatnonzero(varied)
             self.h = self.h[:, self.rows]
             strata, target = strata[self.rows], target[self.rows]
-        # which rows each candidate has off its reference level
-        h = self.h.tocoo()
-        self.off = sparse.csr_matrix(
-            (h.data, (self.owner[h.row], h.col)), shape=(len(candidates), h.shape[1])
+        # each candidate's sum of its levels' rows: the counts off its
+        # reference level
+        self.sum_levels = sparse.csr_matrix(
+            (
+                np.ones(self.owner.size),
+                (self.owner, np.arange(self.owner.size)),
+            ),
+            shape=(len(candidates), self.owner.size),
         )
-        self.xlogx = _grid(xlogx_table(h.shape[1]))
+        self.xlogx = _grid(xlogx_table(self.h.shape[1]))
         self.strata, self.n_strata = strata, n_strata
         self.target, self.n_target = target, n_target
         xz, dof_terms = self._tables(strata[None, :], n_strata, dof=True)
@@ -171,11 +175,12 @@ class CountDependence:
         rows = np.repeat(np.arange(n), b)
         w = sparse.csr_matrix((np.ones(b * n), (rows, columns)), shape=(n, b * size))
         margin = np.bincount(columns, minlength=b * size)
-        counts = (self.h @ w).tocoo()  # non-reference levels x (b, code)
+        levels = self.h @ w  # non-reference levels x (b, code)
+        counts = levels.tocoo()
         owner = self.owner[counts.row]
         # the rows off the reference level per candidate and cell: where the
         # reference level's count differs from the margin
-        t = (self.off @ w).tocoo()
+        t = (self.sum_levels @ levels).tocoo()
         margin = margin.astype(np.int64)
         reference = margin[t.col] - t.data.astype(np.int64)
         xlogx = self.xlogx
