@@ -206,7 +206,11 @@ def smoothing_neighbours(z, m=N_SMOOTHING):
     None without a continuous part: given strata alone, a draw is then a
     permutation of the candidate within them (exact). Neighbours share the
     level of ``z``'s discrete part where it has enough rows; continuous
-    coordinates are standardised.
+    coordinates are standardised values, not the step test's rank
+    coordinates: a smoother follows a function of the values, and ranks
+    squeeze its tails (the step test's own neighbours admitted a proxy of
+    the sum of squares of two selected features in 0.62 of the data sets of
+    ``benchmarks/bench_stopping.py``, these in 0.25).
     """
     if z is None or z.continuous is None or z.n_samples <= m:
         return None
