@@ -10,6 +10,8 @@ prints, over several seeds:
   - binary columns (``y`` the majority of 3 of 10 bits, n = 2,000),
   - word counts (Poisson counts of 400 terms in 2,000 documents of 5
     classes, 15 terms more frequent in one class),
+  - sparse TF-IDF text (300 terms in 1,500 documents of 4 classes, 8 terms
+    more frequent in one class),
   - a mixed table (six normal and six 4-level columns, a binary ``y`` of
     three normal and two categorical ones, n = 2,000),
   - wide continuous data (n = 500, p = 2,000, 8 informative: four linear,
@@ -51,7 +53,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -102,6 +106,18 @@ def wide_continuous(seed, n=500, p=2000):
     return X, y, list(range(8))
 
 
+def tfidf_text(seed, n=1500, p=300, informative=8, classes=4):
+    """Sparse TF-IDF weights of Poisson word counts (continuous sparse
+    columns), ``informative`` terms more frequent in one class."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(0, classes, n)
+    rates = np.tile(0.3 * rng.gamma(0.3, 1.0, p), (n, 1))
+    for j in range(informative):
+        rates[y == j % classes, j] += 1.0
+    counts = sparse.csr_matrix(rng.poisson(rates).astype(float))
+    return TfidfTransformer().fit_transform(counts), y, list(range(informative))
+
+
 def mixed_table(seed, n=2000):
     """Six normal and six 4-level columns; a binary ``y`` of three normal
     (linear, ``|x|``, ``sin``) and two categorical ones."""
@@ -145,7 +161,14 @@ def wine_and_noise(seed):
     return np.hstack([X, noise]), y, list(range(X.shape[1]))
 
 
-POWER = [categorical_table, binary_majority, word_counts, mixed_table, wide_continuous]
+POWER = [
+    categorical_table,
+    binary_majority,
+    word_counts,
+    tfidf_text,
+    mixed_table,
+    wide_continuous,
+]
 SIZE = [noise_continuous, noise_categorical, noise_counts, wine_and_noise]
 
 
