@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from ._chance import expected_mutual_info_margins, expected_mutual_info_tables
+from ._codes import bin_quantile, factorize
 from ._count_tables import xlogx_table
 from ._variables import Variable
 
@@ -388,6 +389,28 @@ class SparseColumns(Sequence):
         """The columns ``index`` (a sequence of column numbers), still sparse."""
         index = np.asarray(index, dtype=np.intp)
         return self._like(self.X[:, index], index)
+
+    def binned(self, j, n_bins):
+        """Codes of column ``j`` with its non-zero values in ``n_bins`` bins.
+
+        The zero level stays a level of its own; the non-zero values are cut
+        into equal-frequency bins (equal values share a bin), so a sparse
+        continuous column is seen as what it mostly carries: whether an entry
+        is present, and roughly how large it is.
+
+        Returns
+        -------
+        Variable
+            Dense codes ``0..L-1`` (the zero level first when present).
+        """
+        data, rows = self.entries(int(j))
+        nonzero = data != 0
+        codes = np.zeros(self.n_samples, dtype=np.int64)
+        if nonzero.any():
+            bins, _ = bin_quantile(data[nonzero], n_bins)
+            codes[rows[nonzero]] = bins + 1
+        codes, n_levels = factorize(codes)
+        return Variable(codes=codes, n_levels=n_levels)
 
     def level_counts(self, j):
         """Sorted counts of the occupied levels of column ``j`` (O(entries))."""

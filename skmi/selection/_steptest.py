@@ -88,6 +88,9 @@ TARGET_BINS = 5
 #: conditional information): a proxy of the sum of two passed it in 0.12 to
 #: 0.53 of data sets (500 to 2,000 rows), of one in at most alpha
 BLURRED_SET = 2
+#: equal-frequency bins of the non-zero values of a sparse continuous column
+#: in the counts (its zero level aside)
+SPARSE_BINS = 3
 #: the statistics, as :meth:`StepTester.rows_note` names them
 NEIGHBOURS = "neighbour statistic"
 CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
@@ -303,7 +306,12 @@ def _coordinates(variable, categorical):
 
 
 class _Sample:
-    """A random sample of the rows and its columns, taken on demand."""
+    """A random sample of the rows and its columns, taken on demand.
+
+    The continuous columns of a sparse matrix are taken as their binned codes
+    (:meth:`SparseColumns.binned`, ``SPARSE_BINS`` bins of the non-zero
+    values).
+    """
 
     def __init__(self, columns, target, rows):
         self.rows = rows
@@ -317,8 +325,12 @@ class _Sample:
 
     def column(self, j):
         if j not in self.cache:
-            c = self.source[j]
-            self.cache[j] = c if self.sparse else c.take(self.rows)
+            if not self.sparse:
+                self.cache[j] = self.source[j].take(self.rows)
+            elif self.source.continuous[j]:
+                self.cache[j] = self.source.binned(j, SPARSE_BINS)
+            else:
+                self.cache[j] = self.source[j]
         return self.cache[j]
 
     def strata(self, selected):
@@ -412,8 +424,15 @@ class StepTester:
         self.n_exceed = n_exceed
         self.workers = workers
         self.estimator = estimator
-        self.categorical = np.asarray(categorical, dtype=bool)
-        self.discrete = np.array([_is_codes(columns, j) for j in range(len(columns))])
+        # the continuous columns of a sparse matrix are tested on their binned
+        # codes (see _Sample), as categorical columns
+        binned = np.zeros(len(columns), dtype=bool)
+        if isinstance(columns, SparseColumns):
+            binned = np.asarray(columns.continuous, dtype=bool)
+        self.categorical = np.asarray(categorical, dtype=bool) | binned
+        self.discrete = (
+            np.array([_is_codes(columns, j) for j in range(len(columns))]) | binned
+        )
         self.coords = {}
         self._indicators = None
         y = self.near.target
