@@ -460,6 +460,12 @@ class SparseColumns(Sequence):
         return mi
 
     @cached_property
+    def n_nonzero(self):
+        """Number of non-zero values of every column (stored zeros aside)."""
+        owners = np.repeat(np.arange(len(self)), np.diff(self.X.indptr))
+        return np.bincount(owners[self.X.data != 0], minlength=len(self))
+
+    @cached_property
     def n_levels(self):
         """Number of occupied levels of every column (zero included if present)."""
         out = np.empty(len(self), dtype=np.int64)
@@ -467,7 +473,5 @@ class SparseColumns(Sequence):
             data = self.X.data[lo:hi]
             ptr = self.X.indptr[start : stop + 1] - lo
             _, _, n_nz = sparse_levels(data, ptr)
-            owners = np.repeat(np.arange(stop - start), np.diff(ptr))
-            n_nonzero = np.bincount(owners[data != 0], minlength=stop - start)
-            out[start:stop] = n_nz + (n_nonzero < self.n_samples)
-        return out
+            out[start:stop] = n_nz
+        return out + (self.n_nonzero < self.n_samples)
