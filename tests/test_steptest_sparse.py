@@ -83,7 +83,8 @@ def test_sparse_continuous_steps_are_tested_on_binned_counts():
     assert tester.counts_apply([0], [1, 2, 3])
     assert isinstance(tester.statistic([0], [1, 2, 3]), CountDependence)
     step = tester.test([], list(range(X.shape[1])))
-    assert tester.kind == "conditional G statistic"
+    assert tester.kind == st.COUNTS_OF_BINS
+    assert "3 bins" in tester.rows_note()
     assert step.pvalue == pytest.approx(1 / 20)
     assert np.argmax(tester.observed) < 4
     # the next informative term given the first, in its strata
@@ -187,3 +188,13 @@ def test_a_proxy_of_a_normal_column_stored_sparse_is_not_admitted():
         order = selector.fit(sparse.csr_matrix(X), y).selection_order_.tolist()
         admitted += 0 in order and 2 in order[order.index(0) :]
     assert admitted <= 1
+
+
+def test_auto_on_tfidf_is_the_beginning_of_the_fixed_path():
+    X, y = _tfidf(1, n=600, p=40)
+    auto = ConditionalMutualInfoSelector(random_state=0).fit(X, y)
+    m = auto.n_features_to_select_
+    assert m >= 3
+    assert "3 bins" in auto.stop_reason_
+    fixed = ConditionalMutualInfoSelector(m + 2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(auto.selection_order_, fixed.selection_order_[:m])

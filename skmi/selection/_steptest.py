@@ -99,6 +99,11 @@ SPARSE_BINS = 3
 SPARSE_ZEROS = 0.5
 #: the statistics, as :meth:`StepTester.rows_note` names them
 NEIGHBOURS = "neighbour statistic"
+COUNTS = "conditional G statistic"
+COUNTS_OF_BINS = (
+    f"conditional G statistic of the sparse columns' zeros and {SPARSE_BINS} "
+    "bins of their other values"
+)
 CHOSEN_CMI = "k-NN conditional mutual information of the chosen candidate"
 #: separation of the levels of a categorical coordinate (continuous
 #: coordinates lie in [0, 1], so in the max-norm two samples with different
@@ -524,7 +529,10 @@ class StepTester:
         counts = self.counts_apply(selected, self.candidates)
         sample = self.counting if counts else self.near
         self.n_rows = sample.n_samples
-        self.kind = "conditional G statistic" if counts else NEIGHBOURS
+        self.kind = NEIGHBOURS
+        if counts:
+            binned = self.binned[selected + self.candidates].any()
+            self.kind = COUNTS_OF_BINS if binned else COUNTS
         if self.n_rows < self.n_total and self.kind not in self._warned:
             self._warned.add(self.kind)
             warnings.warn(
