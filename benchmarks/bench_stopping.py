@@ -37,8 +37,8 @@ prints, over several seeds:
   ``load_digits``;
 * **cost**: "auto" against a fixed run of the size "auto" chose (budget 5x),
   median of alternating runs, on ``load_breast_cancer``, the categorical
-  table, the word counts, ``load_digits`` and a 100,000 x 5 continuous
-  regression.
+  table, the word counts, the TF-IDF text, ``load_digits`` and a 100,000 x
+  5 continuous regression.
 
 Run from the repository root::
 
@@ -371,6 +371,7 @@ def main():
     compare("load_breast_cancer", *load_breast_cancer(return_X_y=True), args.repeats)
     compare("categorical table", *categorical_table(0)[:2], args.repeats)
     compare("word counts 2000 x 400", *word_counts(0)[:2], args.repeats)
+    compare("sparse TF-IDF 1500 x 300", *tfidf_text(0)[:2], args.repeats)
     compare("load_digits", *load_digits(return_X_y=True), args.repeats)
     if not args.skip_large:
         compare("continuous 1e5 x 5", *large_problem(), args.repeats)
