@@ -294,10 +294,14 @@ class NeighbourDependence:
 # --------------------------------------------------------------------------
 # the test of a forward step
 # --------------------------------------------------------------------------
-def _coordinates(variable, categorical):
+def _coordinates(variable, categorical, rng):
     """Test coordinates of one prepared column on the test rows.
 
-    Continuous values become their ranks scaled to [0, 1]; ordinal codes
+    Continuous values become their ranks scaled to [0, 1], equal values
+    ranked in a random order drawn from ``rng`` (as the estimator's jitter
+    does; tied coordinates would give every sample of a tie the same few
+    neighbours, and the statistic of the continuous part of a sparse column,
+    zero on most rows, no power); ordinal codes
     (binned continuous columns) their codes scaled to [0, 1]; categorical
     codes are spread ``_LEVEL_GAP`` apart, so that neighbours share the
     level wherever the level has enough samples.
@@ -306,7 +310,9 @@ def _coordinates(variable, categorical):
     parts = []
     if variable.continuous is not None:
         for col in variable.continuous.T:
-            parts.append((rankdata(col) - 1.0) / max(n - 1, 1))
+            ranks = np.empty(n)
+            ranks[np.lexsort((rng.random_sample(n), col))] = np.arange(n)
+            parts.append(ranks / max(n - 1, 1))
     if variable.codes is not None:
         codes = variable.codes.astype(np.float64)
         if categorical:
@@ -453,7 +459,10 @@ class StepTester:
 
     def _coordinates(self, j):
         if j not in self.coords:
-            self.coords[j] = _coordinates(self.near.column(j), self.categorical[j])
+            # a generator per column: its coordinates do not depend on the
+            # order in which the steps ask for the columns
+            rng = np.random.RandomState([self._seed, j, 1])
+            self.coords[j] = _coordinates(self.near.column(j), self.categorical[j], rng)
         return self.coords[j]
 
     def counts_apply(self, selected, candidates):
