@@ -251,12 +251,15 @@ def test_continuous_noise_selects_nothing_with_the_chosen_test(monkeypatch):
     assert calls  # the chosen candidate's test ran where the step test rejected
 
 
-def _proxy_step(seed, with_estimator, n=400, d=3):
-    """Three selected features, ``y`` their sum plus noise, and a close proxy
-    of the sum (independent of ``y`` given them) among noise candidates."""
+def _proxy_step(seed, with_estimator, n=400, d=3, squares=False):
+    """Three selected features, ``y`` their sum (or the sum of their
+    squares) plus noise, and a close proxy of it (independent of ``y`` given
+    them) among noise candidates."""
     rng = np.random.RandomState(seed)
     z = rng.standard_normal((n, d))
     total = z.sum(axis=1) / np.sqrt(d)
+    if squares:
+        total = (z**2).sum(axis=1) / np.sqrt(2 * d)
     X = np.column_stack([z, total + 0.1 * rng.standard_normal(n), rng.randn(n, 2)])
     y = total + 0.5 * rng.standard_normal(n)
     tester = _tester(X, y, rng, with_estimator)
@@ -277,6 +280,32 @@ def test_a_proxy_of_the_selected_features_is_rarely_admitted(d, n):
     # permutation of the target among neighbours in four dimensions admits
     # the proxy of 1,000 rows a third of the time
     assert cmi <= 0.10 + 2.5 * 0.047
+
+
+@pytest.mark.slow
+def test_a_proxy_of_the_sum_of_squares_is_rarely_admitted(monkeypatch):
+    """The candidate's fit on the set has its quadratic terms: a linear fit
+    admitted this proxy in 19 of 20 data sets."""
+    admitted = [_proxy_step(s, True, n=1000, squares=True) for s in range(20)]
+    assert np.mean(admitted) <= 0.10 + 2.5 * 0.067
+    monkeypatch.setattr(cc, "ROWS_PER_TERM", 10_000)  # the linear fit alone
+    admitted = [_proxy_step(s, True, n=1000, squares=True) for s in range(6)]
+    assert np.mean(admitted) >= 0.5
+
+
+def test_the_fit_design_has_quadratic_terms_while_rows_allow():
+    rng = np.random.RandomState(0)
+    z = Variable(rng.standard_normal((100, 3)))
+    design = cc._design(z, 100)  # 1 + 3 + 6 columns, 10 rows each
+    expected = [np.ones(100)] + [z.continuous[:, i] for i in range(3)]
+    expected += [
+        z.continuous[:, i] * z.continuous[:, j] for i in range(3) for j in range(i, 3)
+    ]
+    np.testing.assert_array_equal(design, np.column_stack(expected))
+    assert cc._design(z.take(np.arange(99)), 99).shape[1] == 4  # linear only
+    assert cc._design(None, 5).shape == (5, 1)
+    codes = Variable(codes=np.arange(100) % 3, n_levels=3)
+    assert cc._design(codes, 100).shape == (100, 1)  # strata: no fit
 
 
 @pytest.mark.parametrize("n_selected", [1, 3])

@@ -17,8 +17,9 @@ by the permutations the step test drew (within strata or among neighbours
 of the selected set), in the same sequential Monte Carlo test (Besag and
 Clifford, 1991). The candidates are drawn again, not the target (a
 conditional randomisation in the manner of Candes et al., 2018, with the
-candidate's law given the set approximated by a partially linear fit,
-least squares plus a mean of the residuals over neighbours, and permuted
+candidate's law given the set approximated by a fit on it, least squares
+on its columns and their quadratic terms plus a mean of the residuals over
+neighbours, and permuted
 residuals, :class:`Resampler`): a permutation of the target among
 neighbours blurs its relation with three or more selected features, which
 a close proxy of them then seems to restore, while the draws of a proxy
@@ -63,6 +64,9 @@ N_RIVALS = 2
 #: neighbours in the selected set over which a candidate's residuals on its
 #: linear fit are averaged (the local part of its fit)
 N_SMOOTHING = 5
+#: rows per column of a candidate's least-squares fit on the selected set
+#: below which its quadratic terms are left out
+ROWS_PER_TERM = 10
 #: separation of the levels of the selected set's discrete part when its
 #: neighbours are sought (continuous coordinates are standardised)
 _LEVEL_GAP = 1e6
@@ -136,12 +140,13 @@ class Resampler:
     neighbours) and puts the candidate's own values back in the order of
     the result, so that the draw has exactly the candidate's values, ties
     included. The fit is a least-squares fit on ``Z``'s continuous
-    coordinates plus, given ``neighbours`` in ``Z``, the mean of its
-    residuals over them (a partially linear smoother). A function of ``Z``
-    (a close proxy of a sum of selected features) is thus drawn as a
-    function of ``Z`` again, which a permutation of the rows alone blurs in
-    three and more dimensions. Discrete (or mixed) candidates are permuted
-    as they are.
+    coordinates and their squares and products (:func:`_design`) plus,
+    given ``neighbours`` in ``Z``, the mean of its residuals over them. A
+    smooth function of ``Z`` (a close proxy of a sum, or of a sum of
+    squares, of selected features) is thus drawn as a function of ``Z``
+    again, which a permutation of the rows alone blurs in three and more
+    dimensions, and a mean over neighbours too. Discrete (or mixed)
+    candidates are permuted as they are.
 
     Parameters
     ----------
@@ -176,10 +181,7 @@ class Resampler:
         self.fitted = None
         if x.is_continuous and not x.constant:
             values = x.continuous
-            parts = [np.ones((values.shape[0], 1))]
-            if z is not None and z.continuous is not None:
-                parts.append(z.continuous)
-            design = np.hstack(parts)
+            design = _design(z, values.shape[0])
             beta = np.linalg.lstsq(design, values, rcond=None)[0]
             self.fitted = design @ beta
             if neighbours is not None:
@@ -197,6 +199,21 @@ class Resampler:
             out, np.argsort(drawn, axis=0, kind="stable"), self.values, axis=0
         )
         return Variable(out)
+
+
+def _design(z, n):
+    """The least-squares design of a candidate's fit on ``z``: an intercept,
+    ``z``'s continuous columns and, while the design keeps ``ROWS_PER_TERM``
+    rows per column, their squares and products."""
+    parts = [np.ones((n, 1))]
+    if z is not None and z.continuous is not None:
+        c = z.continuous
+        d = c.shape[1]
+        parts.append(c)
+        if (1 + d + d * (d + 1) // 2) * ROWS_PER_TERM <= n:
+            i, j = np.triu_indices(d)
+            parts.append(c[:, i] * c[:, j])
+    return np.hstack(parts)
 
 
 def smoothing_neighbours(z, m=N_SMOOTHING):
