@@ -43,40 +43,75 @@ class Indicators:
     """
 
     def __init__(self, columns, n_samples):
-        rows, cols, owner = [], [], []
-        width = 0
-        for k, c in enumerate(columns):
-            if c is None:
-                continue
-            counts = np.bincount(c.codes, minlength=c.n_levels)
-            reference = int(np.argmax(counts))
-            occupied = np.flatnonzero(counts)
-            local = np.full(counts.size, -1, dtype=np.int64)
-            others = occupied[occupied != reference]
-            local[others] = width + np.arange(others.size)
-            hit = np.flatnonzero(local[c.codes] >= 0)
-            rows.append(hit)
-            cols.append(local[c.codes[hit]])
-            owner.append(np.full(others.size, k, dtype=np.intp))
-            width += others.size
         n = n_samples
-        self.matrix = sparse.csc_matrix(
+        discrete = [k for k, c in enumerate(columns) if c is not None]
+        rows, ids, owner = [], [], []
+        width = 0
+        # the columns in blocks of about 2^20 codes, all of a block at once
+        step = max(1, 2**20 // max(n, 1))
+        for start in range(0, len(discrete), step):
+            block = discrete[start : start + step]
+            n_levels = np.array([columns[k].n_levels for k in block], dtype=np.int64)
+            first = np.concatenate([[0], np.cumsum(n_levels)[:-1]])
+            codes = np.column_stack([columns[k].codes for k in block]) + first
+            counts = np.bincount(codes.ravel(), minlength=int(n_levels.sum()))
+            column = np.repeat(np.arange(len(block)), n_levels)
+            # the reference: the first most frequent level of each column
+            top = np.maximum.reduceat(counts, first) if counts.size else counts
+            tops = np.flatnonzero(counts == top[column])
+            reference = tops[np.unique(column[tops], return_index=True)[1]]
+            others = counts > 0
+            others[reference] = False
+            local = np.full(counts.size, -1, dtype=np.int64)
+            local[others] = width + np.arange(np.count_nonzero(others))
+            index = local[codes]
+            hit_rows, hit_cols = np.nonzero(index >= 0)
+            rows.append(hit_rows)
+            ids.append(index[hit_rows, hit_cols])
+            owner.append(np.asarray(block, dtype=np.intp)[column[others]])
+            width += np.count_nonzero(others)
+        ids = np.concatenate(ids or [np.zeros(0, np.int64)])
+        #: indicators x rows, each indicator's rows in increasing order
+        self.matrix = sparse.csr_matrix(
             (
-                np.ones(sum(r.size for r in rows), dtype=np.float64),
-                (np.concatenate(rows or [[]]), np.concatenate(cols or [[]])),
+                np.ones(ids.size, dtype=np.int32),
+                (ids, np.concatenate(rows or [np.zeros(0, np.int64)])),
             ),
-            shape=(n, width),
+            shape=(width, n),
         )
         self.owner = np.concatenate(owner or [np.zeros(0, np.intp)])
         self.n_columns = len(columns)
+        self._entry_ids = np.repeat(np.arange(width), np.diff(self.matrix.indptr))
 
-    def subset(self, index):
-        """The indicators of the columns ``index`` and the owner of each."""
+    def restrict(self, index, rows=None):
+        """The indicators of the columns ``index`` on the rows ``rows`` (None:
+        every row), indicators x rows, and the position in ``index`` of the
+        column of each."""
         index = np.asarray(index, dtype=np.intp)
         position = np.full(self.n_columns, -1, dtype=np.intp)
         position[index] = np.arange(index.size)
-        keep = np.flatnonzero(position[self.owner] >= 0)
-        return self.matrix[:, keep].T.tocsr(), position[self.owner[keep]]
+        kept = position[self.owner] >= 0
+        entries = kept[self._entry_ids]
+        columns = self.matrix.indices
+        n = self.matrix.shape[1]
+        if rows is not None:
+            new_row = np.full(n, -1, dtype=np.int64)
+            new_row[rows] = np.arange(rows.size)
+            n = rows.size
+            entries &= new_row[columns] >= 0
+            columns = new_row[columns[entries]]
+        else:
+            columns = columns[entries]
+        new_id = np.cumsum(kept) - 1
+        per_id = np.bincount(
+            new_id[self._entry_ids[entries]], minlength=np.count_nonzero(kept)
+        )
+        indptr = np.concatenate([[0], np.cumsum(per_id)])
+        h = sparse.csr_matrix(
+            (np.ones(columns.size, dtype=np.int32), columns, indptr),
+            shape=(per_id.size, n),
+        )
+        return h, position[self.owner[kept]]
 
 
 #: the terms ``c log c`` are rounded to multiples of ``2^-_GRID_BITS``: sums of
@@ -124,12 +159,12 @@ class CountDependence:
     """
 
     def __init__(self, indicators, candidates, strata, n_strata, target, n_target):
-        self.h, self.owner = indicators.subset(candidates)
         self.n_candidates = len(candidates)
         # a stratum where the target takes one value adds exactly nothing to
         # any statistic or degree of freedom, whatever the permutation within
         # strata: its rows are left out of the counts (the sums are on a grid,
-        # so the statistics are those of every row to the last bit)
+        # so the statistics are those of every row to the last bit), and the
+        # strata left are numbered anew
         self.rows = None
         self.target_all = target
         levels = np.bincount(
@@ -138,82 +173,114 @@ class CountDependence:
         varied = levels[strata] > 1
         if not varied.all():
             self.rows = np.flatnonzero(varied)
-            self.h = self.h[:, self.rows]
             strata, target = strata[self.rows], target[self.rows]
+        used = np.flatnonzero(levels > 1)
+        renumber = np.zeros(n_strata, dtype=np.int64)
+        renumber[used] = np.arange(used.size)
+        strata, n_strata = renumber[strata], max(used.size, 1)
+        self.h, self.owner = indicators.restrict(candidates, self.rows)
         # each candidate's sum of its levels' rows: the counts off its
         # reference level
         self.sum_levels = sparse.csr_matrix(
             (
-                np.ones(self.owner.size),
+                np.ones(self.owner.size, dtype=np.int32),
                 (self.owner, np.arange(self.owner.size)),
             ),
-            shape=(len(candidates), self.owner.size),
+            shape=(self.n_candidates, self.owner.size),
         )
         self.xlogx = _grid(xlogx_table(self.h.shape[1]))
         self.strata, self.n_strata = strata, n_strata
         self.target, self.n_target = target, n_target
-        xz, dof_terms = self._tables(strata[None, :], n_strata, dof=True)
-        self.base = xz[:, 0] - self.xlogx[np.bincount(strata, minlength=n_strata)].sum()
-        zy = strata * n_target + target
-        # occupied target levels per stratum, less one
-        c_z = np.bincount(np.unique(zy) // n_target, minlength=n_strata) - 1
-        self.dof = dof_terms(np.maximum(c_z, 0))
+        self._observed = self._first_tables()
 
-    def _tables(self, codes, size, dof=False):
+    def _first_tables(self):
+        """Set the tables of the data that no permutation changes (``sum N log
+        N`` of each candidate with the strata, of the strata with the target,
+        and the degrees of freedom) and return the statistics of the data:
+        one product for the strata and the data's target, in the cells of
+        (stratum, target) (the strata alone in those of target 0)."""
+        t, strata = self.n_target, self.strata
+        zy = strata * t + self.target
+        codes = np.vstack([strata * t, zy])
+        size = self.n_strata * t
+        out, levels, off, margin = self._tables(codes, size)
+        self.base = out[:, 0] - self.xlogx[np.bincount(strata)].sum()
+        self.zy = self.xlogx[np.bincount(zy, minlength=size)].sum()
+        # occupied target levels per stratum, less one
+        c_z = np.maximum(
+            np.bincount(np.unique(zy) // t, minlength=self.n_strata) - 1, 0
+        )
+        # r_kz - 1 = (occupied other levels) - (reference emptied), in the
+        # cells of the strata alone (the first ``size`` cells)
+        first = levels.indices < size
+        owner = np.repeat(self.owner, np.diff(levels.indptr))[first]
+        other = np.bincount(
+            owner, weights=c_z[levels.indices[first] // t], minlength=self.n_candidates
+        )
+        first = off.indices < size
+        emptied = off.data[first] == margin[off.indices[first]]
+        candidate = np.repeat(np.arange(self.n_candidates), np.diff(off.indptr))
+        emptied = np.bincount(
+            candidate[first],
+            weights=emptied * c_z[off.indices[first] // t],
+            minlength=self.n_candidates,
+        )
+        self.dof = other - emptied
+        return self._standardised(out[:, 1:])
+
+    def _tables(self, codes, size):
         """``sum N log N`` of each candidate's table with ``codes`` (one row of
-        ``codes`` per permutation), shape ``(n_candidates, b)``.
+        ``codes`` per permutation, values below ``size``), shape
+        ``(n_candidates, b)``, with the counts it summed: of each
+        non-reference level and of each candidate off its reference level
+        (sparse, non-reference levels or candidates x ``(b, code)``), and
+        the margins.
 
         Sparse throughout: the counts of the reference level of candidate
         ``k`` are the margin ``N(w)`` less its other levels, so they differ
-        from ``N(w)`` only in the cells ``w`` its other levels touch. With
-        ``dof`` (one row of codes), also the function ``c -> d_k`` that gives
-        ``sum_w (r_kw - 1) c_w``, ``r_kw`` the occupied levels of candidate
-        ``k`` in level ``w`` of the codes (every ``w`` is occupied).
+        from ``N(w)`` only in the cells ``w`` its other levels touch.
         """
         b, n = codes.shape
-        columns = (codes + size * np.arange(b)[:, None]).T.ravel()
-        rows = np.repeat(np.arange(n), b)
-        w = sparse.csr_matrix((np.ones(b * n), (rows, columns)), shape=(n, b * size))
-        margin = np.bincount(columns, minlength=b * size)
+        cells = (codes + size * np.arange(b)[:, None]).T.ravel()
+        w = sparse.csr_matrix(
+            (np.ones(b * n, dtype=np.int32), cells, np.arange(0, b * n + 1, b)),
+            shape=(n, b * size),
+        )
+        margin = np.bincount(cells, minlength=b * size)
         levels = self.h @ w  # non-reference levels x (b, code)
-        counts = levels.tocoo()
-        owner = self.owner[counts.row]
         # the rows off the reference level per candidate and cell: where the
         # reference level's count differs from the margin
-        t = (self.sum_levels @ levels).tocoo()
-        margin = margin.astype(np.int64)
-        reference = margin[t.col] - t.data.astype(np.int64)
-        xlogx = self.xlogx
+        off = self.sum_levels @ levels
+        k, xlogx = self.n_candidates, self.xlogx
         # sum N log N: the non-reference cells, plus the reference cells'
         # change from N(w) log N(w) where touched. Every term lies on a grid
         # of 2^-20, so the sums are exact whatever their order: equal tables
         # give bit-for-bit equal statistics (a tie is then a tie, see
         # ``reaches``)
-        key = np.concatenate(
-            [owner * b + counts.col // size, t.row * b + t.col // size]
-        )
-        values = np.concatenate(
-            [
-                xlogx[counts.data.astype(np.int64)],
-                xlogx[reference] - xlogx[margin[t.col]],
-            ]
-        )
-        out = np.bincount(key, weights=values, minlength=self.n_candidates * b)
+        key = np.repeat(self.owner * b, np.diff(levels.indptr))
+        key += levels.indices // size
+        out = np.bincount(key, weights=xlogx[levels.data], minlength=k * b)
         # (float even without any entry: bincount of nothing gives integers)
-        out = out.astype(np.float64, copy=False).reshape(self.n_candidates, b)
+        out = out.astype(np.float64, copy=False)
+        key = np.repeat(np.arange(k) * b, np.diff(off.indptr))
+        key += off.indices // size
+        touched = margin[off.indices]
+        out += np.bincount(
+            key, weights=xlogx[touched - off.data] - xlogx[touched], minlength=k * b
+        )
+        out = out.reshape(k, b)
         out += xlogx[margin].reshape(b, size).sum(axis=1)[None, :]
-        if not dof:
-            return out
+        return out, levels, off, margin
 
-        def dof_terms(c):
-            # r_kw - 1 = (occupied other levels) - (reference emptied)
-            other = np.bincount(owner, weights=c[counts.col], minlength=out.shape[0])
-            emptied = np.bincount(
-                t.row, weights=(reference == 0) * c[t.col], minlength=out.shape[0]
-            )
-            return other - emptied
-
-        return out, dof_terms
+    def _standardised(self, xzy):
+        """The statistics ``T_k`` of the tables ``xzy``, shape (b, n_candidates)."""
+        g = 2.0 * np.maximum(xzy - self.base[:, None] - self.zy, 0.0)
+        stat = np.full_like(g, _UNTESTABLE)
+        testable = self.dof > 0
+        d = self.dof[testable, None]
+        spread = 2.0 / (9.0 * d)
+        stat[testable] = (np.cbrt(g[testable] / d) - 1.0 + spread) / np.sqrt(spread)
+        return stat.T
 
     def target_of(self, permutations):
         """The permuted targets on the rows the counts keep."""
@@ -228,16 +295,10 @@ class CountDependence:
         -------
         ndarray of shape (b, n_candidates)
         """
+        if permutations.shape[0] == 1 and np.array_equal(
+            permutations[0], np.arange(self.target_all.size)
+        ):
+            return self._observed.copy()  # the data (computed with the margins)
         y = self.target_of(permutations)
         codes = self.strata[None, :] * self.n_target + y
-        size = self.n_strata * self.n_target
-        xzy = self._tables(codes, size)
-        # N(z, y) is the same for every permutation within strata
-        zy = self.xlogx[np.bincount(codes[0], minlength=size)].sum()
-        g = 2.0 * np.maximum(xzy - self.base[:, None] - zy, 0.0)
-        stat = np.full_like(g, _UNTESTABLE)
-        testable = self.dof > 0
-        d = self.dof[testable, None]
-        spread = 2.0 / (9.0 * d)
-        stat[testable] = (np.cbrt(g[testable] / d) - 1.0 + spread) / np.sqrt(spread)
-        return stat.T
+        return self._standardised(self._tables(codes, self.n_strata * self.n_target)[0])
