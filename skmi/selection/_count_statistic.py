@@ -158,7 +158,9 @@ class CountDependence:
     n_target : int
     """
 
-    def __init__(self, indicators, candidates, strata, n_strata, target, n_target):
+    def __init__(
+        self, indicators, candidates, strata, n_strata, target, n_target, split=None
+    ):
         self.n_candidates = len(candidates)
         # a stratum where the target takes one value adds exactly nothing to
         # any statistic or degree of freedom, whatever the permutation within
@@ -178,38 +180,107 @@ class CountDependence:
         renumber = np.zeros(n_strata, dtype=np.int64)
         renumber[used] = np.arange(used.size)
         strata, n_strata = renumber[strata], max(used.size, 1)
-        self.h, self.owner = indicators.restrict(candidates, self.rows)
-        # each candidate's sum of its levels' rows: the counts off its
-        # reference level
-        self.sum_levels = sparse.csr_matrix(
-            (
-                np.ones(self.owner.size, dtype=np.int32),
-                (self.owner, np.arange(self.owner.size)),
-            ),
-            shape=(self.n_candidates, self.owner.size),
-        )
-        self.xlogx = _grid(xlogx_table(self.h.shape[1]))
-        self.strata, self.n_strata = strata, n_strata
-        self.target, self.n_target = target, n_target
-        self._observed = self._first_tables()
-
-    def _first_tables(self):
-        """Set the tables of the data that no permutation changes (``sum N log
-        N`` of each candidate with the strata, of the strata with the target,
-        and the degrees of freedom) and return the statistics of the data:
-        one product for the strata and the data's target, in the cells of
-        (stratum, target) (the strata alone in those of target 0)."""
-        t, strata = self.n_target, self.strata
-        zy = strata * t + self.target
-        codes = np.vstack([strata * t, zy])
-        size = self.n_strata * t
-        out, levels, off, margin = self._tables(codes, size)
-        self.base = out[:, 0] - self.xlogx[np.bincount(strata)].sum()
-        self.zy = self.xlogx[np.bincount(zy, minlength=size)].sum()
+        h, owner = indicators.restrict(candidates, self.rows)
+        xlogx = _grid(xlogx_table(h.shape[1]))
+        zy = strata * n_target + target
+        self.zy = xlogx[np.bincount(zy, minlength=n_strata * n_target)].sum()
         # occupied target levels per stratum, less one
         c_z = np.maximum(
-            np.bincount(np.unique(zy) // t, minlength=self.n_strata) - 1, 0
+            np.bincount(np.unique(zy) // n_target, minlength=n_strata) - 1, 0
         )
+        args = h, owner, self.n_candidates, strata, n_strata, target, n_target, xlogx
+        cells = None if split is False else _StratumTables.cells(h, strata, n_strata)
+        if split is None and cells is not None and cells[1].size * n_target > h.nnz:
+            cells = None  # more dense counts than entries of the sparse product
+        if cells is None:
+            self.tables = _SparseTables(*args)
+        else:
+            self.tables = _StratumTables(*args, cells)
+        xz, xzy, self.dof = self.tables.of_data(c_z)
+        self.base = xz - xlogx[np.bincount(strata)].sum()
+        self._observed = self._standardised(xzy)
+
+    def _standardised(self, xzy):
+        """The statistics ``T_k`` of the tables ``xzy``, shape (b, n_candidates)."""
+        g = 2.0 * np.maximum(xzy - self.base[:, None] - self.zy, 0.0)
+        stat = np.full_like(g, _UNTESTABLE)
+        testable = self.dof > 0
+        d = self.dof[testable, None]
+        spread = 2.0 / (9.0 * d)
+        stat[testable] = (np.cbrt(g[testable] / d) - 1.0 + spread) / np.sqrt(spread)
+        return stat.T
+
+    def target_of(self, permutations):
+        """The permuted targets on the rows the counts keep."""
+        if self.rows is None:
+            return self.target_all[permutations]
+        return self.target_all[permutations[:, self.rows]]
+
+    def scores(self, permutations):
+        """Statistics ``T_k`` of every candidate for each permuted target.
+
+        Returns
+        -------
+        ndarray of shape (b, n_candidates)
+        """
+        if permutations.shape[0] == 1 and np.array_equal(
+            permutations[0], np.arange(self.target_all.size)
+        ):
+            return self._observed.copy()  # the data (computed with the margins)
+        return self._standardised(self.tables.of(self.target_of(permutations)))
+
+
+def _numbered(keys, size):
+    """Dense numbers of the ``keys`` (below ``size``) in increasing order of
+    key, and the keys numbered."""
+    occupied = np.zeros(size, dtype=bool)
+    occupied[keys] = True
+    return np.cumsum(occupied)[keys] - 1, np.flatnonzero(occupied)
+
+
+def _ones(rows, columns, shape, dtype=np.float32):
+    """The sparse matrix of ones at ``(rows, columns)`` (CSR)."""
+    return sparse.csr_matrix((np.ones(rows.size, dtype=dtype), (rows, columns)), shape)
+
+
+class _SparseTables:
+    """The tables of :class:`CountDependence` as one sparse product per batch.
+
+    The non-reference levels (``h``, levels x rows) times the indicators of
+    the cells ``(permutation, stratum, target)`` of the rows; the counts of
+    the reference level of candidate ``k`` are the margin ``N(w)`` less its
+    other levels, so they differ from ``N(w)`` only in the cells ``w`` its
+    other levels touch.
+    """
+
+    def __init__(
+        self, h, owner, n_candidates, strata, n_strata, target, n_target, xlogx
+    ):
+        self.h, self.owner, self.xlogx = h, owner, xlogx
+        # each candidate's sum of its levels' rows: the counts off its
+        # reference level
+        self.sum_levels = _ones(
+            owner, np.arange(owner.size), (n_candidates, owner.size), np.int32
+        )
+        self.n_candidates = n_candidates
+        self.strata, self.n_strata = strata, n_strata
+        self.target, self.n_target = target, n_target
+
+    def of(self, y):
+        """``sum N log N`` of each candidate's table with the targets ``y``
+        (one row per permutation), shape ``(n_candidates, b)``."""
+        codes = self.strata[None, :] * self.n_target + y
+        return self._tables(codes, self.n_strata * self.n_target)[0]
+
+    def of_data(self, c_z):
+        """``sum N log N`` of each candidate's table with the strata and with
+        the strata and the data's target, and the degrees of freedom
+        ``sum_z (r_kz - 1) c_z``: one product, in the cells of (stratum,
+        target) (the strata alone in those of target 0)."""
+        t, strata = self.n_target, self.strata
+        size = self.n_strata * t
+        codes = np.vstack([strata * t, strata * t + self.target])
+        out, levels, off, margin = self._tables(codes, size)
         # r_kz - 1 = (occupied other levels) - (reference emptied), in the
         # cells of the strata alone (the first ``size`` cells)
         first = levels.indices < size
@@ -225,8 +296,7 @@ class CountDependence:
             weights=emptied * c_z[off.indices[first] // t],
             minlength=self.n_candidates,
         )
-        self.dof = other - emptied
-        return self._standardised(out[:, 1:])
+        return out[:, 0], out[:, 1:], other - emptied
 
     def _tables(self, codes, size):
         """``sum N log N`` of each candidate's table with ``codes`` (one row of
@@ -272,33 +342,98 @@ class CountDependence:
         out += xlogx[margin].reshape(b, size).sum(axis=1)[None, :]
         return out, levels, off, margin
 
-    def _standardised(self, xzy):
-        """The statistics ``T_k`` of the tables ``xzy``, shape (b, n_candidates)."""
-        g = 2.0 * np.maximum(xzy - self.base[:, None] - self.zy, 0.0)
-        stat = np.full_like(g, _UNTESTABLE)
-        testable = self.dof > 0
-        d = self.dof[testable, None]
-        spread = 2.0 / (9.0 * d)
-        stat[testable] = (np.cbrt(g[testable] / d) - 1.0 + spread) / np.sqrt(spread)
-        return stat.T
 
-    def target_of(self, permutations):
-        """The permuted targets on the rows the counts keep."""
-        if self.rows is None:
-            return self.target_all[permutations]
-        return self.target_all[permutations[:, self.rows]]
+class _StratumTables:
+    """The tables of :class:`CountDependence` with the target dense.
 
-    def scores(self, permutations):
-        """Statistics ``T_k`` of every candidate for each permuted target.
+    The rows of each non-reference level are split by stratum (a row per
+    occupied ``(level, stratum)``, a *cell*) and multiplied by the
+    indicators of the permuted targets, ``(rows, b x n_target)`` dense:
+    ``nnz x b x n_target`` multiply-adds in dense rows (a few times faster
+    per entry than the sparse product of :class:`_SparseTables`) and a
+    result of ``b x n_target`` counts per cell: the faster while there are
+    fewer cells than entries. Only a cell of two rows or more can count
+    more than one (``0 log 0 = 1 log 1 = 0``), so only those are summed; the
+    rows off the reference level are summed per candidate and stratum (a
+    *group*) from the cells.
+    """
 
-        Returns
-        -------
-        ndarray of shape (b, n_candidates)
-        """
-        if permutations.shape[0] == 1 and np.array_equal(
-            permutations[0], np.arange(self.target_all.size)
-        ):
-            return self._observed.copy()  # the data (computed with the margins)
-        y = self.target_of(permutations)
-        codes = self.strata[None, :] * self.n_target + y
-        return self._standardised(self._tables(codes, self.n_strata * self.n_target)[0])
+    #: largest ``levels x strata`` (the numbering of the cells)
+    MAX_CELLS = 1 << 22
+
+    @classmethod
+    def cells(cls, h, strata, n_strata):
+        """The cell of each entry of ``h`` (numbered in the order of
+        ``level * n_strata + stratum``) and the cells' ``level * n_strata +
+        stratum`` (None: more than ``MAX_CELLS`` possible)."""
+        if h.shape[0] * n_strata > cls.MAX_CELLS:
+            return None
+        level = np.repeat(np.arange(h.shape[0]), np.diff(h.indptr))
+        return _numbered(level * n_strata + strata[h.indices], h.shape[0] * n_strata)
+
+    def __init__(
+        self, h, owner, n_candidates, strata, n_strata, target, n_target, xlogx, cells
+    ):
+        s, m = n_strata, h.shape[1]
+        cell, cells = cells
+        self.cell_rows = _ones(cell, h.indices, (cells.size, m))
+        self.counts = np.diff(self.cell_rows.indptr)
+        self.multi = np.flatnonzero(self.counts > 1)
+        self.cell_owner, self.cell_strata = owner[cells // s], cells % s
+        group, groups = _numbered(
+            self.cell_owner * s + self.cell_strata, n_candidates * s
+        )
+        self.group_owner, self.group_strata = groups // s, groups % s
+        self.group_counts = np.bincount(
+            group, minlength=groups.size, weights=self.counts
+        )
+        self.sum_cells = _ones(group, np.arange(cells.size), (groups.size, cells.size))
+        self.multi_sum = _ones(
+            self.cell_owner[self.multi],
+            np.arange(self.multi.size),
+            (n_candidates, self.multi.size),
+            float,
+        )
+        self.group_sum = _ones(
+            self.group_owner, np.arange(groups.size), (n_candidates, groups.size), float
+        )
+        margins = np.bincount(strata * n_target + target, minlength=s * n_target)
+        self.margins = margins.reshape(s, n_target)[self.group_strata]
+        self.margin_terms = xlogx[self.margins].sum(axis=1)
+        self.margin_total = xlogx[margins].sum()
+        self.n_strata, self.strata, self.target = s, strata, target
+        self.n_candidates, self.n_target, self.xlogx = n_candidates, n_target, xlogx
+
+    def of(self, y):
+        """``sum N log N`` of each candidate's table with the targets ``y``
+        (one row per permutation), shape ``(n_candidates, b)``."""
+        (b, m), t, xlogx = y.shape, self.n_target, self.xlogx
+        dense = np.zeros((m, b, t), dtype=np.float32)
+        dense[np.arange(m)[:, None], np.arange(b)[None, :], y.T] = 1.0
+        # the counts of every cell and target (below 2^24: exact in float32)
+        counts = self.cell_rows @ dense.reshape(m, b * t)
+        own = xlogx[counts[self.multi].astype(np.intp)].reshape(-1, b, t).sum(axis=2)
+        off = (self.sum_cells @ counts).astype(np.intp).reshape(-1, b, t)
+        off = xlogx[self.margins[:, None, :] - off].sum(axis=2)
+        off -= self.margin_terms[:, None]
+        out = self.multi_sum @ own + self.group_sum @ off
+        return out + self.margin_total
+
+    def of_data(self, c_z):
+        """As :meth:`_SparseTables.of_data`, from the cells."""
+        xlogx, k = self.xlogx, self.n_candidates
+        n_z = np.bincount(self.strata, minlength=self.n_strata)
+        off = n_z[self.group_strata] - self.group_counts.astype(np.int64)
+        # (float even without any entry: bincount of nothing gives integers)
+        xz = np.bincount(self.cell_owner, weights=xlogx[self.counts], minlength=k)
+        xz = xz.astype(np.float64) + np.bincount(
+            self.group_owner,
+            weights=xlogx[off] - xlogx[n_z[self.group_strata]],
+            minlength=k,
+        )
+        xz += xlogx[n_z].sum()
+        other = np.bincount(self.cell_owner, weights=c_z[self.cell_strata], minlength=k)
+        emptied = np.bincount(
+            self.group_owner, weights=(off == 0) * c_z[self.group_strata], minlength=k
+        )
+        return xz, self.of(self.target[None, :]), other - emptied
