@@ -247,8 +247,14 @@ def _numbered(keys, size):
 
 
 def _ones(rows, columns, shape, dtype=np.float32):
-    """The sparse matrix of ones at ``(rows, columns)`` (CSR)."""
-    return sparse.csr_matrix((np.ones(rows.size, dtype=dtype), (rows, columns)), shape)
+    """The sparse matrix of ones at ``(rows, columns)`` (COO: built at no
+    cost, and multiplies a dense matrix as fast as CSR)."""
+    return sparse.coo_matrix((np.ones(rows.size, dtype=dtype), (rows, columns)), shape)
+
+
+def _summing(groups, n_groups, dtype=np.float64):
+    """The matrix that sums items into their ``groups``, ``(n_groups, items)``."""
+    return _ones(groups, np.arange(groups.size), (n_groups, groups.size), dtype)
 
 
 class _SparseTables:
@@ -267,9 +273,7 @@ class _SparseTables:
         self.h, self.owner, self.xlogx = h, owner, xlogx
         # each candidate's sum of its levels' rows: the counts off its
         # reference level
-        self.sum_levels = _ones(
-            owner, np.arange(owner.size), (n_candidates, owner.size), np.int32
-        )
+        self.sum_levels = _summing(owner, n_candidates, np.int32).tocsr()
         self.n_candidates = n_candidates
         self.strata, self.n_strata = strata, n_strata
         self.target, self.n_target = target, n_target
@@ -382,36 +386,38 @@ class _StratumTables:
     def __init__(
         self, h, owner, n_candidates, strata, n_strata, target, n_target, xlogx, cells
     ):
-        s, m = n_strata, h.shape[1]
+        s, m, k, t = n_strata, h.shape[1], n_candidates, n_target
         cell, cells = cells
-        self.cell_rows = _ones(cell, h.indices, (cells.size, m))
-        self.counts = np.diff(self.cell_rows.indptr)
-        self.multi = np.flatnonzero(self.counts > 1)
+        self.counts = np.bincount(cell, minlength=cells.size)
         self.cell_owner, self.cell_strata = owner[cells // s], cells % s
-        group, groups = _numbered(
-            self.cell_owner * s + self.cell_strata, n_candidates * s
-        )
+        group, groups = _numbered(self.cell_owner * s + self.cell_strata, k * s)
         self.group_owner, self.group_strata = groups // s, groups % s
-        self.group_counts = np.bincount(
-            group, minlength=groups.size, weights=self.counts
-        )
-        self.sum_cells = _ones(group, np.arange(cells.size), (groups.size, cells.size))
-        self.multi_sum = _ones(
-            self.cell_owner[self.multi],
-            np.arange(self.multi.size),
-            (n_candidates, self.multi.size),
-            float,
-        )
-        self.group_sum = _ones(
-            self.group_owner, np.arange(groups.size), (n_candidates, groups.size), float
-        )
-        margins = np.bincount(strata * n_target + target, minlength=s * n_target)
-        self.margins = margins.reshape(s, n_target)[self.group_strata]
+        self.group_counts = np.bincount(group, self.counts, groups.size)
+        margins = np.bincount(strata * t + target, minlength=s * t)
+        self.margin_total = xlogx[margins].sum()
+        # a group of one row changes N log N in its target's cell alone, by
+        # (N - 1) log (N - 1) - N log N of the margin N there
+        single = (self.group_counts == 1)[group]
+        alone = single[cell]
+        self.single_rows = h.indices[alone]
+        self.single_cells = strata[self.single_rows] * t
+        self.single_sum = _summing(self.cell_owner[cell[alone]], k)
+        self.change = xlogx[np.maximum(margins - 1, 0)] - xlogx[margins]
+        # the others counted in dense rows, renumbered
+        dense = np.flatnonzero(~single)
+        number = np.cumsum(~single) - 1
+        self.cell_rows = _ones(number[cell[~alone]], h.indices[~alone], (dense.size, m))
+        self.multi = np.flatnonzero(self.counts[dense] > 1)
+        self.multi_sum = _summing(self.cell_owner[dense[self.multi]], k)
+        groups = np.flatnonzero(self.group_counts > 1)
+        number = np.cumsum(self.group_counts > 1) - 1
+        self.sum_cells = _summing(number[group[dense]], groups.size, np.float32)
+        self.group_sum = _summing(self.group_owner[groups], k)
+        self.margins = margins.reshape(s, t)[self.group_strata[groups]]
         # sum_y N(z, y) log N(z, y) of each candidate's groups
         self.margin_terms = self.group_sum @ xlogx[self.margins].sum(axis=1)
-        self.margin_total = xlogx[margins].sum()
         self.n_strata, self.strata, self.target = s, strata, target
-        self.n_candidates, self.n_target, self.xlogx = n_candidates, n_target, xlogx
+        self.n_candidates, self.n_target, self.xlogx = k, t, xlogx
 
     def of(self, y):
         """``sum N log N`` of each candidate's table with the targets ``y``
@@ -425,8 +431,10 @@ class _StratumTables:
         off = (self.sum_cells @ counts).astype(np.intp).reshape(-1, b, t)
         off = xlogx[self.margins[:, None, :] - off].reshape(-1, b * t)
         out += self.group_sum @ off
-        out = out.reshape(-1, b, t).sum(axis=2)
-        return out - self.margin_terms[:, None] + self.margin_total
+        out = out.reshape(-1, b, t).sum(axis=2) - self.margin_terms[:, None]
+        single = self.change[self.single_cells + y[:, self.single_rows]]
+        out += self.single_sum @ single.T
+        return out + self.margin_total
 
     def of_data(self, c_z):
         """As :meth:`_SparseTables.of_data`, from the cells."""
