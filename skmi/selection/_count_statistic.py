@@ -87,6 +87,7 @@ class Indicators:
         self.owner = np.concatenate(owner or [np.zeros(0, np.intp)])
         self.n_columns = len(columns)
         self._entry_ids = np.repeat(np.arange(width), np.diff(self.matrix.indptr))
+        self._last = None
 
     def restrict(self, index, rows=None):
         """The indicators of the columns ``index`` on the rows ``rows`` (None:
@@ -96,27 +97,41 @@ class Indicators:
         position = np.full(self.n_columns, -1, dtype=np.intp)
         position[index] = np.arange(index.size)
         kept = position[self.owner] >= 0
-        entries = kept[self._entry_ids]
-        columns = self.matrix.indices
         n = self.matrix.shape[1]
-        if rows is not None:
-            new_row = np.full(n, -1, dtype=np.int64)
-            new_row[rows] = np.arange(rows.size)
-            n = rows.size
-            entries &= new_row[columns] >= 0
-            columns = new_row[columns[entries]]
-        else:
-            columns = columns[entries]
+        on = np.zeros(n, dtype=bool)
+        on[np.arange(n) if rows is None else rows] = True
+        ids, columns = self._entries(kept, on)
+        new_row = np.cumsum(on) - 1
         new_id = np.cumsum(kept) - 1
-        per_id = np.bincount(
-            new_id[self._entry_ids[entries]], minlength=np.count_nonzero(kept)
-        )
-        indptr = np.concatenate([[0], np.cumsum(per_id)])
+        per_id = np.bincount(new_id[ids], minlength=np.count_nonzero(kept))
         h = sparse.csr_matrix(
-            (np.ones(columns.size, dtype=np.int32), columns, indptr),
-            shape=(per_id.size, n),
+            (
+                np.ones(columns.size, dtype=np.int32),
+                new_row[columns],
+                np.concatenate([[0], np.cumsum(per_id)]),
+            ),
+            shape=(per_id.size, np.count_nonzero(on)),
         )
         return h, position[self.owner[kept]]
+
+    def _entries(self, kept, on):
+        """The entries (indicator, row) of the indicators ``kept`` on the rows
+        ``on`` (masks), in the order of the matrix: taken from those of the
+        last call when it kept them all (a search's steps keep ever fewer
+        rows and columns)."""
+        last = self._last
+        if (
+            last is not None
+            and not (kept & ~last[0]).any()
+            and not (on & ~last[1]).any()
+        ):
+            ids, columns = last[2], last[3]
+        else:
+            ids, columns = self._entry_ids, self.matrix.indices
+        entries = kept[ids] & on[columns]
+        ids, columns = ids[entries], columns[entries]
+        self._last = kept, on, ids, columns
+        return ids, columns
 
 
 #: the terms ``c log c`` are rounded to multiples of ``2^-_GRID_BITS``: sums of
