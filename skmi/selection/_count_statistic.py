@@ -14,6 +14,8 @@ References
    PNAS 17(12), 1931.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import sparse
 
@@ -90,29 +92,20 @@ class Indicators:
         self._last = None
 
     def restrict(self, index, rows=None):
-        """The indicators of the columns ``index`` on the rows ``rows`` (None:
-        every row), indicators x rows, and the position in ``index`` of the
-        column of each."""
+        """The entries of the indicators of the columns ``index`` on the rows
+        ``rows`` (None: every row): the indicator (numbered among all) and
+        the row (numbered among ``rows``) of each, in the order of the
+        indicators, and the position in ``index`` of the column of each
+        indicator (-1: not in ``index``)."""
         index = np.asarray(index, dtype=np.intp)
         position = np.full(self.n_columns, -1, dtype=np.intp)
         position[index] = np.arange(index.size)
-        kept = position[self.owner] >= 0
+        owner = position[self.owner]
         n = self.matrix.shape[1]
         on = np.zeros(n, dtype=bool)
         on[np.arange(n) if rows is None else rows] = True
-        ids, columns = self._entries(kept, on)
-        new_row = np.cumsum(on) - 1
-        new_id = np.cumsum(kept) - 1
-        per_id = np.bincount(new_id[ids], minlength=np.count_nonzero(kept))
-        h = sparse.csr_matrix(
-            (
-                np.ones(columns.size, dtype=np.int32),
-                new_row[columns],
-                np.concatenate([[0], np.cumsum(per_id)]),
-            ),
-            shape=(per_id.size, np.count_nonzero(on)),
-        )
-        return h, position[self.owner[kept]]
+        level, row = self._entries(owner >= 0, on)
+        return level, (np.cumsum(on) - 1)[row], owner
 
     def _entries(self, kept, on):
         """The entries (indicator, row) of the indicators ``kept`` on the rows
@@ -189,9 +182,9 @@ class CountDependence:
         # strata left are numbered anew
         self.rows = None
         self.target_all = target
-        levels = np.bincount(
-            np.unique(strata * n_target + target) // n_target, minlength=n_strata
-        )
+        margins = np.bincount(strata * n_target + target, minlength=n_strata * n_target)
+        margins = margins.reshape(n_strata, n_target)
+        levels = np.count_nonzero(margins, axis=1)  # target levels per stratum
         varied = levels[strata] > 1
         if not varied.all():
             self.rows = np.flatnonzero(varied)
@@ -200,27 +193,27 @@ class CountDependence:
         renumber = np.zeros(n_strata, dtype=np.int64)
         renumber[used] = np.arange(used.size)
         strata, n_strata = renumber[strata], max(used.size, 1)
-        h, owner = indicators.restrict(candidates, self.rows)
-        xlogx = _grid(xlogx_table(h.shape[1]))
-        zy = strata * n_target + target
-        self.zy = xlogx[np.bincount(zy, minlength=n_strata * n_target)].sum()
+        margins = margins[used] if used.size else np.zeros((1, n_target), np.int64)
+        level, row, owner = indicators.restrict(candidates, self.rows)
+        xlogx = _grid(xlogx_table(strata.size))
+        self.zy = xlogx[margins].sum()
         # occupied target levels per stratum, less one
-        c_z = np.maximum(
-            np.bincount(np.unique(zy) // n_target, minlength=n_strata) - 1, 0
+        c_z = np.maximum(np.count_nonzero(margins, axis=1) - 1, 0)
+        step = _Step(
+            level, row, owner, self.n_candidates, strata, target, margins, xlogx
         )
-        args = h, owner, self.n_candidates, strata, n_strata, target, n_target, xlogx
-        cells = None if split is False else _StratumTables.cells(h, strata, n_strata)
+        cells = None if split is False else _StratumTables.cells(step)
         if split is None and cells is not None:
             dense = cells[1].size * n_target
             # the sparse product is the faster (measured), or the lighter
-            if dense > min(DENSE_PER_ENTRY * h.nnz, MAX_DENSE):
+            if dense > min(DENSE_PER_ENTRY * level.size, MAX_DENSE):
                 cells = None
         if cells is None:
-            self.tables = _SparseTables(*args)
+            self.tables = _SparseTables(step)
         else:
-            self.tables = _StratumTables(*args, cells)
+            self.tables = _StratumTables(step, cells)
         xz, xzy, self.dof = self.tables.of_data(c_z)
-        self.base = xz - xlogx[np.bincount(strata)].sum()
+        self.base = xz - xlogx[margins.sum(axis=1)].sum()
         self._observed = self._standardised(xzy)
 
     def _standardised(self, xzy):
@@ -272,6 +265,21 @@ def _summing(groups, n_groups, dtype=np.float64):
     return _ones(groups, np.arange(groups.size), (n_groups, groups.size), dtype)
 
 
+@dataclass
+class _Step:
+    """The counts of a step: the entries of the non-reference levels of the
+    candidates on the rows kept, and the strata and target there."""
+
+    level: np.ndarray  #: indicator of each entry (in increasing order)
+    row: np.ndarray  #: row of each entry
+    owner: np.ndarray  #: candidate of each indicator (-1: none)
+    n_candidates: int
+    strata: np.ndarray  #: dense codes of the strata of the rows
+    target: np.ndarray  #: codes of the target on the rows
+    margins: np.ndarray  #: counts ``N(z, y)``, shape (n_strata, n_target)
+    xlogx: np.ndarray  #: ``c log c`` on the grid, ``c = 0..n_rows``
+
+
 class _SparseTables:
     """The tables of :class:`CountDependence` as one sparse product per batch.
 
@@ -282,16 +290,24 @@ class _SparseTables:
     other levels touch.
     """
 
-    def __init__(
-        self, h, owner, n_candidates, strata, n_strata, target, n_target, xlogx
-    ):
-        self.h, self.owner, self.xlogx = h, owner, xlogx
+    def __init__(self, step):
+        kept = step.owner >= 0
+        per_level = np.bincount(step.level, minlength=kept.size)[kept]
+        self.h = sparse.csr_matrix(
+            (
+                np.ones(step.row.size, dtype=np.int32),
+                step.row,
+                np.concatenate([[0], np.cumsum(per_level)]),
+            ),
+            shape=(per_level.size, step.strata.size),
+        )
+        self.owner, self.xlogx = step.owner[kept], step.xlogx
         # each candidate's sum of its levels' rows: the counts off its
         # reference level
-        self.sum_levels = _summing(owner, n_candidates, np.int32).tocsr()
-        self.n_candidates = n_candidates
-        self.strata, self.n_strata = strata, n_strata
-        self.target, self.n_target = target, n_target
+        self.sum_levels = _summing(self.owner, step.n_candidates, np.int32).tocsr()
+        self.n_candidates = step.n_candidates
+        self.strata, self.n_strata = step.strata, step.margins.shape[0]
+        self.target, self.n_target = step.target, step.margins.shape[1]
 
     def of(self, y):
         """``sum N log N`` of each candidate's table with the targets ``y``
@@ -389,55 +405,57 @@ class _StratumTables:
     MAX_CELLS = 1 << 22
 
     @classmethod
-    def cells(cls, h, strata, n_strata):
-        """The cell of each entry of ``h`` (numbered in the order of
-        ``level * n_strata + stratum``) and the cells' ``level * n_strata +
-        stratum`` (None: more than ``MAX_CELLS`` possible)."""
-        if h.shape[0] * n_strata > cls.MAX_CELLS:
+    def cells(cls, step):
+        """The cell of each entry (numbered in the order of ``level x
+        n_strata + stratum``) and the cells' ``level x n_strata + stratum``
+        (None: more than ``MAX_CELLS`` possible)."""
+        size = step.owner.size * step.margins.shape[0]
+        if size > cls.MAX_CELLS:
             return None
-        level = np.repeat(np.arange(h.shape[0]), np.diff(h.indptr))
-        return _numbered(level * n_strata + strata[h.indices], h.shape[0] * n_strata)
+        return _numbered(
+            step.level * step.margins.shape[0] + step.strata[step.row], size
+        )
 
-    def __init__(
-        self, h, owner, n_candidates, strata, n_strata, target, n_target, xlogx, cells
-    ):
-        s, m, k, t = n_strata, h.shape[1], n_candidates, n_target
+    def __init__(self, step, cells):
+        (s, t), m, k = step.margins.shape, step.strata.size, step.n_candidates
         cell, cells = cells
         self.counts = np.bincount(cell, minlength=cells.size)
-        self.cell_owner, self.cell_strata = owner[cells // s], cells % s
+        self.cell_owner, self.cell_strata = step.owner[cells // s], cells % s
+        self.cell_rows = _ones(cell, step.row, (cells.size, m))
+        self.multi = np.flatnonzero(self.counts > 1)
+        self.multi_sum = _summing(self.cell_owner[self.multi], k)
         group, groups = _numbered(self.cell_owner * s + self.cell_strata, k * s)
         self.group_owner, self.group_strata = groups // s, groups % s
         self.group_counts = np.bincount(group, self.counts, groups.size)
-        margins = np.bincount(strata * t + target, minlength=s * t)
-        self.margin_total = xlogx[margins].sum()
         # a group of one row changes N log N in its target's cell alone, by
         # (N - 1) log (N - 1) - N log N of the margin N there
-        single = (self.group_counts == 1)[group]
-        alone = single[cell]
-        self.single_rows = h.indices[alone]
-        self.single_cells = strata[self.single_rows] * t
-        self.single_sum = _summing(self.cell_owner[cell[alone]], k)
+        single = self.group_counts == 1
+        lone = np.flatnonzero(single[group])
+        entry = np.empty(cells.size, dtype=np.intp)
+        entry[cell] = np.arange(cell.size)
+        self.single_rows = step.row[entry[lone]]
+        self.single_cells = self.cell_strata[lone] * t
+        self.single_sum = _summing(self.cell_owner[lone], k)
+        margins, xlogx = step.margins.ravel(), step.xlogx
         self.change = xlogx[np.maximum(margins - 1, 0)] - xlogx[margins]
-        # the others counted in dense rows, renumbered
-        dense = np.flatnonzero(~single)
+        # the other groups: summed from their cells
+        shared = np.flatnonzero(~single[group])
         number = np.cumsum(~single) - 1
-        self.cell_rows = _ones(number[cell[~alone]], h.indices[~alone], (dense.size, m))
-        self.multi = np.flatnonzero(self.counts[dense] > 1)
-        self.multi_sum = _summing(self.cell_owner[dense[self.multi]], k)
-        groups = np.flatnonzero(self.group_counts > 1)
-        number = np.cumsum(self.group_counts > 1) - 1
-        self.sum_cells = _summing(number[group[dense]], groups.size, np.float32)
+        self.sum_cells = _ones(
+            number[group[shared]], shared, (np.count_nonzero(~single), cells.size)
+        )
+        groups = np.flatnonzero(~single)
         self.group_sum = _summing(self.group_owner[groups], k)
-        self.margins = margins.reshape(s, t)[self.group_strata[groups]]
+        self.margins = step.margins[self.group_strata[groups]]
         # sum_y N(z, y) log N(z, y) of each candidate's groups
-        self.margin_terms = self.group_sum @ xlogx[self.margins].sum(axis=1)
-        self.n_strata, self.strata, self.target = s, strata, target
-        self.n_candidates, self.n_target, self.xlogx = k, t, xlogx
+        self.margin_terms = (self.group_sum @ xlogx[self.margins]).sum(axis=1)
+        self.margin_total = xlogx[margins].sum()
+        self.step, self.xlogx = step, xlogx
 
     def of(self, y):
         """``sum N log N`` of each candidate's table with the targets ``y``
         (one row per permutation), shape ``(n_candidates, b)``."""
-        (b, m), t, xlogx = y.shape, self.n_target, self.xlogx
+        (b, m), t, xlogx = y.shape, self.step.margins.shape[1], self.xlogx
         dense = np.zeros((m, b, t), dtype=np.float32)
         dense[np.arange(m)[:, None], np.arange(b)[None, :], y.T] = 1.0
         # the counts of every cell and target (below 2^24: exact in float32)
@@ -453,8 +471,8 @@ class _StratumTables:
 
     def of_data(self, c_z):
         """As :meth:`_SparseTables.of_data`, from the cells."""
-        xlogx, k = self.xlogx, self.n_candidates
-        n_z = np.bincount(self.strata, minlength=self.n_strata)
+        xlogx, k = self.xlogx, self.step.n_candidates
+        n_z = self.step.margins.sum(axis=1)
         off = n_z[self.group_strata] - self.group_counts.astype(np.int64)
         # (float even without any entry: bincount of nothing gives integers)
         xz = np.bincount(self.cell_owner, weights=xlogx[self.counts], minlength=k)
@@ -468,4 +486,4 @@ class _StratumTables:
         emptied = np.bincount(
             self.group_owner, weights=(off == 0) * c_z[self.group_strata], minlength=k
         )
-        return xz, self.of(self.target[None, :]), other - emptied
+        return xz, self.of(self.step.target[None, :]), other - emptied
