@@ -44,15 +44,19 @@ class Indicators:
     Parameters
     ----------
     columns : sequence of Variable or None
-        Discrete columns (integer codes) on the test rows; None for a column
-        that is not discrete (it gets no indicator).
+        Discrete columns (integer codes); None for a column that is not
+        discrete (it gets no indicator).
     n_samples : int
+        Number of test rows.
+    rows : ndarray of int or None, default=None
+        The test rows of the ``columns`` (None: the columns hold the test
+        rows alone). The codes need not be dense on them.
     """
 
-    def __init__(self, columns, n_samples):
+    def __init__(self, columns, n_samples, rows=None):
         n = n_samples
         discrete = [k for k, c in enumerate(columns) if c is not None]
-        rows, ids, owner = [], [], []
+        entry_rows, ids, owner = [], [], []
         width = 0
         # the columns in blocks of about 2^20 codes, all of a block at once
         step = max(1, 2**20 // max(n, 1))
@@ -60,7 +64,13 @@ class Indicators:
             block = discrete[start : start + step]
             n_levels = np.array([columns[k].n_levels for k in block], dtype=np.int64)
             first = np.concatenate([[0], np.cumsum(n_levels)[:-1]])
-            codes = np.column_stack([columns[k].codes for k in block]) + first
+            codes = np.column_stack(
+                [
+                    columns[k].codes if rows is None else columns[k].codes[rows]
+                    for k in block
+                ]
+            )
+            codes = codes + first  # (int64, whatever the codes' type)
             counts = np.bincount(codes.ravel(), minlength=int(n_levels.sum()))
             column = np.repeat(np.arange(len(block)), n_levels)
             # the reference: the first most frequent level of each column
@@ -73,7 +83,7 @@ class Indicators:
             local[others] = width + np.arange(np.count_nonzero(others))
             index = local[codes]
             hit_rows, hit_cols = np.nonzero(index >= 0)
-            rows.append(hit_rows)
+            entry_rows.append(hit_rows)
             ids.append(index[hit_rows, hit_cols])
             owner.append(np.asarray(block, dtype=np.intp)[column[others]])
             width += np.count_nonzero(others)
@@ -82,7 +92,7 @@ class Indicators:
         self.matrix = sparse.csr_matrix(
             (
                 np.ones(ids.size, dtype=np.int32),
-                (ids, np.concatenate(rows or [np.zeros(0, np.int64)])),
+                (ids, np.concatenate(entry_rows or [np.zeros(0, np.int64)])),
             ),
             shape=(width, n),
         )
