@@ -455,10 +455,11 @@ class StepTester:
             if self._indicators is None:
                 self._indicators = Indicators(
                     [
-                        sample.column(j) if self.discrete[j] else None
+                        sample.source[j] if self.discrete[j] else None
                         for j in range(self.discrete.size)
                     ],
                     sample.n_samples,
+                    None if sample.sparse else sample.rows,
                 )
             strata, n_strata = sample.strata(selected)
             return CountDependence(
