@@ -6,7 +6,11 @@ categorical, the step is tested on the counts the criterion itself sees:
 (``2 N`` times the plug-in ``I(X_k; Y | Z)``), standardised for its degrees
 of freedom, for many permuted targets at once. Permutations within the
 strata of ``Z`` keep every margin, so only the three-way counts are
-recounted, as one sparse product per batch of permutations.
+recounted, as one product per batch of permutations: of each level's rows
+in each stratum with the permuted targets as dense indicators
+(:class:`_StratumTables`, the faster while strata are few), or of the
+levels' indicators with those of the cells (stratum, permuted target)
+(:class:`_SparseTables`). Both give the same statistics to the bit.
 
 References
 ----------
@@ -166,7 +170,8 @@ class CountDependence:
     holds whatever the counts. Permutations within the strata leave every
     margin ``N(x, z)``, ``N(y, z)`` unchanged (and ``d_k`` with them); only
     the three-way counts are recounted, for every candidate at once, as one
-    sparse product of the indicators with the indicators of ``(Z, Y)``.
+    product per batch of permutations (dense in the target while that is
+    the faster, sparse otherwise; ``split`` forces one or the other).
 
     Parameters
     ----------
@@ -179,6 +184,12 @@ class CountDependence:
     target : ndarray of shape (n,), int64
         Dense codes of the target.
     n_target : int
+    split : bool or None, default=None
+        True: the dense target (:class:`_StratumTables`, unless more than
+        its ``MAX_CELLS`` cells are possible); False: the sparse product
+        (:class:`_SparseTables`); None: whichever is the faster (measured:
+        the dense target up to ``DENSE_PER_ENTRY`` dense counts per entry of
+        the sparse product, and at most ``MAX_DENSE`` per permutation).
     """
 
     def __init__(
