@@ -189,3 +189,12 @@ def test_stratum_permutations_order_each_stratum_by_uniform_keys(n_strata):
             stratum_permutations(strata, 6, got), _lexsorted(strata, 6, expected)
         )
         assert got.randint(1 << 30) == expected.randint(1 << 30)  # same draws used
+
+
+def test_too_many_rows_for_float32_counts_are_counted_sparse(monkeypatch):
+    X, z, y = _sparse_counts(6)
+    indicators = Indicators(_variables(X), z.size)
+    monkeypatch.setattr(_StratumTables, "MAX_ROWS", z.size - 1)
+    for split in (True, None):
+        stat = CountDependence(indicators, np.arange(5), z, 12, y, 3, split)
+        assert isinstance(stat.tables, _SparseTables)

@@ -185,8 +185,8 @@ class CountDependence:
         Dense codes of the target.
     n_target : int
     split : bool or None, default=None
-        True: the dense target (:class:`_StratumTables`, unless more than
-        its ``MAX_CELLS`` cells are possible); False: the sparse product
+        True: the dense target (:class:`_StratumTables`) where it applies
+        (see :meth:`_StratumTables.cells`); False: the sparse product
         (:class:`_SparseTables`); None: whichever is the faster (measured:
         the dense target up to ``DENSE_PER_ENTRY`` dense counts per entry of
         the sparse product, and at most ``MAX_DENSE`` per permutation).
@@ -424,14 +424,17 @@ class _StratumTables:
 
     #: largest ``levels x strata`` (the numbering of the cells)
     MAX_CELLS = 1 << 22
+    #: most rows (float32 holds every count up to 2^24 exactly)
+    MAX_ROWS = 1 << 24
 
     @classmethod
     def cells(cls, step):
         """The cell of each entry (numbered in the order of ``level x
         n_strata + stratum``) and the cells' ``level x n_strata + stratum``
-        (None: more than ``MAX_CELLS`` possible)."""
+        (None: more than ``MAX_CELLS`` possible, or more than ``MAX_ROWS``
+        rows)."""
         size = step.owner.size * step.margins.shape[0]
-        if size > cls.MAX_CELLS:
+        if size > cls.MAX_CELLS or step.strata.size > cls.MAX_ROWS:
             return None
         return _numbered(
             step.level * step.margins.shape[0] + step.strata[step.row], size
