@@ -453,9 +453,11 @@ class StepTester:
         if self.counts_apply(selected, candidates):
             sample = self.counting
             if self._indicators is None:
+                # dense columns: their codes on the sample's rows, untaken
+                pick = sample.column if sample.sparse else sample.source.__getitem__
                 self._indicators = Indicators(
                     [
-                        sample.source[j] if self.discrete[j] else None
+                        pick(j) if self.discrete[j] else None
                         for j in range(self.discrete.size)
                     ],
                     sample.n_samples,
