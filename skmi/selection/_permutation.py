@@ -70,6 +70,9 @@ _MAX_SEED = np.iinfo(np.int32).max
 _BLOCK = 64
 #: permutations :func:`sequential_pvalue` draws and scores together
 BATCH = 10
+#: strata below ``2^_STRATUM_BITS`` share one 64-bit sort key with a uniform
+#: key of 53 bits (:func:`stratum_permutations`)
+_STRATUM_BITS = 11
 
 
 def reaches(permuted, observed):
@@ -298,11 +301,24 @@ def stratum_permutations(strata, n_draws, rng):
     """Permutations of ``0..n-1`` that keep every sample in its stratum.
 
     Exact: under exchangeability within the strata each permutation is
-    equally likely.
+    equally likely. Each draw orders the samples of a stratum by uniform
+    keys (``rng.random_sample(n)``, ties in the order of the samples).
     """
+    strata = np.asarray(strata)
     n = strata.shape[0]
     base = np.argsort(strata, kind="stable")
     out = np.empty((n_draws, n), dtype=np.intp)
+    if n and 0 <= strata.min() and strata.max() < 1 << _STRATUM_BITS:
+        # the keys are multiples of 2^-53: key and stratum in one integer,
+        # the stratum above the key's 53 bits, sort as (stratum, key)
+        keys = np.ldexp(rng.random_sample((n_draws, n)), 53).astype(np.uint64)
+        keys |= strata.astype(np.uint64) << np.uint64(53)
+        order = np.argsort(keys, axis=1)
+        ordered = np.take_along_axis(keys, order, axis=1)
+        if np.any(ordered[:, 1:] == ordered[:, :-1]):  # (ties: in sample order)
+            order = np.argsort(keys, axis=1, kind="stable")
+        out[:, base] = order
+        return out
     for b in range(n_draws):
         out[b, base] = np.lexsort((rng.random_sample(n), strata))
     return out

@@ -493,12 +493,15 @@ class StepTester:
         if self.counts_apply(selected, candidates):
             sample = self.counting
             if self._indicators is None:
+                # dense columns: their codes on the sample's rows, untaken
+                pick = sample.column if sample.sparse else sample.source.__getitem__
                 self._indicators = Indicators(
                     [
-                        sample.column(j) if self.discrete[j] else None
+                        pick(j) if self.discrete[j] else None
                         for j in range(self.discrete.size)
                     ],
                     sample.n_samples,
+                    None if sample.sparse else sample.rows,
                 )
             strata, n_strata = sample.strata(selected)
             return CountDependence(
