@@ -278,8 +278,9 @@ class ConditionalMutualInfoSelector(
     relation with ``X_S`` (within the joint levels of categorical selected
     features, exactly; among the 3 nearest neighbours in the selected
     features otherwise, Runge 2018; freely for the first step). The
-    statistic is Azadkia and Chatterjee's nearest-neighbour coefficient of
-    conditional dependence (20 neighbours), cheap enough to recompute for
+    statistic is a form of Azadkia and Chatterjee's nearest-neighbour
+    coefficient of conditional dependence (20 neighbours, on the gaps
+    between the target's ranks), cheap enough to recompute for
     every candidate and permutation; the permutations are drawn until the
     decision is known (Besag and Clifford 1991), on at most 5,000 rows (a
     random subsample beyond). The test is exact for categorical selected

@@ -207,7 +207,10 @@ def _chosen_pvalues(chosen_kind, seeds, with_estimator):
     return np.array(out), kinds
 
 
-def test_the_chosen_cmi_has_power_where_the_neighbour_statistic_has_none():
+def test_the_chosen_candidate_has_power_on_an_even_function():
+    """Given three selected features an ``|x|`` term passes both the k-NN
+    CMI and the neighbour statistic (whose ``min(R_i, R_j)`` form passed it
+    in none of these data sets: the level of the neighbours' ranks)."""
     seeds = range(12)
     cmi, kinds = _chosen_pvalues("abs", seeds, True)
     assert kinds == {st.CHOSEN_CMI}  # the k-NN path ran
@@ -215,7 +218,7 @@ def test_the_chosen_cmi_has_power_where_the_neighbour_statistic_has_none():
     assert kinds == {st.NEIGHBOURS}
     assert cmi.size >= 10 and neighbour.size >= 10
     assert np.mean(cmi <= 0.05) >= 0.75
-    assert np.mean(neighbour <= 0.05) <= 0.25
+    assert np.mean(neighbour <= 0.05) >= 0.75
 
 
 @pytest.mark.slow

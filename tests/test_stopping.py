@@ -121,14 +121,15 @@ def test_local_permutations_draw_from_the_neighbourhood():
 
 
 def _brute_force_statistic(y, z, x, k, pool=None):
-    """Azadkia-Chatterjee's coefficient with k neighbours, by direct loops,
-    its baseline over the neighbours in z (among the ``pool`` nearest) that
-    are as close in z as the farthest of the k neighbours in (z, x)."""
+    """The neighbour statistic with k neighbours, by direct loops:
+    ``1 - sum_i a(i) / sum_i b(i)``, ``a(i)`` the mean ``|r_i - r_j|`` over
+    the k neighbours in (z, x), ``b(i)`` over the neighbours in z (among the
+    ``pool`` nearest) that are as close in z as the farthest of them."""
     n = y.size
     r = np.array([np.sum(y <= y[i]) for i in range(n)], dtype=float)
     if z is None:
         b = np.array(
-            [np.mean([min(r[i], r[j]) for j in range(n) if j != i]) for i in range(n)]
+            [np.mean([abs(r[i] - r[j]) for j in range(n) if j != i]) for i in range(n)]
         )
     a, b_matched = np.empty(n), np.empty(n)
     points = x if z is None else np.hstack([z, x])
@@ -136,16 +137,16 @@ def _brute_force_statistic(y, z, x, k, pool=None):
         d = np.abs(points - points[i]).max(axis=1)
         d[i] = np.inf
         nn = np.argsort(d, kind="stable")[:k]
-        a[i] = np.mean(np.minimum(r[i], r[nn]))
+        a[i] = np.mean(np.abs(r[i] - r[nn]))
         if z is not None:
             dz = np.abs(z - z[i]).max(axis=1)
             dz[i] = np.inf
             nearest = np.argsort(dz, kind="stable")[:pool]
             close = nearest[dz[nearest] <= dz[nn].max()]
-            b_matched[i] = np.mean(np.minimum(r[i], r[close]))
+            b_matched[i] = np.mean(np.abs(r[i] - r[close]))
     if z is not None:
         b = b_matched
-    return np.sum(a - b) / np.sum(r - b)
+    return 1.0 - np.sum(a) / np.sum(b)
 
 
 @pytest.mark.parametrize("with_z", [False, True])
@@ -177,6 +178,31 @@ def test_statistic_is_large_for_a_function_and_near_zero_for_noise():
     )[0]
     assert values[0] > 0.8
     assert abs(values[1]) < 0.05
+
+
+def _rank_coordinates(values):
+    return ((np.argsort(np.argsort(values)) + 0.0) / (values.size - 1))[:, None]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_statistic_sees_an_even_function_given_five_features(seed):
+    """``y`` = the sum of five selected features + ``|x|`` + noise: ``x``
+    scores above every one of 30 noise candidates (the level of the
+    neighbours' ranks, which ``min(R_i, R_j)`` adds, put it below them)."""
+    rng = np.random.RandomState(seed)
+    n, d = 500, 5
+    z = rng.standard_normal((n, d))
+    x = rng.standard_normal(n)
+    y = z.sum(axis=1) + np.abs(x) + 0.5 * rng.standard_normal(n)
+    coords = [_rank_coordinates(c) for c in rng.standard_normal((30, n))]
+    stat = NeighbourDependence(
+        np.hstack([_rank_coordinates(c) for c in z.T]),
+        [_rank_coordinates(x), *coords],
+        st._ranks(y),
+    )
+    values = stat.scores(np.arange(n)[None, :])[0]
+    assert values[0] > values[1:].max()
+    assert abs(np.median(values[1:])) < 0.01
 
 
 # --------------------------------------------------------------------------

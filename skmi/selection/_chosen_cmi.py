@@ -4,11 +4,13 @@ The step test of :mod:`skmi.selection._steptest` judges the largest
 neighbour statistic over all candidates; a criterion then chooses its own
 candidate. On continuous (or mixed) data the neighbour statistic and the
 criterion's k-NN estimates do not always agree on which candidate carries
-information: with three or more selected features the neighbour statistic
-loses most of its power on nonlinear dependence (an ``|x|`` term given three
-selected features: power 0 of 38 against 37 of 38 for the k-NN CMI, see the
-user guide), and a candidate the criterion chooses with a clear conditional
-information can rank far down the neighbour statistics.
+information: a candidate the criterion chooses with a clear conditional
+information can rank far down the neighbour statistics, and the neighbour
+statistic sees a close proxy of the selected features where the estimate
+does not (see the user guide). (When the neighbour statistic summed
+``min(R_i, R_j)`` it also lost its power on an ``|x|`` term given three
+selected features, 0 of 38 against 37 of 38 for the k-NN CMI; with the gap
+``|R_i - R_j|`` both pass 40 of 40.)
 
 So the chosen candidate ``X_k`` is judged by the Frenzel-Pompe/KSG estimate
 of ``I(X_k; Y | X_S)`` (the same k-NN family the default criterion uses),
