@@ -98,14 +98,14 @@ def test_the_default_keeps_a_categorical_column_of_a_mixed_table():
 
 
 def test_candidates_beyond_the_memory_budget_score_the_same(monkeypatch):
-    import skmi.selection._steptest as st
+    import skmi.selection._neighbour_statistic as ns
 
     tester, selected, candidates = _mixed_step(0, informative=True, n=400)
     perms = tester.permutation_sampler(selected)(5)
     kept = tester.statistic(selected, candidates)
     assert kept.n_kept == len(candidates)
     # room for the lists of two candidates: the others are sought per call
-    monkeypatch.setattr(st, "MAX_NEIGHBOUR_ENTRIES", 2 * 400 * st.N_NEIGHBOURS)
+    monkeypatch.setattr(ns, "MAX_NEIGHBOUR_ENTRIES", 2 * 400 * ns.N_NEIGHBOURS)
     sought = tester.statistic(selected, candidates)
     assert sought.n_kept == 2 and sought.reach.shape == (2, 400)
     np.testing.assert_array_equal(sought.scores(perms), kept.scores(perms))

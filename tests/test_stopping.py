@@ -6,15 +6,17 @@ from sklearn.datasets import load_wine
 
 from skmi import ConditionalMutualInfoSelector
 from skmi.estimators import KSG, PlugIn
+from skmi.selection import _neighbour_statistic as ns
 from skmi.selection import _steptest as st
 from skmi.selection._count_statistic import CountDependence, Indicators
+from skmi.selection._neighbour_statistic import NeighbourDependence
 from skmi.selection._permutation import (
     decisive_exceedances,
     local_permutations,
     neighbours,
     sequential_pvalue,
 )
-from skmi.selection._steptest import NeighbourDependence, StepTester
+from skmi.selection._steptest import StepTester
 
 
 # --------------------------------------------------------------------------
@@ -156,15 +158,15 @@ def test_statistic_equals_brute_force(with_z):
     z = rng.rand(n, 2) if with_z else None
     x = rng.rand(n, 1)
     y = rng.randint(0, 5, n) + (x[:, 0] > 0.5)
-    stat = NeighbourDependence(z, [x], st._ranks(y), k=k)
+    stat = NeighbourDependence(z, [x], ns._ranks(y), k=k)
     value = stat.scores(np.arange(n)[None, :])[0, 0]
     # ties in 1-D rank windows differ from the sorted distances: compare in 2-D
     if not with_z:
         x2 = np.hstack([x, np.zeros((n, 1))])
-        stat = NeighbourDependence(None, [x2], st._ranks(y), k=k)
+        stat = NeighbourDependence(None, [x2], ns._ranks(y), k=k)
         value = stat.scores(np.arange(n)[None, :])[0, 0]
         x = x2
-    pool = st.N_CANDIDATE_NEIGHBOURS * k
+    pool = ns.N_CANDIDATE_NEIGHBOURS * k
     assert value == pytest.approx(_brute_force_statistic(y, z, x, k, pool), rel=1e-10)
 
 
@@ -173,7 +175,7 @@ def test_statistic_is_large_for_a_function_and_near_zero_for_noise():
     x = rng.rand(2000, 1)
     noise = rng.rand(2000, 1)
     y = np.sin(6 * x[:, 0])  # not monotone
-    values = NeighbourDependence(None, [x, noise], st._ranks(y)).scores(
+    values = NeighbourDependence(None, [x, noise], ns._ranks(y)).scores(
         np.arange(2000)[None, :]
     )[0]
     assert values[0] > 0.8
@@ -198,7 +200,7 @@ def test_statistic_sees_an_even_function_given_five_features(seed):
     stat = NeighbourDependence(
         np.hstack([_rank_coordinates(c) for c in z.T]),
         [_rank_coordinates(x), *coords],
-        st._ranks(y),
+        ns._ranks(y),
     )
     values = stat.scores(np.arange(n)[None, :])[0]
     assert values[0] > values[1:].max()
@@ -284,7 +286,7 @@ def test_the_neighbour_rows_do_not_shrink_with_the_number_of_columns():
     tester = StepTester(columns, target, mask, rng, 19, 1)
     assert tester.n_samples == n
     stat = tester.statistic([], list(range(p)))
-    assert stat.n_kept == st.MAX_NEIGHBOUR_ENTRIES // (n * st.N_NEIGHBOURS) < p
+    assert stat.n_kept == ns.MAX_NEIGHBOUR_ENTRIES // (n * ns.N_NEIGHBOURS) < p
     scores = stat.scores(np.arange(n)[None, :])[0]
     assert np.argsort(scores)[-2:].tolist() in ([0, 1], [1, 0])
     # a list sought again equals the one kept
