@@ -176,11 +176,15 @@ class NeighbourDependence:
         """``sum_i mean_j |r_i - r_j|`` over the neighbours ``nbrs`` of ``i``.
 
         Integer ranks: the sums are exact, whatever the order of summation.
+        A row's sum over its neighbours fits 32 bits when the ranks fit 16
+        (the cheaper accumulation), the sum over rows is taken in 64.
         """
         gathered = r[:, nbrs]
         np.subtract(gathered, r[:, :, None], out=gathered)
         np.abs(gathered, out=gathered)
-        return gathered.sum(axis=(1, 2), dtype=np.int64) / nbrs.shape[1]
+        per_row = np.int32 if r.dtype == np.int16 else np.int64
+        per_row = gathered.sum(axis=2, dtype=per_row)
+        return per_row.sum(axis=1, dtype=np.int64) / nbrs.shape[1]
 
     def _baselines(self, r, permutations):
         """``b_k = sum_i b_k(i)`` for each permutation (whose ranks are
